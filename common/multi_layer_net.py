@@ -1,0 +1,101 @@
+"""The book's fully connected network, with its extended options in the same class."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from common.layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss
+from common.network import Network
+
+ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid}
+
+
+def init_scale(weight_init_std: str | float, fan_in: int) -> float:
+    """Standard deviation of the initial weights of a layer with ``fan_in`` inputs.
+
+    'relu' or 'he': sqrt(2 / fan_in) (He et al. 2015, for ReLU);
+    'sigmoid' or 'xavier': sqrt(1 / fan_in) (Glorot & Bengio 2010, the book's form);
+    a number: that standard deviation for every layer.
+    """
+    if isinstance(weight_init_std, str):
+        name = weight_init_std.lower()
+        if name in ("relu", "he"):
+            return float(np.sqrt(2.0 / fan_in))
+        if name in ("sigmoid", "xavier"):
+            return float(np.sqrt(1.0 / fan_in))
+        raise ValueError(
+            f"unknown weight_init_std {weight_init_std!r}: use 'relu'/'he', "
+            "'sigmoid'/'xavier' or a number"
+        )
+    return float(weight_init_std)
+
+
+class MultiLayerNet(Network):
+    """Fully connected network: (Affine [BatchNorm] Activation [Dropout]) × L, Affine, softmax loss.
+
+    input_size D -> hidden_size_list [H1, ..., HL] -> output_size K. Inputs (N, D)
+    or (N, ...) with D elements each; labels (N,) or one-hot (N, K). Layers are
+    named like the book's (``Affine1``, ``BatchNorm1``, ``Activation_function1``,
+    ``Dropout1``, ...), so ``params`` has ``W1, b1, gamma1, beta1, ...``. Weights
+    are drawn from N(0, s²) with s from ``init_scale``, biases start at zero, γ at
+    one and β at zero, all in ``dtype``. ``seed`` fixes the weights and the
+    dropout masks. This is the book's MultiLayerNet and MultiLayerNetExtend in one.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size_list: Sequence[int],
+        output_size: int,
+        activation: str = "relu",
+        weight_init_std: str | float = "relu",
+        weight_decay_lambda: float = 0.0,
+        use_dropout: bool = False,
+        dropout_ratio: float = 0.5,
+        use_batchnorm: bool = False,
+        dtype: Any = np.float32,
+        seed: int | None = None,
+    ) -> None:
+        if activation.lower() not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}: use 'relu' or 'sigmoid'")
+        self.input_size = int(input_size)
+        self.hidden_size_list = [int(h) for h in hidden_size_list]
+        self.output_size = int(output_size)
+        self.activation = activation.lower()
+        self.use_dropout = use_dropout
+        self.use_batchnorm = use_batchnorm
+        self.hidden_layer_num = len(self.hidden_size_list)
+
+        rng = np.random.default_rng(seed)
+        sizes = [self.input_size, *self.hidden_size_list, self.output_size]
+        layers: OrderedDict = OrderedDict()
+        for i in range(1, len(sizes)):
+            fan_in, fan_out = sizes[i - 1], sizes[i]
+            W = (init_scale(weight_init_std, fan_in) * rng.standard_normal((fan_in, fan_out)))
+            # the first layer's input gradient would be the gradient w.r.t. the data: unused
+            layers[f"Affine{i}"] = Affine(W.astype(dtype), np.zeros(fan_out, dtype=dtype),
+                                          input_grad=i > 1)
+            if i == len(sizes) - 1:
+                break
+            if use_batchnorm:
+                layers[f"BatchNorm{i}"] = BatchNormalization(
+                    np.ones(fan_out, dtype=dtype), np.zeros(fan_out, dtype=dtype)
+                )
+            layers[f"Activation_function{i}"] = ACTIVATIONS[self.activation]()
+            if use_dropout:
+                layers[f"Dropout{i}"] = Dropout(dropout_ratio, rng=rng.spawn(1)[0])
+        super().__init__(layers, SoftmaxWithLoss(), weight_decay_lambda)
+
+    def architecture(self) -> dict[str, Any]:
+        return {
+            "class": "MultiLayerNet",
+            "input_size": self.input_size,
+            "hidden_size_list": self.hidden_size_list,
+            "output_size": self.output_size,
+            "activation": self.activation,
+            "use_batchnorm": self.use_batchnorm,
+        }

@@ -1,0 +1,239 @@
+"""A general network: an ordered stack of layers topped by a loss layer.
+
+    net = Network([Affine(W1, b1), Relu(), Affine(W2, b2)], SoftmaxWithLoss())
+    grads = net.gradient(x, t)          # backprop through the layers in reverse
+    SGD(lr=0.1).update(net.params, grads)
+
+No subclassing is needed: any object with ``forward``/``backward`` is a layer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from common.fileio import atomic_write
+from common.functions import labels_of
+from common.gradient import frozen_randomness, numerical_gradient
+
+
+class ParamDict(dict):
+    """A dict of parameter arrays that writes assignments into the existing arrays.
+
+    ``params['W1'] = new_values`` copies the values into the array the layer
+    holds (``W1[...] = new_values``), so the dict and the layers can never hold
+    different arrays. Assigning a value of another shape raises ValueError.
+    """
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key not in self:
+            super().__setitem__(key, value)
+            return
+        target = self[key]
+        value = np.asarray(value)
+        if value.shape != target.shape:
+            raise ValueError(
+                f"parameter {key!r} has shape {target.shape}; cannot assign an array of "
+                f"shape {value.shape}"
+            )
+        target[...] = value
+
+    def update(self, other: Mapping[str, Any] = (), **kwargs: Any) -> None:
+        for key, value in dict(other, **kwargs).items():
+            self[key] = value
+
+
+def _param_key(layer_name: str, attr: str) -> str:
+    """'Affine2', 'W' -> 'W2' (the book's names); a name without a number -> 'fc.W'."""
+    number = re.search(r"(\d+)$", layer_name)
+    return f"{attr}{number.group(1)}" if number else f"{layer_name}.{attr}"
+
+
+def _named_layers(layers: Mapping[str, Any] | Iterable[Any]) -> OrderedDict:
+    """Layers as an OrderedDict; unnamed layers are named ClassName1, ClassName2, ..."""
+    if isinstance(layers, Mapping):
+        return OrderedDict(layers)
+    named: OrderedDict = OrderedDict()
+    counts: dict[str, int] = {}
+    for layer in layers:
+        cls = type(layer).__name__
+        counts[cls] = counts.get(cls, 0) + 1
+        named[f"{cls}{counts[cls]}"] = layer
+    return named
+
+
+class Network:
+    """A feed-forward network: ``layers`` applied in order, then ``last_layer`` (the loss).
+
+    ``layers`` is an OrderedDict name -> layer, or a list of layers (then named
+    ``Affine1``, ``Relu1``, ``Affine2``, ...). Parameters of a layer named
+    ``Affine2`` appear in ``params`` as ``W2`` and ``b2``, as in the book, and
+    ``params`` holds the very arrays the layers use. ``weight_decay_lambda`` adds
+    λ/2 · Σ ||W||² over every weight matrix ``W`` to the loss and λ·W to its gradient.
+    """
+
+    def __init__(
+        self,
+        layers: Mapping[str, Any] | Iterable[Any],
+        last_layer: Any,
+        weight_decay_lambda: float = 0.0,
+    ) -> None:
+        self.layers = _named_layers(layers)
+        self.last_layer = last_layer
+        self.weight_decay_lambda = weight_decay_lambda
+        self.last_loss: float | None = None
+        self.params = ParamDict()
+        self.buffers = ParamDict()
+        # key -> (layer, attribute name), to collect d<attr> after backward
+        self._param_owner: dict[str, tuple[Any, str]] = {}
+        for name, layer in self.layers.items():
+            for store, attrs in (
+                (self.params, getattr(layer, "param_names", ())),
+                (self.buffers, getattr(layer, "buffer_names", ())),
+            ):
+                for attr in attrs:
+                    key = _param_key(name, attr)
+                    if key in self.params or key in self.buffers:
+                        raise ValueError(
+                            f"two layers give a parameter the name {key!r}; rename layer "
+                            f"{name!r} so that its trailing number is unique"
+                        )
+                    store[key] = getattr(layer, attr)
+                    if store is self.params:
+                        self._param_owner[key] = (layer, attr)
+
+    @property
+    def dtype(self) -> np.dtype | None:
+        """The floating-point type of the parameters (None for a network without any)."""
+        return next(iter(self.params.values())).dtype if self.params else None
+
+    def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+        """Scores (logits) of the last layer before the loss: (N, ...) -> (N, K)."""
+        if self.dtype is not None:
+            x = np.asarray(x, dtype=self.dtype)
+        for layer in self.layers.values():
+            if getattr(layer, "uses_train_flg", False):
+                x = layer.forward(x, train_flg)
+            else:
+                x = layer.forward(x)
+        return x
+
+    def weight_decay(self) -> float:
+        """The L2 penalty λ/2 · Σ ||W||² over all weight matrices (0 without decay)."""
+        if not self.weight_decay_lambda:
+            return 0.0
+        squares = sum(float(np.sum(w * w)) for key, w in self._decayed())
+        return 0.5 * self.weight_decay_lambda * squares
+
+    def _decayed(self) -> list[tuple[str, np.ndarray]]:
+        return [(key, self.params[key]) for key, (_, attr) in self._param_owner.items()
+                if attr == "W"]
+
+    def loss(self, x: np.ndarray, t: np.ndarray, train_flg: bool = False) -> float:
+        """The loss of the last layer on predict(x) plus the weight-decay penalty."""
+        return self.last_layer.forward(self.predict(x, train_flg), t) + self.weight_decay()
+
+    def accuracy(self, x: np.ndarray, t: np.ndarray, batch_size: int = 10000) -> float:
+        """Fraction of samples classified correctly, evaluated in batches of ``batch_size``.
+
+        t: labels (N,) or one-hot (N, K). A single output unit is read as a binary
+        classifier (class 1 when its logit is positive), otherwise the argmax wins.
+        """
+        labels = labels_of(t).ravel()
+        correct = 0
+        for start in range(0, len(labels), batch_size):
+            scores = self.predict(x[start:start + batch_size])
+            if scores.ndim == 1 or scores.shape[1] == 1:
+                predicted = (scores.ravel() > 0).astype(np.int64)
+            else:
+                predicted = scores.argmax(axis=1)
+            correct += int(np.sum(predicted == labels[start:start + batch_size]))
+        return correct / len(labels)
+
+    def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Gradients of the training loss by backpropagation, keyed like ``params``.
+
+        Runs the forward pass in training mode (its loss is kept in ``last_loss``),
+        then ``backward`` through the loss layer and the layers in reverse order.
+        """
+        self.last_loss = self.loss(x, t, train_flg=True)
+        dout = self.last_layer.backward(1)
+        for layer in reversed(self.layers.values()):
+            dout = layer.backward(dout)
+        grads = {key: getattr(layer, "d" + attr) for key, (layer, attr) in
+                 self._param_owner.items()}
+        for key, w in self._decayed():
+            grads[key] += self.weight_decay_lambda * w
+        return grads
+
+    def numerical_gradient(
+        self, x: np.ndarray, t: np.ndarray, train_flg: bool = True
+    ) -> dict[str, np.ndarray]:
+        """Gradients of ``loss(x, t, train_flg)`` by central differences, keyed like ``params``.
+
+        Slow (two forward passes per parameter element): for checking backprop on
+        small inputs, with a float64 network. Random layers (Dropout) draw the
+        same masks on every evaluation, so the result matches ``gradient``.
+        """
+        with frozen_randomness(self.layers.values()) as rewind:
+
+            def f(_: np.ndarray) -> float:
+                rewind()
+                return self.loss(x, t, train_flg)
+
+            return {key: numerical_gradient(f, param) for key, param in self.params.items()}
+
+    def architecture(self) -> dict[str, Any]:
+        """A JSON-able description of the structure, stored with saved parameters."""
+        return {
+            "class": type(self).__name__,
+            "layers": [[name, type(layer).__name__] for name, layer in self.layers.items()],
+        }
+
+    def save_params(self, file_name: str | Path = "params.npz") -> None:
+        """Save parameters, running statistics and architecture to an .npz file, atomically."""
+        arrays = {**self.params, **self.buffers}
+        with atomic_write(file_name) as f:
+            np.savez(f, __architecture__=np.array(json.dumps(self.architecture())), **arrays)
+
+    def load_params(self, file_name: str | Path = "params.npz") -> None:
+        """Load parameters saved by ``save_params`` into this network's arrays, in place.
+
+        Raises ValueError naming the parameter when the file's shapes or names do
+        not fit this network, and when it was saved from another architecture.
+        """
+        path = Path(file_name)
+        try:
+            archive = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as err:
+            raise ValueError(f"cannot read parameters from {path}: {err}") from None
+        with archive:
+            expected = {**self.params, **self.buffers}
+            for key, target in expected.items():
+                if key not in archive.files:
+                    raise ValueError(f"{path} has no parameter {key!r} that this network needs")
+                if archive[key].shape != target.shape:
+                    raise ValueError(
+                        f"parameter {key!r} in {path} has shape {archive[key].shape}, but "
+                        f"this network's {key!r} has shape {target.shape}"
+                    )
+            extra = set(archive.files) - set(expected) - {"__architecture__"}
+            if extra:
+                raise ValueError(
+                    f"{path} has parameters this network lacks: {', '.join(sorted(extra))}"
+                )
+            if "__architecture__" in archive.files:
+                saved = json.loads(str(archive["__architecture__"]))
+                if saved != self.architecture():
+                    raise ValueError(
+                        f"{path} was saved from a different architecture:\n  saved: {saved}\n"
+                        f"  this:  {self.architecture()}"
+                    )
+            for key, target in expected.items():
+                target[...] = archive[key]

@@ -1,0 +1,169 @@
+"""Mini-batch training of a network, epoch by epoch, with progress and the best parameters."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from common.optimizer import make_optimizer
+
+
+class TrainingDiverged(RuntimeError):
+    """The training loss became NaN or infinite."""
+
+
+def _copy_into(params: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> None:
+    """Write ``values`` into the existing parameter arrays, so the layers see them."""
+    for key, p in params.items():
+        np.copyto(p, values[key])
+
+
+def _format_seconds(seconds: float) -> str:
+    return f"{seconds:.1f}s" if seconds < 60 else f"{int(seconds // 60)}m{seconds % 60:02.0f}s"
+
+
+class Trainer:
+    """Trains ``network`` on (x_train, t_train) with mini-batches, evaluating on (x_test, t_test).
+
+    Each epoch visits every training sample exactly once, in a new random order
+    (``seed``); the last mini-batch of an epoch may be smaller. Records the loss
+    of every iteration (``train_loss_list``) and, after every epoch, the accuracy
+    on the first ``evaluate_sample_num_per_epoch`` samples of both sets (all of
+    them when None) in ``train_acc_list`` and ``test_acc_list``.
+
+    ``optimizer`` is a name ('sgd', 'Adam', ...; case-insensitive, built with
+    ``optimizer_param``) or an object with ``update(params, grads)``.
+    The parameters of the epoch with the highest accuracy on ``best_by``
+    ('test' or 'train') are kept in ``best_params`` and written back into the
+    network when training ends. If the loss becomes NaN or inf, training stops
+    with a message, the network gets back the last parameters whose loss was
+    finite, and ``diverged`` is set.
+    """
+
+    def __init__(
+        self,
+        network: Any,
+        x_train: np.ndarray,
+        t_train: np.ndarray,
+        x_test: np.ndarray,
+        t_test: np.ndarray,
+        epochs: int = 20,
+        mini_batch_size: int = 100,
+        optimizer: str | Any = "SGD",
+        optimizer_param: dict[str, float] | None = None,
+        evaluate_sample_num_per_epoch: int | None = None,
+        seed: int | None = None,
+        verbose: bool = True,
+        best_by: str = "test",
+    ) -> None:
+        if len(x_train) != len(t_train) or len(x_test) != len(t_test):
+            raise ValueError(
+                f"samples and labels differ in number: train {len(x_train)} vs {len(t_train)}, "
+                f"test {len(x_test)} vs {len(t_test)}"
+            )
+        if mini_batch_size < 1 or epochs < 0:
+            raise ValueError("mini_batch_size must be >= 1 and epochs >= 0")
+        if best_by not in ("test", "train"):
+            raise ValueError(f"best_by must be 'test' or 'train', got {best_by!r}")
+        self.network = network
+        self.x_train, self.t_train = x_train, t_train
+        self.x_test, self.t_test = x_test, t_test
+        self.epochs = epochs
+        self.batch_size = mini_batch_size
+        self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
+        self.verbose = verbose
+        self.best_by = best_by
+        self.rng = np.random.default_rng(seed)
+        if isinstance(optimizer, str):
+            optimizer = make_optimizer(optimizer, **(optimizer_param or {"lr": 0.01}))
+        self.optimizer = optimizer
+
+        self.train_size = x_train.shape[0]
+        self.iter_per_epoch = math.ceil(self.train_size / mini_batch_size)
+        self.max_iter = self.epochs * self.iter_per_epoch
+        self.current_iter = 0
+        self.current_epoch = 0
+        self.train_loss_list: list[float] = []
+        self.train_acc_list: list[float] = []
+        self.test_acc_list: list[float] = []
+        self.best_params: dict[str, np.ndarray] | None = None
+        self.best_acc = -1.0
+        self.best_epoch = 0
+        self.diverged = False
+        self._last_good = {key: p.copy() for key, p in network.params.items()}
+
+    def _step_loss(self, x_batch: np.ndarray, t_batch: np.ndarray) -> float:
+        """One optimizer step; returns the loss of its forward pass (before the update)."""
+        grads = self.network.gradient(x_batch, t_batch)
+        loss = getattr(self.network, "last_loss", None)
+        if loss is None:  # a network of the book's kind, which does not keep it
+            loss = self.network.loss(x_batch, t_batch)
+        if math.isfinite(loss):
+            # these parameters gave a finite loss: remember them before they change
+            _copy_into(self._last_good, self.network.params)
+            self.optimizer.update(self.network.params, grads)
+        return float(loss)
+
+    def train_step(self, batch_indices: np.ndarray) -> float:
+        """Train on the samples at ``batch_indices``; returns the batch loss."""
+        loss = self._step_loss(self.x_train[batch_indices], self.t_train[batch_indices])
+        self.train_loss_list.append(loss)
+        self.current_iter += 1
+        if not math.isfinite(loss):
+            raise TrainingDiverged(
+                f"the training loss became {loss} at iteration {self.current_iter} (epoch "
+                f"{self.current_epoch + 1}); the step size is probably too large: lower the "
+                "learning rate. The network keeps the last parameters with a finite loss."
+            )
+        return loss
+
+    def _evaluate(self) -> tuple[float, float]:
+        n = self.evaluate_sample_num_per_epoch
+        x_tr, t_tr, x_te, t_te = self.x_train, self.t_train, self.x_test, self.t_test
+        if n is not None:
+            x_tr, t_tr, x_te, t_te = x_tr[:n], t_tr[:n], x_te[:n], t_te[:n]
+        return self.network.accuracy(x_tr, t_tr), self.network.accuracy(x_te, t_te)
+
+    def train_epoch(self) -> None:
+        """One pass over every training sample in a new random order, then an evaluation."""
+        order = self.rng.permutation(self.train_size)
+        for start in range(0, self.train_size, self.batch_size):
+            self.train_step(order[start:start + self.batch_size])
+        self.current_epoch += 1
+        train_acc, test_acc = self._evaluate()
+        self.train_acc_list.append(train_acc)
+        self.test_acc_list.append(test_acc)
+        score = test_acc if self.best_by == "test" else train_acc
+        if score > self.best_acc:
+            self.best_acc, self.best_epoch = score, self.current_epoch
+            self.best_params = {key: p.copy() for key, p in self.network.params.items()}
+
+    def train(self) -> None:
+        """Run all epochs, print one line per epoch, and finish with the best parameters."""
+        start = time.perf_counter()
+        for epoch in range(1, self.epochs + 1):
+            try:
+                self.train_epoch()
+            except TrainingDiverged as err:
+                self.diverged = True
+                _copy_into(self.network.params, self._last_good)
+                print(f"Training stopped: {err}")
+                break
+            if self.verbose:
+                elapsed = time.perf_counter() - start
+                eta = elapsed / epoch * (self.epochs - epoch)
+                recent = self.train_loss_list[-self.iter_per_epoch:]
+                print(
+                    f"epoch {epoch}/{self.epochs}  loss {np.mean(recent):.4f}  "
+                    f"train acc {self.train_acc_list[-1]:.4f}  "
+                    f"test acc {self.test_acc_list[-1]:.4f}  "
+                    f"{_format_seconds(elapsed)}  ETA {_format_seconds(eta)}",
+                    flush=True,
+                )
+        if self.best_params is not None and not self.diverged:
+            _copy_into(self.network.params, self.best_params)
+        if self.verbose and self.best_params is not None:
+            print(f"best {self.best_by} accuracy {self.best_acc:.4f} at epoch {self.best_epoch}")
