@@ -146,7 +146,9 @@ class Trainer:
         start = time.perf_counter()
         for epoch in range(1, self.epochs + 1):
             try:
-                self.train_epoch()
+                # overflow on the way to a NaN loss is reported below, in one clear message
+                with np.errstate(over="ignore", invalid="ignore"):
+                    self.train_epoch()
             except TrainingDiverged as err:
                 self.diverged = True
                 _copy_into(self.network.params, self._last_good)

@@ -1,0 +1,172 @@
+"""Networks: backprop vs numerical gradients, shared parameter arrays, dtypes, save/load."""
+
+import os
+
+import numpy as np
+import pytest
+
+from common.gradient import gradient_check
+from common.layers import Affine, Relu, SigmoidWithLoss, SoftmaxWithLoss
+from common.multi_layer_net import MultiLayerNet
+from common.multi_layer_net_extend import MultiLayerNetExtend
+from common.network import Network
+from common.optimizer import SGD
+from common.two_layer_net import TwoLayerNet
+
+
+def data(n=6, d=5, k=3, seed=0, one_hot=False):
+    rng = np.random.default_rng(seed)
+    t = rng.integers(0, k, n)
+    return rng.standard_normal((n, d)), np.eye(k)[t] if one_hot else t
+
+
+VARIANTS = {
+    "plain": {},
+    "weight decay": {"weight_decay_lambda": 0.3},
+    "dropout": {"use_dropout": True, "dropout_ratio": 0.3},
+    "batchnorm": {"use_batchnorm": True},
+    "everything": {"use_batchnorm": True, "use_dropout": True, "weight_decay_lambda": 0.1},
+    "sigmoid": {"activation": "sigmoid", "weight_init_std": "xavier"},
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("one_hot", [False, True])
+def test_multilayernet_backprop_matches_numerical_gradient(variant, one_hot):
+    net = MultiLayerNet(5, [6, 4], 3, dtype=np.float64, seed=3, **VARIANTS[variant])
+    x, t = data(one_hot=one_hot)
+    errors = gradient_check(net, x, t)
+    assert set(errors) == set(net.params)
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_weight_decay_is_in_loss_and_gradient():
+    x, t = data()
+    plain = MultiLayerNet(5, [4], 3, dtype=np.float64, seed=0)
+    decayed = MultiLayerNet(5, [4], 3, dtype=np.float64, seed=0, weight_decay_lambda=0.5)
+    penalty = 0.25 * sum(np.sum(plain.params[k] ** 2) for k in ("W1", "W2"))
+    assert decayed.loss(x, t) == pytest.approx(plain.loss(x, t) + penalty)
+    g_plain, g_decayed = plain.gradient(x, t), decayed.gradient(x, t)
+    np.testing.assert_allclose(g_decayed["W1"], g_plain["W1"] + 0.5 * plain.params["W1"])
+    np.testing.assert_allclose(g_decayed["b1"], g_plain["b1"])
+
+
+def test_params_are_the_layers_arrays_and_updates_reach_both():
+    net = MultiLayerNet(5, [4], 3, seed=0, use_batchnorm=True)
+    assert net.params["W1"] is net.layers["Affine1"].W
+    assert net.params["gamma1"] is net.layers["BatchNorm1"].gamma
+    x, t = data()
+    before = net.predict(x).copy()
+    SGD(lr=1.0).update(net.params, net.gradient(x, t))
+    assert net.params["W1"] is net.layers["Affine1"].W
+    assert not np.allclose(net.predict(x), before)
+    # assigning through the dict writes into the layer's array
+    net.params["W2"] = np.zeros((4, 3))
+    assert net.params["W2"] is net.layers["Affine2"].W and not net.layers["Affine2"].W.any()
+    with pytest.raises(ValueError, match="'W2' has shape"):
+        net.params["W2"] = np.zeros((3, 3))
+
+
+def test_float32_network_stays_float32_even_for_float64_input():
+    net = MultiLayerNet(5, [4, 4], 3, seed=0, use_batchnorm=True, use_dropout=True)
+    x, t = data()  # float64 data
+    assert net.predict(x).dtype == np.float32
+    assert all(g.dtype == np.float32 for g in net.gradient(x, t).values())
+    assert all(b.dtype == np.float32 for b in net.buffers.values())
+
+
+def test_seed_gives_identical_networks_and_init_scales():
+    a, b = MultiLayerNet(784, [100], 10, seed=1), MultiLayerNet(784, [100], 10, seed=1)
+    np.testing.assert_array_equal(a.params["W1"], b.params["W1"])
+    assert a.params["W1"].std() == pytest.approx(np.sqrt(2 / 784), rel=0.02)
+    xavier = MultiLayerNet(784, [100], 10, weight_init_std="xavier", seed=1)
+    assert xavier.params["W1"].std() == pytest.approx(np.sqrt(1 / 784), rel=0.02)
+    assert MultiLayerNet(784, [100], 10, weight_init_std=0.01, seed=1).params["W2"].std() == (
+        pytest.approx(0.01, rel=0.1))
+    with pytest.raises(ValueError, match="weight_init_std"):
+        MultiLayerNet(4, [3], 2, weight_init_std="gauss")
+
+
+def test_book_aliases():
+    assert MultiLayerNetExtend is MultiLayerNet
+    net = TwoLayerNet(784, 50, 10, seed=0)
+    assert [k for k in net.params] == ["W1", "b1", "W2", "b2"]
+    assert net.params["W1"].shape == (784, 50)
+
+
+def test_a_network_assembled_from_layers_without_subclassing():
+    rng = np.random.default_rng(0)
+    layers = [Affine(rng.standard_normal((2, 3)), np.zeros(3)), Relu(),
+              Affine(rng.standard_normal((3, 1)), np.zeros(1))]
+    net = Network(layers, SigmoidWithLoss())
+    assert list(net.layers) == ["Affine1", "Relu1", "Affine2"]
+    assert list(net.params) == ["W1", "b1", "W2", "b2"]
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float) + 0.05
+    t = np.array([0, 1, 1, 1])
+    assert max(gradient_check(net, x, t).values()) < 1e-6
+    for _ in range(500):
+        SGD(0.5).update(net.params, net.gradient(x, t))
+    assert net.accuracy(x, t) == 1.0
+
+
+def test_clashing_parameter_names_are_refused():
+    W, b = np.ones((2, 2)), np.zeros(2)
+    with pytest.raises(ValueError, match="'W1'"):
+        Network({"Affine1": Affine(W, b), "Dense1": Affine(W.copy(), b.copy())},
+                SoftmaxWithLoss())
+
+
+def test_accuracy_in_batches_equals_accuracy_at_once():
+    net = MultiLayerNet(5, [8], 3, seed=0)
+    x, t = data(n=50)
+    assert net.accuracy(x, t, batch_size=7) == net.accuracy(x, t)
+    assert net.accuracy(x, np.eye(3)[t]) == net.accuracy(x, t)
+    expected = np.mean(net.predict(x).argmax(axis=1) == t)
+    assert net.accuracy(x, t) == pytest.approx(expected)
+
+
+def test_save_and_load_round_trip(tmp_path):
+    x, t = data()
+    net = MultiLayerNet(5, [4], 3, seed=0, use_batchnorm=True)
+    for _ in range(3):
+        SGD(0.1).update(net.params, net.gradient(x, t))
+    path = tmp_path / "net.npz"
+    net.save_params(path)
+    assert os.listdir(tmp_path) == ["net.npz"]  # no temporary file left behind
+    other = MultiLayerNet(5, [4], 3, seed=99, use_batchnorm=True)
+    arrays = {k: v for k, v in other.params.items()}
+    other.load_params(path)
+    assert all(other.params[k] is arrays[k] for k in arrays)  # loaded in place
+    assert other.layers["Affine1"].W is other.params["W1"]
+    np.testing.assert_array_equal(other.predict(x), net.predict(x))
+    np.testing.assert_array_equal(other.buffers["running_mean1"], net.buffers["running_mean1"])
+
+
+def test_loading_into_another_shape_names_the_parameter(tmp_path):
+    path = tmp_path / "net.npz"
+    MultiLayerNet(5, [4], 3, seed=0).save_params(path)
+    with pytest.raises(ValueError, match=r"'W1'.*\(5, 4\).*\(5, 6\)"):
+        MultiLayerNet(5, [6], 3).load_params(path)
+    with pytest.raises(ValueError, match="'W3'"):
+        MultiLayerNet(5, [4, 3], 3).load_params(path)
+    with pytest.raises(ValueError, match="different architecture"):
+        MultiLayerNet(5, [4], 3, activation="sigmoid").load_params(path)
+    (tmp_path / "junk.npz").write_bytes(b"not an npz file")
+    with pytest.raises(ValueError, match="cannot read parameters"):
+        MultiLayerNet(5, [4], 3).load_params(tmp_path / "junk.npz")
+
+
+def test_a_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "net.npz"
+    net = MultiLayerNet(5, [4], 3, seed=0)
+    net.save_params(path)
+    original = path.read_bytes()
+
+    def broken_savez(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", broken_savez)
+    with pytest.raises(OSError, match="disk full"):
+        MultiLayerNet(5, [4], 3, seed=1).save_params(path)
+    assert path.read_bytes() == original
+    assert os.listdir(tmp_path) == ["net.npz"]

@@ -1,0 +1,151 @@
+"""Trainer: real epochs, the best parameters kept, a clean stop when the loss diverges."""
+
+import math
+
+import numpy as np
+import pytest
+
+from common.multi_layer_net import MultiLayerNet
+from common.optimizer import SGD
+from common.trainer import Trainer
+
+
+def blobs(n, seed=0):
+    """Three well separated Gaussian blobs in 4-D; column 0 holds the sample's index."""
+    rng = np.random.default_rng(seed)
+    t = rng.integers(0, 3, n)
+    x = rng.standard_normal((n, 4)).astype(np.float32) * 0.5
+    x[:, 1:] += 3 * np.eye(3, dtype=np.float32)[t]
+    x[:, 0] = np.arange(n)
+    return x, t
+
+
+class RecordingNet(MultiLayerNet):
+    """Records which samples (by the index in column 0) each gradient call saw."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen = []
+
+    def gradient(self, x, t):
+        self.seen.append(x[:, 0].astype(int))
+        return super().gradient(x, t)
+
+
+def test_each_epoch_visits_every_sample_exactly_once():
+    x, t = blobs(103)
+    net = RecordingNet(4, [5], 3, seed=0)
+    trainer = Trainer(net, x, t, x[:10], t[:10], epochs=3, mini_batch_size=10,
+                      optimizer="sgd", optimizer_param={"lr": 0.0}, seed=0, verbose=False)
+    trainer.train()
+    assert trainer.iter_per_epoch == 11
+    assert len(net.seen) == 33 and len(trainer.train_loss_list) == 33
+    assert [len(b) for b in net.seen[:11]] == [10] * 10 + [3]
+    epochs = [np.concatenate(net.seen[i * 11:(i + 1) * 11]) for i in range(3)]
+    for visited in epochs:
+        np.testing.assert_array_equal(np.sort(visited), np.arange(103))
+    assert not np.array_equal(epochs[0], epochs[1])  # reshuffled every epoch
+    assert len(trainer.train_acc_list) == len(trainer.test_acc_list) == 3
+
+
+def test_training_learns_and_is_deterministic_for_a_seed(capsys):
+    x, t = blobs(600)
+    x[:, 0] = 0
+
+    def run():
+        net = MultiLayerNet(4, [16], 3, seed=1)
+        trainer = Trainer(net, x[:500], t[:500], x[500:], t[500:], epochs=4,
+                          mini_batch_size=32, optimizer="Adam", optimizer_param={"lr": 0.01},
+                          seed=2)
+        trainer.train()
+        return trainer, net
+
+    (a, net_a), (b, net_b) = run(), run()
+    assert a.train_loss_list == b.train_loss_list
+    np.testing.assert_array_equal(net_a.params["W1"], net_b.params["W1"])
+    assert a.test_acc_list[-1] > 0.95
+    lines = capsys.readouterr().out.splitlines()
+    epoch_lines = [line for line in lines if line.startswith("epoch ")]
+    assert len(epoch_lines) == 8
+    assert epoch_lines[0].startswith("epoch 1/4") and "loss" in epoch_lines[0]
+    assert "test acc" in epoch_lines[0] and "ETA" in epoch_lines[0]
+
+
+class SabotageAfter:
+    """SGD for the first ``good_steps`` updates, then an update that ruins the weights."""
+
+    def __init__(self, good_steps, ruin):
+        self.sgd = SGD(lr=0.1)
+        self.good_steps = good_steps
+        self.ruin = ruin
+        self.steps = 0
+        self.before_ruin = None
+
+    def update(self, params, grads):
+        self.steps += 1
+        if self.steps <= self.good_steps:
+            self.sgd.update(params, grads)
+        else:
+            if self.before_ruin is None:
+                self.before_ruin = {k: p.copy() for k, p in params.items()}
+            self.ruin(params)
+
+
+def test_the_best_parameters_are_kept():
+    x, t = blobs(400)
+    x[:, 0] = 0
+    net = MultiLayerNet(4, [8], 3, seed=0)
+
+    def flip(params):  # every later epoch makes the network worse than chance
+        params["W2"] *= -1
+
+    steps_per_epoch = 400 // 20
+    opt = SabotageAfter(good_steps=3 * steps_per_epoch, ruin=flip)
+    trainer = Trainer(net, x, t, x, t, epochs=5, mini_batch_size=20, optimizer=opt,
+                      seed=0, verbose=False)
+    trainer.train()
+    assert trainer.best_epoch == 3
+    assert trainer.test_acc_list[2] == max(trainer.test_acc_list) > 0.9
+    np.testing.assert_array_equal(net.params["W2"], opt.before_ruin["W2"])
+    assert net.accuracy(x, t) == trainer.test_acc_list[2]
+
+
+def test_a_nan_loss_stops_training_and_keeps_the_last_good_parameters(capsys):
+    x, t = blobs(200)
+    x[:, 0] = 0
+    net = MultiLayerNet(4, [8], 3, seed=0)
+
+    def poison(params):
+        params["W1"][0, 0] = np.nan
+
+    opt = SabotageAfter(good_steps=7, ruin=poison)
+    trainer = Trainer(net, x, t, x, t, epochs=3, mini_batch_size=20, optimizer=opt,
+                      seed=0, verbose=False)
+    trainer.train()
+    assert trainer.diverged
+    assert len(trainer.train_loss_list) == 9 and math.isnan(trainer.train_loss_list[-1])
+    for key, p in net.params.items():
+        np.testing.assert_array_equal(p, opt.before_ruin[key])
+    out = capsys.readouterr().out
+    assert "Training stopped" in out and "nan" in out and "learning rate" in out
+
+
+def test_a_far_too_large_learning_rate_ends_in_a_clear_stop_without_warnings(capsys):
+    x, t = blobs(300)
+    net = MultiLayerNet(4, [32, 32], 3, seed=0)
+    trainer = Trainer(net, x, t, x, t, epochs=20, mini_batch_size=30, optimizer="sgd",
+                      optimizer_param={"lr": 1e6}, seed=0, verbose=False)
+    trainer.train()  # RuntimeWarnings are errors in this suite
+    assert trainer.diverged
+    assert all(np.all(np.isfinite(p)) for p in net.params.values())
+    assert math.isfinite(net.loss(x, t))
+    assert "Training stopped" in capsys.readouterr().out
+
+
+def test_bad_arguments_are_reported():
+    x, t = blobs(10)
+    net = MultiLayerNet(4, [3], 3)
+    with pytest.raises(ValueError, match="differ in number"):
+        Trainer(net, x, t[:5], x, t)
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        Trainer(net, x, t, x, t, optimizer="sgdd")
