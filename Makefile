@@ -15,7 +15,8 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 demo: $(STAMP)
-	$(PY) -m common.demo
+	$(PY) -m ch_logic
+	$(PY) -m ch_iris
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
