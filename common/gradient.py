@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 
 
-def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-4) -> np.ndarray:
+def numerical_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-4
+) -> np.ndarray:
     """∂f/∂x by central differences: (f(x + h e_i) - f(x - h e_i)) / 2h for every element i.
 
     ``x`` may have any shape and is probed in place (``f`` is called as ``f(x)``,
@@ -44,7 +46,7 @@ def frozen_randomness(layers: Iterable[Any]) -> Iterator[Callable[[], None]]:
     states = [g.bit_generator.state for g in generators]
 
     def rewind() -> None:
-        for g, state in zip(generators, states):
+        for g, state in zip(generators, states, strict=True):
             g.bit_generator.state = state
 
     try:

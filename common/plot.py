@@ -110,7 +110,9 @@ def plot_confusion_matrix(
         for j in range(k):
             ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=8,
                     color="white" if matrix[i, j] > threshold else "black")
-    ax.set_xticks(range(k), class_names, rotation=45 if k > 3 else 0, ha="right" if k > 3 else "center")
+    tilted = k > 3  # long class names would overlap
+    ax.set_xticks(range(k), class_names, rotation=45 if tilted else 0,
+                  ha="right" if tilted else "center")
     ax.set_yticks(range(k), class_names)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
@@ -133,7 +135,7 @@ def plot_image_grid(
     fig, axes = plt.subplots(rows, columns, figsize=(1.2 * columns, 1.4 * rows), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
-    for ax, image, caption in zip(axes.ravel(), images, captions):
+    for ax, image, caption in zip(axes.ravel(), images, captions, strict=False):
         ax.imshow(image, cmap="gray_r")
         ax.set_title(caption, fontsize=8)
     if title:

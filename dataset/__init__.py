@@ -1,0 +1,37 @@
+"""Data sets of the book, as NumPy arrays, with no dependency beyond NumPy and matplotlib.
+
+Loaders (each returns ``((x_train, t_train), (x_test, t_test))`` unless noted):
+
+- ``load_mnist``: MNIST handwritten digits, 60000 + 10000 images of 28x28; the IDX
+  files are found in ``data_dir``, ``$MNIST_DIR`` or the per-user cache, downloaded
+  there when missing (``dataset.mnist``);
+- ``load_image_folder``: MNIST exported as ``root/{train,test}/<digit>/*.png``
+  (``dataset.image_folder``);
+- ``load_iris``: Fisher's Iris table, bundled with the package, stratified split
+  (``dataset.iris``);
+- ``logic_gate``: truth tables of AND, OR, NAND, NOR, XOR, XNOR and NOT, as ``(x, t)``
+  (``dataset.logic``).
+
+Every problem with a data file raises ``DatasetError``, whose message names the
+file, what is wrong and how to fix it. ``python -m dataset`` downloads and checks MNIST.
+Nothing is downloaded at import time.
+"""
+
+from .errors import DatasetError
+from .image_folder import load_image_folder
+from .iris import CLASS_NAMES as IRIS_CLASS_NAMES
+from .iris import iris_class_names, load_iris
+from .logic import GATES, logic_gate
+from .mnist import download_mnist, load_mnist
+
+__all__ = [
+    "DatasetError",
+    "GATES",
+    "IRIS_CLASS_NAMES",
+    "download_mnist",
+    "iris_class_names",
+    "load_image_folder",
+    "load_iris",
+    "load_mnist",
+    "logic_gate",
+]

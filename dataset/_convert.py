@@ -23,7 +23,9 @@ def check_dtype(dtype: DTypeLike, normalize: bool) -> np.dtype:
     return dt
 
 
-def images_to_x(images: np.ndarray, *, normalize: bool, flatten: bool, dtype: np.dtype) -> np.ndarray:
+def images_to_x(
+    images: np.ndarray, *, normalize: bool, flatten: bool, dtype: np.dtype
+) -> np.ndarray:
     """Images uint8 (N, H, W) -> (N, H*W) if ``flatten`` else (N, 1, H, W), in ``dtype``.
 
     ``normalize`` maps 0..255 to [0, 1] by dividing by 255 (a division, not a
@@ -36,7 +38,9 @@ def images_to_x(images: np.ndarray, *, normalize: bool, flatten: bool, dtype: np
     return shaped.astype(dtype)
 
 
-def labels_to_t(labels: np.ndarray, *, one_hot: bool, n_classes: int, dtype: np.dtype) -> np.ndarray:
+def labels_to_t(
+    labels: np.ndarray, *, one_hot: bool, n_classes: int, dtype: np.dtype
+) -> np.ndarray:
     """Labels (N,) -> int64 (N,), or one-hot (N, n_classes) in ``dtype`` when ``one_hot``."""
     t = labels.astype(np.int64)
     if one_hot:

@@ -8,12 +8,14 @@ where a loader would pick it up.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import http.client
 import os
 import stat
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -25,6 +27,7 @@ from .errors import DatasetError
 APP_NAME = "dlscratch"
 CHUNK_SIZE = 1 << 16
 TIMEOUT_SECONDS = 30.0
+STALE_PART_SECONDS = 3600.0
 
 
 def user_cache_dir() -> Path:
@@ -136,6 +139,18 @@ def _fetch_to(url: str, file: BinaryIO, name: str, progress: bool) -> str:
     return digest.hexdigest()
 
 
+def _remove_stale_parts(dest: Path) -> None:
+    # A download killed outright (SIGKILL, power cut) cannot delete its temporary file.
+    # A live download keeps writing to its own, so only files idle for an hour are removed.
+    now = time.time()
+    for part in dest.parent.glob(f".{glob.escape(dest.name)}.*.part"):
+        try:
+            if now - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
+        except OSError:
+            pass
+
+
 def download_verified(
     urls: Sequence[str], dest: Path, sha256: str, *, fix_hint: str, progress: bool = True
 ) -> str:
@@ -147,6 +162,7 @@ def download_verified(
     mismatch) deletes its temporary file and moves on to the next URL. When all
     fail, raises DatasetError listing every URL with its reason, then ``fix_hint``.
     """
+    _remove_stale_parts(dest)
     failures = []
     for url in urls:
         fd, temp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")

@@ -66,14 +66,17 @@ def parse_idx(data: bytes, path: Path) -> np.ndarray:
         raise _fail(path, f"is only {len(data)} bytes long, too short for an IDX header")
     if data[0] != 0 or data[1] != 0:
         raise _fail(
-            path, f"is not an IDX file (starts with bytes {data[:4].hex(' ')}, expected 00 00 08 0N)"
+            path,
+            f"is not an IDX file (starts with bytes {data[:4].hex(' ')}, expected 00 00 08 0N)",
         )
     if data[2] != 0x08:
         raise _fail(path, f"has IDX type code 0x{data[2]:02x}, but MNIST files hold unsigned bytes")
     ndim = data[3]
     header_size = 4 + 4 * ndim
     if len(data) < header_size:
-        raise _fail(path, f"is truncated: {len(data)} bytes, shorter than its {header_size}-byte header")
+        raise _fail(
+            path, f"is truncated: {len(data)} bytes, shorter than its {header_size}-byte header"
+        )
     dims = tuple(int(d) for d in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
     expected = header_size + int(np.prod(dims, dtype=np.int64))
     if len(data) != expected:
@@ -97,7 +100,7 @@ def read_images(path: Path) -> np.ndarray:
     if magic == LABEL_MAGIC:
         raise _fail(path, "holds labels (magic number 0x00000801), not images: files swapped?")
     if magic != IMAGE_MAGIC and len(data) >= 4 and data[:3] == b"\0\0\x08":
-        raise _fail(path, f"has magic number 0x{magic:08x}, expected 0x{IMAGE_MAGIC:08x} for images")
+        raise _fail(path, f"has magic number 0x{magic:08x}, expected 0x00000803 for images")
     images = parse_idx(data, path)
     if images.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
         raise _fail(path, f"holds images of shape {images.shape[1:]}, expected (28, 28)")
@@ -113,7 +116,7 @@ def read_labels(path: Path) -> np.ndarray:
     if magic == IMAGE_MAGIC:
         raise _fail(path, "holds images (magic number 0x00000803), not labels: files swapped?")
     if magic != LABEL_MAGIC and len(data) >= 4 and data[:3] == b"\0\0\x08":
-        raise _fail(path, f"has magic number 0x{magic:08x}, expected 0x{LABEL_MAGIC:08x} for labels")
+        raise _fail(path, f"has magic number 0x{magic:08x}, expected 0x00000801 for labels")
     labels = parse_idx(data, path)
     if labels.size and labels.max() >= N_CLASSES:
         bad = int(np.flatnonzero(labels >= N_CLASSES)[0])

@@ -188,13 +188,13 @@ def test_loss_layers_are_finite_and_correct_for_extreme_logits():
 @pytest.mark.parametrize(
     "make, call",
     [
-        (lambda: Relu(), lambda l, x: l.forward(x)),
-        (lambda: Sigmoid(), lambda l, x: l.forward(x)),
-        (lambda: Dropout(0.5, rng=0), lambda l, x: l.forward(x, True)),
+        (lambda: Relu(), lambda layer, x: layer.forward(x)),
+        (lambda: Sigmoid(), lambda layer, x: layer.forward(x)),
+        (lambda: Dropout(0.5, rng=0), lambda layer, x: layer.forward(x, True)),
         (lambda: Affine(np.ones((3, 2), np.float32), np.zeros(2, np.float32)),
-         lambda l, x: l.forward(x)),
+         lambda layer, x: layer.forward(x)),
         (lambda: BatchNormalization(np.ones(3, np.float32), np.zeros(3, np.float32)),
-         lambda l, x: l.forward(x, True)),
+         lambda layer, x: layer.forward(x, True)),
     ],
 )
 def test_float32_in_float32_out(make, call):
