@@ -42,16 +42,11 @@ class Momentum:
             param += v
 
 
-class Nesterov:
+class Nesterov(Momentum):
     """Nesterov's accelerated gradient, in the form that needs only the current gradient:
 
     v ← momentum · v - lr · g;  W ← W + momentum · v - lr · g   (g = ∂L/∂W).
     """
-
-    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
-        self.lr = lr
-        self.momentum = momentum
-        self.v: Params = {}
 
     def update(self, params: Params, grads: Params) -> None:
         for key, param in params.items():
