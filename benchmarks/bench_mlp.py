@@ -46,9 +46,11 @@ def make_trainer(x: np.ndarray, t: np.ndarray, batch_size: int, dtype: Any, seed
                    optimizer="adam", optimizer_param={"lr": 0.001}, seed=seed, verbose=False)
 
 
-def train_epoch(trainer: Trainer) -> float:
-    """One pass over the training set, without evaluation; returns the seconds it took."""
-    order = trainer.rng.permutation(trainer.train_size)
+def train_epoch(trainer: Trainer, order: np.ndarray | None = None) -> float:
+    """One pass over the training set in ``order`` (default: a new random order),
+    without evaluation; returns the seconds it took."""
+    if order is None:
+        order = trainer.rng.permutation(trainer.train_size)
     start = time.perf_counter()
     for i in range(0, trainer.train_size, trainer.batch_size):
         trainer.train_step(order[i:i + trainer.batch_size])

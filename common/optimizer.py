@@ -15,6 +15,13 @@ import numpy as np
 Params = dict[str, np.ndarray]
 
 
+def _state(store: Params, key: str, like: np.ndarray) -> np.ndarray:
+    """``store[key]``, created as zeros shaped like ``like`` the first time it is asked for."""
+    if key not in store:
+        store[key] = np.zeros_like(like)
+    return store[key]
+
+
 class SGD:
     """Stochastic gradient descent: W ← W - lr · ∂L/∂W."""
 
@@ -36,7 +43,7 @@ class Momentum:
 
     def update(self, params: Params, grads: Params) -> None:
         for key, param in params.items():
-            v = self.v.setdefault(key, np.zeros_like(param))
+            v = _state(self.v, key, param)
             v *= self.momentum
             v -= self.lr * grads[key]
             param += v
@@ -50,7 +57,7 @@ class Nesterov(Momentum):
 
     def update(self, params: Params, grads: Params) -> None:
         for key, param in params.items():
-            v = self.v.setdefault(key, np.zeros_like(param))
+            v = _state(self.v, key, param)
             step = self.lr * grads[key]
             v *= self.momentum
             v -= step
@@ -65,13 +72,14 @@ class AdaGrad:
         self.lr = lr
         self.eps = eps
         self.h: Params = {}
+        self.tmp: Params = {}
 
     def update(self, params: Params, grads: Params) -> None:
         for key, param in params.items():
-            g = grads[key]
-            h = self.h.setdefault(key, np.zeros_like(param))
-            h += g * g
-            param -= self.lr * g / (np.sqrt(h) + self.eps)
+            g, h, tmp = grads[key], _state(self.h, key, param), _state(self.tmp, key, param)
+            np.multiply(g, g, out=tmp)
+            h += tmp
+            _scaled_step(param, g, h, self.lr, self.eps, tmp)
 
 
 class RMSprop:
@@ -82,14 +90,16 @@ class RMSprop:
         self.decay_rate = decay_rate
         self.eps = eps
         self.h: Params = {}
+        self.tmp: Params = {}
 
     def update(self, params: Params, grads: Params) -> None:
         for key, param in params.items():
-            g = grads[key]
-            h = self.h.setdefault(key, np.zeros_like(param))
-            h *= self.decay_rate
-            h += (1 - self.decay_rate) * g * g
-            param -= self.lr * g / (np.sqrt(h) + self.eps)
+            g, h, tmp = grads[key], _state(self.h, key, param), _state(self.tmp, key, param)
+            np.multiply(g, g, out=tmp)
+            tmp -= h
+            tmp *= 1 - self.decay_rate
+            h += tmp  # h + (1-ρ)(g² - h) = ρ h + (1-ρ) g²
+            _scaled_step(param, g, h, self.lr, self.eps, tmp)
 
 
 class Adam:
@@ -109,18 +119,38 @@ class Adam:
         self.iter = 0
         self.m: Params = {}
         self.v: Params = {}
+        self.tmp: Params = {}
 
     def update(self, params: Params, grads: Params) -> None:
         self.iter += 1
         # a Python float, so that float32 parameters are not promoted to float64
         lr_t = self.lr * math.sqrt(1 - self.beta2**self.iter) / (1 - self.beta1**self.iter)
         for key, param in params.items():
-            g = grads[key]
-            m = self.m.setdefault(key, np.zeros_like(param))
-            v = self.v.setdefault(key, np.zeros_like(param))
-            m += (1 - self.beta1) * (g - m)
-            v += (1 - self.beta2) * (g * g - v)
-            param -= lr_t * m / (np.sqrt(v) + self.eps)
+            g, tmp = grads[key], _state(self.tmp, key, param)
+            m, v = _state(self.m, key, param), _state(self.v, key, param)
+            np.subtract(g, m, out=tmp)
+            tmp *= 1 - self.beta1
+            m += tmp  # m + (1-β1)(g - m)
+            np.multiply(g, g, out=tmp)
+            tmp -= v
+            tmp *= 1 - self.beta2
+            v += tmp  # v + (1-β2)(g² - v)
+            _scaled_step(param, m, v, lr_t, self.eps, tmp)
+
+
+def _scaled_step(param: np.ndarray, step: np.ndarray, h: np.ndarray, lr: float, eps: float,
+                 tmp: np.ndarray) -> None:
+    """W ← W - lr · step / (sqrt(h) + eps), in place, with ``tmp`` as the only scratch array.
+
+    The adaptive optimizers share this last line; writing it with ``out=`` keeps
+    the update free of temporary arrays, which matters for a 160k-weight layer
+    updated hundreds of times per epoch.
+    """
+    np.sqrt(h, out=tmp)
+    tmp += eps
+    np.divide(step, tmp, out=tmp)
+    tmp *= lr
+    param -= tmp
 
 
 OPTIMIZERS = {
