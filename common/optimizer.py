@@ -9,6 +9,7 @@ created on the first update, with the parameter's shape and dtype.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -153,6 +154,33 @@ def _scaled_step(param: np.ndarray, step: np.ndarray, h: np.ndarray, lr: float, 
     param -= tmp
 
 
+class StepDecay:
+    """A learning-rate step: wraps an optimizer, and from update ``decay_at + 1`` on
+    multiplies its ``lr`` by ``factor`` (once): lr_t = lr · factor^[t > decay_at].
+
+    With a constant step, Adam keeps jumping around the minimum it has found; a
+    smaller step for the last epochs lets it settle. Anything that accepts an
+    optimizer (the Trainer) accepts this one.
+    """
+
+    def __init__(self, optimizer: Any, decay_at: int, factor: float = 0.1) -> None:
+        self.optimizer = optimizer
+        self.decay_at = decay_at
+        self.factor = factor
+        self.updates = 0
+
+    @property
+    def lr(self) -> float:
+        """The learning rate the wrapped optimizer uses now."""
+        return self.optimizer.lr
+
+    def update(self, params: Params, grads: Params) -> None:
+        if self.updates == self.decay_at:
+            self.optimizer.lr *= self.factor
+        self.optimizer.update(params, grads)
+        self.updates += 1
+
+
 OPTIMIZERS = {
     "sgd": SGD,
     "momentum": Momentum,
@@ -163,7 +191,7 @@ OPTIMIZERS = {
 }
 
 
-def make_optimizer(name: str, **params: float):
+def make_optimizer(name: str, **params: float) -> Any:
     """Build an optimizer from its name (case-insensitive: 'sgd', 'Adam', ...) and settings."""
     try:
         cls = OPTIMIZERS[name.lower()]

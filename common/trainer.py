@@ -37,8 +37,9 @@ class Trainer:
     ``optimizer`` is a name ('sgd', 'Adam', ...; case-insensitive, built with
     ``optimizer_param``) or an object with ``update(params, grads)``.
     The parameters of the epoch with the highest accuracy on ``best_by``
-    ('test' or 'train') are kept in ``best_params`` and written back into the
-    network when training ends. If the loss becomes NaN or inf, training stops
+    ('test' or 'train') are kept in ``best_params`` (with the network's
+    ``buffers``, the batch-norm running statistics, that belong to them) and
+    written back into the network when training ends. If the loss becomes NaN or inf, training stops
     with a message, the network gets back the last parameters whose loss was
     finite, and ``diverged`` is set.
     """
@@ -93,7 +94,9 @@ class Trainer:
         self.best_acc = -1.0
         self.best_epoch = 0
         self.diverged = False
-        self._last_good = {key: p.copy() for key, p in network.params.items()}
+        # everything that defines the network's function: weights, and running statistics
+        self._state = {**network.params, **getattr(network, "buffers", {})}
+        self._last_good = {key: p.copy() for key, p in self._state.items()}
         self._x_batch: np.ndarray | None = None
         self._t_batch: np.ndarray | None = None
 
@@ -105,7 +108,7 @@ class Trainer:
             loss = self.network.loss(x_batch, t_batch)
         if math.isfinite(loss):
             # these parameters gave a finite loss: remember them before they change
-            _copy_into(self._last_good, self.network.params)
+            _copy_into(self._last_good, self._state)
             self.optimizer.update(self.network.params, grads)
         return float(loss)
 
@@ -151,7 +154,7 @@ class Trainer:
         score = test_acc if self.best_by == "test" else train_acc
         if score > self.best_acc:
             self.best_acc, self.best_epoch = score, self.current_epoch
-            self.best_params = {key: p.copy() for key, p in self.network.params.items()}
+            self.best_params = {key: p.copy() for key, p in self._state.items()}
 
     def train(self) -> None:
         """Run all epochs, print one line per epoch, and finish with the best parameters."""
@@ -163,7 +166,7 @@ class Trainer:
                     self.train_epoch()
             except TrainingDiverged as err:
                 self.diverged = True
-                _copy_into(self.network.params, self._last_good)
+                _copy_into(self._state, self._last_good)
                 print(f"Training stopped: {err}")
                 break
             if self.verbose:
@@ -178,6 +181,6 @@ class Trainer:
                     flush=True,
                 )
         if self.best_params is not None and not self.diverged:
-            _copy_into(self.network.params, self.best_params)
+            _copy_into(self._state, self.best_params)
         if self.verbose and self.best_params is not None:
             print(f"best {self.best_by} accuracy {self.best_acc:.4f} at epoch {self.best_epoch}")

@@ -5,7 +5,16 @@ import math
 import numpy as np
 import pytest
 
-from common.optimizer import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop, make_optimizer
+from common.optimizer import (
+    SGD,
+    AdaGrad,
+    Adam,
+    Momentum,
+    Nesterov,
+    RMSprop,
+    StepDecay,
+    make_optimizer,
+)
 
 # f(w) = 1/2 Σ a_i w_i², gradient a * w: an ill-conditioned convex bowl
 A = np.array([1.0, 10.0])
@@ -124,3 +133,15 @@ def test_book_defaults_and_unknown_name():
     assert (Adam().lr, Adam().beta1, Adam().beta2) == (0.001, 0.9, 0.999)
     with pytest.raises(ValueError, match="unknown optimizer 'adamw'.*sgd"):
         make_optimizer("adamw")
+
+
+def test_step_decay_lowers_the_rate_once_after_its_step():
+    inner = SGD(lr=0.5)
+    opt = StepDecay(inner, decay_at=2, factor=0.1)
+    w = np.array([1.0])
+    rates = []
+    for _ in range(4):
+        opt.update({"w": w}, {"w": np.array([1.0])})
+        rates.append(opt.lr)
+    assert rates == pytest.approx([0.5, 0.5, 0.05, 0.05])
+    np.testing.assert_allclose(w, 1 - 0.5 - 0.5 - 0.05 - 0.05)

@@ -149,3 +149,26 @@ def test_bad_arguments_are_reported():
         Trainer(net, x, t[:5], x, t)
     with pytest.raises(ValueError, match="unknown optimizer"):
         Trainer(net, x, t, x, t, optimizer="sgdd")
+
+
+def test_the_best_epoch_keeps_its_batchnorm_statistics():
+    x, t = blobs(400)
+    x[:, 0] = 0
+
+    def flip(params):  # ruins the weights and, through them, the running statistics
+        params["W1"] *= -1
+
+    def run(epochs):
+        net = MultiLayerNet(4, [8], 3, seed=0, use_batchnorm=True)
+        opt = SabotageAfter(good_steps=3 * 20, ruin=flip)
+        trainer = Trainer(net, x, t, x, t, epochs=epochs, mini_batch_size=20, optimizer=opt,
+                          seed=0, verbose=False)
+        trainer.train()
+        return net, trainer
+
+    reference, _ = run(epochs=3)  # the same run, stopped after its best epoch
+    net, trainer = run(epochs=6)
+    assert trainer.best_epoch == 3
+    for key in ("running_mean1", "running_var1", "W1"):
+        np.testing.assert_array_equal(net.buffers.get(key, net.params.get(key)),
+                                      reference.buffers.get(key, reference.params.get(key)))

@@ -1,0 +1,310 @@
+"""``python -m ch_mnist``: train a fully connected network on MNIST and show what it gets wrong.
+
+The chapter in one screen: load MNIST, build a ``MultiLayerNet`` from ``common``,
+train it with ``common.trainer.Trainer`` (one progress line per epoch), then
+evaluate the best parameters on the 10000 test images and draw the learning
+curves, the confusion matrix and the misclassified digits. ``--load`` skips
+training and evaluates saved parameters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ch_mnist.lr_decay import decay_last_epochs
+from ch_mnist.options import (
+    add_data_dir,
+    hidden_sizes,
+    nonnegative_float,
+    nonnegative_int,
+    positive_float,
+    positive_int,
+    ratio,
+    report_dataset_error,
+    unit_interval,
+)
+from common.fileio import atomic_write
+from common.multi_layer_net import MultiLayerNet
+from common.optimizer import OPTIMIZERS, make_optimizer
+from common.plot import plot_confusion_matrix, plot_image_grid, plot_learning_curves, show_figures
+from common.trainer import Trainer
+from common.util import confusion_matrix
+from dataset import DatasetError, load_mnist
+
+PROGRAM = "ch_mnist"
+INPUT_SIZE, OUTPUT_SIZE, IMAGE_SIDE = 784, 10, 28
+
+#: The named networks: hidden-layer widths and the name they are shown under.
+NETS = {
+    "three": ([200, 80], "ThreeNet"),
+    "two": ([50], "TwoLayerNet"),
+}
+
+#: Learning rate per optimizer when --lr is not given: the defaults of the
+#: ``common.optimizer`` classes (the book's), except where they do not suit
+#: mini-batches of 256 MNIST images: plain SGD at 0.01 barely moves in 10 epochs,
+#: so it gets 0.1 (the book's chapter 5 value), and RMSprop at 0.01 with decay 0.99
+#: takes steps that are too large for a 784-input layer, so it gets Adam's 0.001.
+DEFAULT_LR = {
+    "sgd": 0.1,
+    "momentum": 0.01,
+    "nesterov": 0.01,
+    "adagrad": 0.01,
+    "rmsprop": 0.001,
+    "adam": 0.001,
+}
+
+#: Training images whose accuracy is measured after every epoch (all 10000 test
+#: images are always used): enough for a steady number, cheap next to an epoch.
+TRAIN_ACC_SAMPLES = 10000
+#: How many misclassified digits the grid shows.
+GRID_SIZE = 30
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m ch_mnist``."""
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {PROGRAM}",
+        description="Train a fully connected network on MNIST with mini-batch gradient descent "
+                    "and evaluate it on the 10000 test images: per-epoch progress, the test "
+                    "accuracy of the best epoch, learning curves, a confusion matrix and the "
+                    "misclassified digits (PNG files in --out).",
+        epilog="Example: python -m ch_mnist --hidden 800,800 --dropout 0.2 --epochs 30",
+    )
+    net = parser.add_argument_group("network")
+    net.add_argument("--net", choices=sorted(NETS), default="three",
+                     help="three: ThreeNet 784-200-80-10 (default); two: the book's "
+                          "TwoLayerNet 784-50-10")
+    net.add_argument("--hidden", type=hidden_sizes, metavar="W1,W2,...",
+                     help="hidden-layer widths, e.g. 800,800 (replaces --net)")
+    net.add_argument("--dropout", type=ratio, default=0.0, metavar="RATIO",
+                     help="dropout after every hidden layer, dropping this fraction of the "
+                          "units while training (default 0: no dropout)")
+    net.add_argument("--batchnorm", action="store_true",
+                     help="batch normalisation before every hidden activation")
+    net.add_argument("--weight-decay", type=nonnegative_float, default=1e-4, metavar="LAMBDA",
+                     help="L2 penalty LAMBDA/2 * sum of squared weights added to the loss "
+                          "(default 1e-4; 0 turns it off)")
+
+    train = parser.add_argument_group("training")
+    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam",
+                       help="update rule (default adam)")
+    train.add_argument("--lr", type=positive_float, metavar="RATE",
+                       help="learning rate (default: " + ", ".join(
+                           f"{name} {lr:g}" for name, lr in DEFAULT_LR.items()) + ")")
+    train.add_argument("--lr-decay-epochs", type=nonnegative_int, metavar="N",
+                       help="train the last N epochs with the learning rate times --lr-decay "
+                            "(default: a fifth of --epochs, rounded down; 0 turns it off)")
+    train.add_argument("--lr-decay", type=unit_interval, default=0.1, metavar="FACTOR",
+                       help="factor applied to the learning rate for the last epochs "
+                            "(default 0.1)")
+    train.add_argument("--batch-size", type=positive_int, default=256, metavar="N",
+                       help="mini-batch size (default 256)")
+    train.add_argument("--epochs", type=positive_int, default=10, metavar="N",
+                       help="passes over the training set (default 10)")
+    train.add_argument("--seed", type=int, default=0,
+                       help="seed of the initial weights, the mini-batch order and the dropout "
+                            "masks: the same seed gives the same run (default 0)")
+    train.add_argument("--train-size", type=positive_int, metavar="N",
+                       help="train on the first N training images only, for quick runs and "
+                            "tests (default: all 60000)")
+
+    files = parser.add_argument_group("files")
+    add_data_dir(files)
+    saving = files.add_mutually_exclusive_group()
+    saving.add_argument("--save", metavar="PATH.npz",
+                        help="save the trained parameters (with the architecture) to this file")
+    saving.add_argument("--load", metavar="PATH.npz",
+                        help="do not train: load parameters saved with --save into the network "
+                             "that the network options describe, and evaluate them")
+    files.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
+    files.add_argument("--out", default=f"out/{PROGRAM}", metavar="DIR",
+                       help=f"folder for the figures (default out/{PROGRAM})")
+    files.add_argument("--show", action="store_true",
+                       help="open the figures in windows as well (when there is a display)")
+    return parser
+
+
+def network_name(args: argparse.Namespace) -> tuple[list[int], str]:
+    """Hidden widths and a readable name such as 'ThreeNet 784-200-80-10'."""
+    if args.hidden is not None:
+        hidden, name = args.hidden, "MultiLayerNet"
+    else:
+        hidden, name = NETS[args.net]
+    sizes = "-".join(str(n) for n in (INPUT_SIZE, *hidden, OUTPUT_SIZE))
+    extras = [label for label, on in (("batchnorm", args.batchnorm),
+                                      (f"dropout {args.dropout:g}", args.dropout > 0)) if on]
+    return list(hidden), f"{name} {sizes}" + (f" ({', '.join(extras)})" if extras else "")
+
+
+def build_network(args: argparse.Namespace) -> MultiLayerNet:
+    """The network the options describe, in float32, with He-initialised weights from --seed."""
+    hidden, _ = network_name(args)
+    return MultiLayerNet(
+        INPUT_SIZE, hidden, OUTPUT_SIZE,
+        weight_decay_lambda=args.weight_decay,
+        use_dropout=args.dropout > 0, dropout_ratio=args.dropout,
+        use_batchnorm=args.batchnorm,
+        dtype=np.float32, seed=args.seed,
+    )
+
+
+def predict_scores(net: MultiLayerNet, x: np.ndarray, batch_size: int = 10000) -> np.ndarray:
+    """Inference-mode scores (N, 10), computed in batches to bound the memory used."""
+    return np.concatenate([net.predict(x[i:i + batch_size])
+                           for i in range(0, len(x), batch_size)])
+
+
+def evaluate(net: MultiLayerNet, x_test: np.ndarray, t_test: np.ndarray, out: Path,
+             title: str, show: bool) -> dict[str, Any]:
+    """Test accuracy, confusion matrix and misclassified digits; draws the two figures."""
+    scores = predict_scores(net, x_test)
+    predicted = scores.argmax(axis=1)
+    wrong = np.flatnonzero(predicted != t_test)
+    accuracy = 1 - len(wrong) / len(t_test)
+    matrix = confusion_matrix(t_test, predicted, OUTPUT_SIZE)
+    figures = {"confusion_matrix": str(plot_confusion_matrix(
+        matrix, [str(d) for d in range(OUTPUT_SIZE)], out / "confusion_matrix.png",
+        title=f"{title}\ntest accuracy {accuracy:.2%}", show=show))}
+    # The most confident mistakes first: the margin by which the wrong class won.
+    # They are the instructive ones (many are digits a person would hesitate over).
+    margin = scores[wrong, predicted[wrong]] - scores[wrong, t_test[wrong]]
+    shown = wrong[np.argsort(-margin, kind="stable")][:GRID_SIZE]
+    if len(shown):
+        figures["misclassified"] = str(plot_image_grid(
+            x_test[shown].reshape(-1, IMAGE_SIDE, IMAGE_SIDE),
+            [f"pred {predicted[i]} / true {t_test[i]}" for i in shown],
+            out / "misclassified.png",
+            title=f"The {len(shown)} most confident of {len(wrong)} mistakes", show=show))
+    return {
+        "test_accuracy": accuracy,
+        "test_errors": len(wrong),
+        "test_size": len(t_test),
+        "confusion_matrix": matrix.tolist(),
+        "figures": figures,
+    }
+
+
+def finite_or_none(value: float) -> float | None:
+    """``value`` as a float, or None when it is NaN or infinite."""
+    return float(value) if math.isfinite(value) else None
+
+
+def write_json(path: str, report: dict[str, Any]) -> None:
+    """Write ``report`` to ``path`` atomically, so a reader never sees half a file."""
+    with atomic_write(path, "w") as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
+
+
+def train(net: MultiLayerNet, name: str, args: argparse.Namespace,
+          train_set: tuple[np.ndarray, np.ndarray], test_set: tuple[np.ndarray, np.ndarray],
+          report: dict[str, Any]) -> int:
+    """Train ``net`` with the Trainer, draw the learning curves, fill ``report``; 1 if diverged."""
+    (x_train, t_train), (x_test, t_test) = train_set, test_set
+    lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
+    decay_epochs = args.epochs // 5 if args.lr_decay_epochs is None else args.lr_decay_epochs
+    decay_epochs = min(decay_epochs, args.epochs)
+    optimizer = decay_last_epochs(make_optimizer(args.optimizer, lr=lr), args.epochs,
+                                  decay_epochs, len(x_train), args.batch_size, args.lr_decay)
+    plural = "s" if decay_epochs > 1 else ""
+    schedule = (f", x{args.lr_decay:g} for the last {decay_epochs} epoch{plural}"
+                if decay_epochs and args.lr_decay != 1 else "")
+    print(f"{name}, {args.optimizer} lr {lr:g}{schedule}, batch {args.batch_size}, "
+          f"weight decay {args.weight_decay:g}, {args.epochs} epochs on {len(x_train)} "
+          f"training images, float32, seed {args.seed}", flush=True)
+
+    trainer = Trainer(net, x_train, t_train, x_test, t_test, epochs=args.epochs,
+                      mini_batch_size=args.batch_size, optimizer=optimizer,
+                      evaluate_sample_num_per_epoch=TRAIN_ACC_SAMPLES, seed=args.seed,
+                      verbose=True, best_by="test")
+    start = time.perf_counter()
+    trainer.train()
+    seconds = time.perf_counter() - start
+
+    curves = plot_learning_curves(
+        trainer.train_loss_list, trainer.train_acc_list, trainer.test_acc_list,
+        Path(args.out) / "learning_curves.png", title=name, show=args.show)
+    per_epoch = trainer.iter_per_epoch
+    losses = trainer.train_loss_list
+    report.update(
+        optimizer=args.optimizer, lr=lr, lr_decay=args.lr_decay, lr_decay_epochs=decay_epochs,
+        batch_size=args.batch_size, epochs=args.epochs, seed=args.seed,
+        train_size=len(x_train),
+        # a diverged run has a NaN loss, which JSON cannot hold: it becomes null
+        epoch_loss=[finite_or_none(np.mean(losses[i:i + per_epoch]))
+                    for i in range(0, len(losses), per_epoch)],
+        train_accuracy=trainer.train_acc_list,
+        test_accuracy_per_epoch=trainer.test_acc_list,
+        best_epoch=trainer.best_epoch,
+        diverged=trainer.diverged,
+        seconds=round(seconds, 2),
+        figures={"learning_curves": str(curves)},
+    )
+    return 1 if trainer.diverged else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the program; return the exit status (0 success, 1 data problem or failed run)."""
+    args = build_parser().parse_args(argv)
+    try:
+        (x_train, t_train), (x_test, t_test) = load_mnist(
+            normalize=True, flatten=True, dtype=np.float32, data_dir=args.data_dir)
+    except DatasetError as err:
+        return report_dataset_error(err)
+    if args.train_size is not None:
+        x_train, t_train = x_train[:args.train_size], t_train[:args.train_size]
+
+    net = build_network(args)
+    hidden, name = network_name(args)
+    out = Path(args.out)
+    report: dict[str, Any] = {
+        "program": PROGRAM,
+        "network": {"name": name, "layers": [INPUT_SIZE, *hidden, OUTPUT_SIZE],
+                    "dropout": args.dropout, "batchnorm": args.batchnorm,
+                    "weight_decay": args.weight_decay, "dtype": "float32"},
+    }
+
+    if args.load:
+        try:
+            net.load_params(args.load)
+        except ValueError as err:
+            print(f"error: {err}\nGive the network options (--net, --hidden, --batchnorm) "
+                  "that the parameters were trained with.", file=sys.stderr)
+            return 1
+        print(f"{name}: parameters loaded from {args.load}")
+        report.update(mode="evaluate", load=args.load)
+        report.update(evaluate(net, x_test, t_test, out, name, args.show))
+        status = 0
+    else:
+        report["mode"] = "train"
+        status = train(net, name, args, (x_train, t_train), (x_test, t_test), report)
+        results = evaluate(net, x_test, t_test, out, name, args.show)
+        results["figures"] = {**report["figures"], **results["figures"]}
+        report.update(results)
+        if args.save:
+            net.save_params(args.save)
+            print(f"parameters saved to {args.save}")
+
+    errors = report["test_errors"]
+    if args.load:
+        which = "loaded"
+    elif report["diverged"]:
+        which = "of the last step whose loss was finite (training diverged)"
+    else:
+        which = f"of epoch {report['best_epoch']} (best test accuracy)"
+    print(f"test accuracy {report['test_accuracy']:.4f} ({report['test_size'] - errors}/"
+          f"{report['test_size']} correct) with the parameters {which}")
+    print(f"figures in {out}/: " + ", ".join(Path(p).name for p in report["figures"].values()))
+    if args.json:
+        write_json(args.json, report)
+    show_figures(args.show)
+    return status
