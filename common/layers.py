@@ -51,9 +51,11 @@ class Affine:
 
     W: (D, M), b: (M,). ``forward`` takes x of shape (N, D) or (N, ...) with D
     elements per sample (images are flattened); ``backward`` returns dx in the
-    shape x had. With ``input_grad=False`` backward skips dx (and returns None):
-    a network's first layer never needs the gradient with respect to its input,
-    and it is the most expensive product of the backward pass.
+    shape x had, and writes dW = xᵀ dout and db = Σ_n dout into arrays of W's and
+    b's shapes that are reused by every backward pass (so keep a copy of them if
+    you need them after the next one). With ``input_grad=False`` backward skips
+    dx (and returns None): a network's first layer never needs the gradient with
+    respect to its input, and it is the most expensive product of the backward pass.
     """
 
     param_names = ("W", "b")
@@ -64,8 +66,8 @@ class Affine:
         self.input_grad = input_grad
         self.x: np.ndarray | None = None
         self.original_x_shape: tuple[int, ...] | None = None
-        self.dW: np.ndarray | None = None
-        self.db: np.ndarray | None = None
+        self.dW = np.zeros_like(W)
+        self.db = np.zeros_like(b)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.original_x_shape = x.shape
@@ -75,8 +77,9 @@ class Affine:
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
-        self.dW = self.x.T @ dout
-        self.db = dout.sum(axis=0)
+        # out= also lets NumPy multiply by the transpose xᵀ without a slower generic path
+        np.matmul(self.x.T, dout, out=self.dW)
+        np.sum(dout, axis=0, out=self.db)
         if not self.input_grad:
             return None
         return (dout @ self.W.T).reshape(self.original_x_shape)

@@ -97,8 +97,6 @@ class Trainer:
         # everything that defines the network's function: weights, and running statistics
         self._state = {**network.params, **getattr(network, "buffers", {})}
         self._last_good = {key: p.copy() for key, p in self._state.items()}
-        self._x_batch: np.ndarray | None = None
-        self._t_batch: np.ndarray | None = None
 
     def _step_loss(self, x_batch: np.ndarray, t_batch: np.ndarray) -> float:
         """One optimizer step; returns the loss of its forward pass (before the update)."""
@@ -112,19 +110,9 @@ class Trainer:
             self.optimizer.update(self.network.params, grads)
         return float(loss)
 
-    def _gather(self, batch_indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The mini-batch at ``batch_indices``, copied into buffers reused every step."""
-        n = len(batch_indices)
-        if self._x_batch is None or n > len(self._x_batch):
-            size = max(n, self.batch_size)
-            self._x_batch = np.empty((size, *self.x_train.shape[1:]), self.x_train.dtype)
-            self._t_batch = np.empty((size, *self.t_train.shape[1:]), self.t_train.dtype)
-        return (np.take(self.x_train, batch_indices, axis=0, out=self._x_batch[:n]),
-                np.take(self.t_train, batch_indices, axis=0, out=self._t_batch[:n]))
-
     def train_step(self, batch_indices: np.ndarray) -> float:
         """Train on the samples at ``batch_indices``; returns the batch loss."""
-        loss = self._step_loss(*self._gather(batch_indices))
+        loss = self._step_loss(self.x_train[batch_indices], self.t_train[batch_indices])
         self.train_loss_list.append(loss)
         self.current_iter += 1
         if not math.isfinite(loss):
