@@ -10,7 +10,6 @@ training and evaluates saved parameters.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import time
@@ -20,18 +19,17 @@ from typing import Any
 import numpy as np
 
 from ch_mnist.lr_decay import decay_last_epochs
-from ch_mnist.options import (
-    add_data_dir,
+from ch_mnist.options import add_data_dir, report_dataset_error
+from common.cli import (
     hidden_sizes,
     nonnegative_float,
     nonnegative_int,
     positive_float,
     positive_int,
     ratio,
-    report_dataset_error,
     unit_interval,
+    write_json,
 )
-from common.fileio import atomic_write
 from common.multi_layer_net import MultiLayerNet
 from common.optimizer import OPTIMIZERS, make_optimizer
 from common.plot import plot_confusion_matrix, plot_image_grid, plot_learning_curves, show_figures
@@ -196,13 +194,6 @@ def evaluate(net: MultiLayerNet, x_test: np.ndarray, t_test: np.ndarray, out: Pa
 def finite_or_none(value: float) -> float | None:
     """``value`` as a float, or None when it is NaN or infinite."""
     return float(value) if math.isfinite(value) else None
-
-
-def write_json(path: str, report: dict[str, Any]) -> None:
-    """Write ``report`` to ``path`` atomically, so a reader never sees half a file."""
-    with atomic_write(path, "w") as f:
-        json.dump(report, f, indent=2)
-        f.write("\n")
 
 
 def train(net: MultiLayerNet, name: str, args: argparse.Namespace,

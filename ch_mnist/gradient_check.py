@@ -16,15 +16,8 @@ import time
 
 import numpy as np
 
-from ch_mnist.options import (
-    add_data_dir,
-    hidden_sizes,
-    nonnegative_float,
-    positive_float,
-    positive_int,
-    ratio,
-    report_dataset_error,
-)
+from ch_mnist.options import add_data_dir, report_dataset_error
+from common.cli import hidden_sizes, nonnegative_float, positive_float, positive_int, ratio
 from common.gradient import gradient_check
 from common.multi_layer_net import MultiLayerNet
 from dataset import DatasetError, load_mnist

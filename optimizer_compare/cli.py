@@ -10,7 +10,6 @@ the only difference between the curves is the update rule.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import time
@@ -20,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from common.fileio import atomic_write
+from common.cli import positive_int, write_json
 from common.multi_layer_net import MultiLayerNet
 from common.optimizer import OPTIMIZERS, make_optimizer
 from common.plot import show_figures
 from dataset import DatasetError, load_mnist
-from optimizer_compare.options import lr_setting, optimizer_names, positive_int
+from optimizer_compare.options import lr_setting, optimizer_names
 from optimizer_compare.plots import plot_loss_curves
 
 PROGRAM = "optimizer_compare"
@@ -246,10 +245,3 @@ def report(runs: dict[str, Run], args: argparse.Namespace) -> dict[str, Any]:
             for name, run in runs.items()
         },
     }
-
-
-def write_json(path: str, document: dict[str, Any]) -> None:
-    """Write ``document`` to ``path`` atomically."""
-    with atomic_write(path, "w") as f:
-        json.dump(document, f, indent=2)
-        f.write("\n")

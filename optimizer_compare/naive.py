@@ -19,7 +19,6 @@ written out by hand instead of coming from backpropagation.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,10 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from common.fileio import atomic_write
+from common.cli import positive_int, write_json
 from common.optimizer import SGD, make_optimizer
 from common.plot import show_figures
-from optimizer_compare.options import positive_int
 from optimizer_compare.plots import plot_paths, plot_regression, plot_steps_1d, plot_steps_2d
 
 PROGRAM = "optimizer_compare.naive"
@@ -236,9 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     report["figures"] = figures
     print(f"figures in {out}/: " + ", ".join(Path(p).name for p in figures.values()))
     if args.json:
-        with atomic_write(args.json, "w") as f:
-            json.dump(report, f, indent=2)
-            f.write("\n")
+        write_json(args.json, report)
     show_figures(args.show)
     return 0
 

@@ -1,4 +1,4 @@
-"""Argument types shared by the optimizer-comparison programs.
+"""Argument types of the optimizer-comparison programs (generic ones are in ``common.cli``).
 
 Each type function turns an option's text into a value or raises
 ``argparse.ArgumentTypeError``, so a bad value ends the program with argparse's
@@ -11,17 +11,6 @@ import argparse
 import math
 
 from common.optimizer import OPTIMIZERS
-
-
-def positive_int(text: str) -> int:
-    """An integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def optimizer_names(text: str) -> list[str]:
