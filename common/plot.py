@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from common.fileio import atomic_write
 from common.util import smooth_curve
@@ -84,6 +85,7 @@ def plot_learning_curves(
     x = np.arange(1, len(train_acc_list) + 1)
     ax_acc.plot(x, train_acc_list, marker="o", markersize=3, label="train")
     ax_acc.plot(x, test_acc_list, marker="s", markersize=3, label="test")
+    ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))  # no "epoch 1.5"
     ax_acc.set_xlabel(acc_xlabel)
     ax_acc.set_ylabel("accuracy")
     ax_acc.legend(loc="lower right")
