@@ -107,6 +107,8 @@ class Network:
                     store[key] = getattr(layer, attr)
                     if store is self.params:
                         self._param_owner[key] = (layer, attr)
+        # weight decay applies to the weight matrices, not to biases or batch-norm scales
+        self._decayed_keys = [key for key, (_, attr) in self._param_owner.items() if attr == "W"]
 
     @property
     def dtype(self) -> np.dtype | None:
@@ -128,12 +130,9 @@ class Network:
         """The L2 penalty λ/2 · Σ ||W||² over all weight matrices (0 without decay)."""
         if not self.weight_decay_lambda:
             return 0.0
-        squares = sum(float(np.sum(w * w)) for key, w in self._decayed())
+        squares = sum(float(np.vdot(self.params[key], self.params[key]))
+                      for key in self._decayed_keys)
         return 0.5 * self.weight_decay_lambda * squares
-
-    def _decayed(self) -> list[tuple[str, np.ndarray]]:
-        return [(key, self.params[key]) for key, (_, attr) in self._param_owner.items()
-                if attr == "W"]
 
     def loss(self, x: np.ndarray, t: np.ndarray, train_flg: bool = False) -> float:
         """The loss of the last layer on predict(x) plus the weight-decay penalty."""
@@ -168,8 +167,9 @@ class Network:
             dout = layer.backward(dout)
         grads = {key: getattr(layer, "d" + attr) for key, (layer, attr) in
                  self._param_owner.items()}
-        for key, w in self._decayed():
-            grads[key] += self.weight_decay_lambda * w
+        if self.weight_decay_lambda:
+            for key in self._decayed_keys:
+                grads[key] += self.weight_decay_lambda * self.params[key]
         return grads
 
     def numerical_gradient(
