@@ -1,0 +1,159 @@
+"""The two networks of the chapter, built from ``common`` layers, and their training loop.
+
+- OneNet: logistic regression, ``Affine (D -> 1)`` + ``SigmoidWithLoss``: one
+  straight line (a plane for more inputs) splits the inputs into two classes.
+- TwoNet: ``Affine (D -> H)``, ``Relu``, ``Affine (H -> 2)`` + ``SoftmaxWithLoss``:
+  the ReLU hidden layer bends the input space, so XOR becomes learnable.
+
+Both are plain ``common.network.Network`` objects, so training is the framework's
+``net.gradient(x, t)`` followed by ``optimizer.update(net.params, grads)``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from common.functions import sigmoid, softmax
+from common.layers import Affine, Relu, SigmoidWithLoss, SoftmaxWithLoss
+from common.network import Network
+
+#: Parameters are float32, like the data of ``dataset.logic`` and ``MultiLayerNet``.
+DTYPE = np.float32
+
+
+def _weights(rng: np.random.Generator, shape: tuple[int, int], init_std: float) -> np.ndarray:
+    """init_std · N(0, 1) weights of ``shape`` in DTYPE."""
+    return (init_std * rng.standard_normal(shape)).astype(DTYPE)
+
+
+def make_one_net(
+    n_inputs: int, init_std: float = 0.01, weight_decay: float = 0.0, seed: int | None = None
+) -> Network:
+    """OneNet: ``Affine`` (W: (n_inputs, 1), b: (1,)) followed by ``SigmoidWithLoss``.
+
+    predict(x) maps inputs (N, n_inputs) to one logit per row (N, 1); σ(logit) is
+    the probability of class 1. W ~ init_std · N(0, 1) from ``default_rng(seed)``, b = 0.
+    ``weight_decay`` is the L2 coefficient λ of ``Network`` (applied to W only).
+    """
+    rng = np.random.default_rng(seed)
+    layers = [Affine(_weights(rng, (n_inputs, 1), init_std), np.zeros(1, dtype=DTYPE),
+                     input_grad=False)]
+    return Network(layers, SigmoidWithLoss(), weight_decay_lambda=weight_decay)
+
+
+def make_two_net(
+    n_inputs: int,
+    hidden: int = 6,
+    init_std: float = 0.01,
+    weight_decay: float = 0.0,
+    seed: int | None = None,
+) -> Network:
+    """TwoNet: ``Affine`` (n_inputs -> hidden), ``Relu``, ``Affine`` (hidden -> 2), softmax loss.
+
+    predict(x) maps (N, n_inputs) to two logits per row (N, 2), one per class.
+    Parameters (the book's names): W1 (n_inputs, hidden), b1 (hidden,), W2 (hidden, 2),
+    b2 (2,); weights ~ init_std · N(0, 1) from ``default_rng(seed)``, biases 0.
+    """
+    rng = np.random.default_rng(seed)
+    w1 = _weights(rng, (n_inputs, hidden), init_std)
+    w2 = _weights(rng, (hidden, 2), init_std)
+    layers = [
+        # the input layer never needs the gradient with respect to the data
+        Affine(w1, np.zeros(hidden, dtype=DTYPE), input_grad=False),
+        Relu(),
+        Affine(w2, np.zeros(2, dtype=DTYPE)),
+    ]
+    return Network(layers, SoftmaxWithLoss(), weight_decay_lambda=weight_decay)
+
+
+def probability_of_one(net: Network, x: np.ndarray) -> np.ndarray:
+    """P(class 1 | x) for every row of x (N, D): shape (N,).
+
+    Works for both networks: σ(logit) for a single output unit (OneNet), the
+    second softmax probability for two output units (TwoNet).
+    """
+    scores = net.predict(x)
+    if scores.shape[1] == 1:
+        return sigmoid(scores[:, 0])
+    return softmax(scores)[:, 1]
+
+
+def predicted_class(net: Network, x: np.ndarray) -> np.ndarray:
+    """The class (0 or 1) the network predicts for every row of x (N, D): int64 (N,).
+
+    The same rule as ``Network.accuracy``: a positive logit for a single output
+    unit, the larger logit for two. (Thresholding a rounded probability at 0.5
+    could disagree with it when the logit is tiny.)
+    """
+    scores = net.predict(x)
+    if scores.shape[1] == 1:
+        return (scores[:, 0] > 0).astype(np.int64)
+    return scores.argmax(axis=1)
+
+
+def hidden_activations(net: Network, x: np.ndarray) -> np.ndarray:
+    """The output of the first ReLU of a TwoNet for inputs x (N, D): shape (N, hidden)."""
+    out = np.asarray(x, dtype=net.dtype)
+    for layer in net.layers.values():
+        out = layer.forward(out)
+        if isinstance(layer, Relu):
+            return out
+    raise ValueError("this network has no ReLU hidden layer")
+
+
+@dataclass
+class TrainResult:
+    """What one training run produced.
+
+    ``losses``: the loss (cross-entropy + L2 penalty) of each iteration, before its
+    update; ``iterations``: updates made (fewer than asked when it diverged);
+    ``seconds``: wall-clock time of the loop; ``diverged``: the loss became NaN/inf;
+    ``final_loss``: the loss of the parameters the network ends with.
+    """
+
+    losses: list[float] = field(default_factory=list)
+    iterations: int = 0
+    seconds: float = 0.0
+    diverged: bool = False
+    final_loss: float = math.nan
+
+
+def train_full_batch(net: Network, x: np.ndarray, t: np.ndarray, optimizer: Any,
+                     iters: int) -> TrainResult:
+    """Train ``net`` on all rows (x (N, D), labels t (N,)) at once for ``iters`` steps.
+
+    Every iteration is one gradient by backpropagation on the whole truth table
+    and one ``optimizer.update``. If the loss stops being finite (a far too large
+    learning rate), training stops and the network keeps the last parameters
+    whose loss was finite.
+    """
+    result = TrainResult()
+    last_good = {key: p.copy() for key, p in net.params.items()}
+    start = time.perf_counter()
+    # Overflow can only come from a diverging run, which is detected just below and
+    # reported; numpy's own warnings about it would only be noise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(iters):
+            grads = net.gradient(x, t)
+            loss = net.last_loss
+            if not math.isfinite(loss):
+                result.diverged = True
+                net.params.update(last_good)
+                break
+            for key, p in net.params.items():
+                np.copyto(last_good[key], p)
+            optimizer.update(net.params, grads)
+            result.losses.append(loss)
+            result.iterations += 1
+        result.final_loss = net.loss(x, t)
+        if not math.isfinite(result.final_loss):  # the very last update overshot
+            result.diverged = True
+            net.params.update(last_good)
+            result.final_loss = net.loss(x, t)
+    result.seconds = time.perf_counter() - start
+    return result

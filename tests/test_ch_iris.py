@@ -1,0 +1,168 @@
+"""The Iris chapter: ThreeNet reaches its accuracy, outputs are valid, runs repeat."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.image
+import numpy as np
+import pytest
+
+from ch_iris.cli import DEFAULT_HIDDEN, DEFAULT_LR, DEFAULT_WEIGHT_DECAY, main
+from ch_iris.train import train_full_batch
+from common.multi_layer_net import MultiLayerNet
+from common.optimizer import make_optimizer
+from dataset.iris import load_iris
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+REPORT_KEYS = {"train_accuracy", "test_accuracy", "best_iteration", "best_train_accuracy",
+               "final_train_accuracy", "final_test_accuracy", "loss", "iterations", "seconds",
+               "diverged", "confusion_matrix", "class_names", "n_train", "n_test", "seed",
+               "settings"}
+
+
+def assert_png(path: Path) -> None:
+    """A real, readable PNG image of a sensible size."""
+    assert path.read_bytes()[:8] == PNG_SIGNATURE
+    image = matplotlib.image.imread(path)
+    assert image.ndim == 3 and image.shape[2] in (3, 4)
+    assert image.shape[0] >= 100 and image.shape[1] >= 100
+
+
+def headless_env() -> dict[str, str]:
+    """The environment without a display, as on a server or in CI."""
+    return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+
+
+def run_main(tmp_path: Path, *args: str, status: int = 0) -> dict:
+    """main() with figures and JSON in tmp_path; returns the JSON."""
+    out, report = tmp_path / "out", tmp_path / "metrics.json"
+    assert main(["--out", str(out), "--json", str(report), *args]) == status
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def test_entry_point_reaches_its_accuracy_and_writes_figures_and_json(tmp_path, capsys):
+    report = run_main(tmp_path, "--iters", "2000", "--seed", "0")
+    text = capsys.readouterr().out
+    assert set(report) == REPORT_KEYS
+    assert set(report["settings"]) == {"optimizer", "lr", "iters", "hidden", "weight_decay",
+                                       "standardize", "eval_every"}
+    assert report["settings"]["optimizer"] == "sgd" and report["settings"]["hidden"] == [20, 20]
+    assert report["n_train"] == 120 and report["n_test"] == 30
+    assert report["train_accuracy"] >= 0.95
+    assert report["test_accuracy"] >= 0.9
+    # the kept parameters are the ones with the best training accuracy
+    assert report["train_accuracy"] == pytest.approx(report["best_train_accuracy"])
+    assert 1 <= report["best_iteration"] <= 2000 and report["iterations"] == 2000
+    matrix = np.array(report["confusion_matrix"])
+    assert matrix.shape == (3, 3) and matrix.sum() == 30
+    assert matrix.trace() / 30 == pytest.approx(report["test_accuracy"])
+    assert report["class_names"] == ["Iris-setosa", "Iris-versicolor", "Iris-virginica"]
+    assert "confusion matrix" in text and "versicolor" in text
+    for name in ("learning_curves", "confusion_matrix"):
+        assert_png(tmp_path / "out" / f"{name}.png")
+
+
+def test_median_test_accuracy_over_seeds_0_to_9_is_at_least_095():
+    # The chapter's training with its default settings, 2000 iterations instead of
+    # 10000 to keep the test fast (the README gives the 10000-iteration numbers).
+    accuracies = []
+    for seed in range(10):
+        (x_train, t_train), (x_test, t_test) = load_iris(test_size=0.2, seed=seed)
+        net = MultiLayerNet(4, list(DEFAULT_HIDDEN), 3, weight_decay_lambda=DEFAULT_WEIGHT_DECAY,
+                            seed=seed)
+        train_full_batch(net, x_train, t_train, x_test, t_test,
+                         make_optimizer("sgd", lr=DEFAULT_LR), iters=2000)
+        accuracies.append(net.accuracy(x_test, t_test))
+    assert statistics.median(accuracies) >= 0.95, accuracies
+
+
+def test_best_parameters_are_written_back_into_the_network():
+    (x_train, t_train), (x_test, t_test) = load_iris(seed=1)
+    net = MultiLayerNet(4, [20, 20], 3, weight_decay_lambda=1e-3, seed=1)
+    arrays = {key: p for key, p in net.params.items()}
+    history = train_full_batch(net, x_train, t_train, x_test, t_test,
+                               make_optimizer("sgd", lr=0.05), iters=1000, eval_every=50)
+    assert len(history.losses) == 1000 and history.eval_iterations[-1] == 1000
+    assert history.best_train_accuracy == max(history.train_acc)
+    index = history.eval_iterations.index(history.best_iteration)
+    assert net.accuracy(x_train, t_train) == history.train_acc[index]
+    assert net.accuracy(x_test, t_test) == history.test_acc[index]
+    # written in place: the layers still hold the very same arrays
+    assert all(net.params[key] is arrays[key] for key in arrays)
+
+
+def test_same_seed_gives_the_same_numbers(tmp_path):
+    def numbers(folder: str) -> dict:
+        report = run_main(tmp_path / folder, "--iters", "300", "--seed", "4")
+        del report["seconds"]
+        return report
+
+    first = numbers("a")
+    assert first == numbers("b")
+    other = run_main(tmp_path / "c", "--iters", "300", "--seed", "5")
+    assert other["loss"] != first["loss"]
+
+
+def test_options_change_the_run(tmp_path):
+    report = run_main(tmp_path, "--iters", "200", "--standardize", "--optimizer", "Adam",
+                      "--lr", "0.01", "--hidden", "8", "--eval-every", "50")
+    assert report["settings"] == {"optimizer": "adam", "lr": 0.01, "iters": 200, "hidden": [8],
+                                  "weight_decay": 1e-3, "standardize": True, "eval_every": 50}
+    assert report["test_accuracy"] >= 0.8
+
+
+def test_help_exits_0(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--optimizer", "--lr", "--iters", "--hidden", "--weight-decay",
+                   "--standardize", "--eval-every", "--seed", "--csv", "--out", "--json",
+                   "--show", "best_iteration", "confusion_matrix"):
+        assert option in text
+
+
+@pytest.mark.parametrize("args", [
+    ["--lr", "0"], ["--lr", "-0.1"], ["--lr", "inf"], ["--iters", "0"], ["--iters", "ten"],
+    ["--hidden", "20,0"], ["--hidden", "20,,20"], ["--hidden", ""], ["--hidden", "-5"],
+    ["--eval-every", "0"], ["--optimizer", "newton"], ["--seed", "-1"],
+    ["--weight-decay", "-1"], ["--bogus"],
+])
+def test_bad_values_exit_2_with_one_error_line(args, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
+    assert len(errors) == 1
+
+
+def test_unreadable_csv_is_a_one_line_error_with_status_1(tmp_path, capsys):
+    assert main(["--csv", str(tmp_path / "missing.csv"), "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "missing.csv" in err and "Traceback" not in err
+
+
+def test_divergence_is_reported_with_status_1(tmp_path, capsys):
+    report = run_main(tmp_path, "--lr", "1e10", "--iters", "300", status=1)
+    assert report["diverged"]
+    captured = capsys.readouterr()
+    assert "Training stopped" in captured.out and "diverged" in captured.err
+
+
+def test_module_entry_point_runs_headless_without_warnings(tmp_path):
+    report = tmp_path / "m.json"
+    proc = subprocess.run(
+        [sys.executable, "-W", "error", "-m", "ch_iris", "--iters", "500",
+         "--out", str(tmp_path / "out"), "--json", str(report)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, env=headless_env(),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert json.loads(report.read_text(encoding="utf-8"))["test_accuracy"] >= 0.9
+    assert_png(tmp_path / "out" / "confusion_matrix.png")
