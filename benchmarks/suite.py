@@ -72,35 +72,46 @@ def mlp_epoch_flops(n_samples: int, sizes: list[int]) -> float:
     return 2.0 * n_samples * (2 * sum(pairs) + sum(pairs[1:]))
 
 
-def mlp_cases(repeat: int, n: int, gemm_gflops: float, use_torch: bool) -> list[dict[str, Any]]:
-    """Epoch times of our MLP, and of PyTorch's when asked, run interleaved."""
-    results = []
+def mlp_cases(repeat: int, n: int, gemm_n: int, use_torch: bool) -> list[dict[str, Any]]:
+    """Epoch times of our MLP (float32 batch 256 and 100, float64 batch 256), of PyTorch's
+    (float32) when asked, and the GEMM rate, all measured round-robin: every round runs
+    each of them once, so that a noisy machine slows them alike and the ratios hold."""
+    data = {dtype: mlp_data(dtype, n) for dtype in (np.float32, np.float64)}
+    runners: dict[str, Callable[[np.ndarray], float]] = {}
     for dtype, batch in ((np.float32, 256), (np.float32, 100), (np.float64, 256)):
-        x, t, source = mlp_data(dtype, n)
+        x, t, _ = data[dtype]
         trainer = make_trainer(x, t, batch, dtype)
-        torch_run = (torch_epoch_runner(trainer.network, x, t, batch)
-                     if use_torch and dtype == np.float32 else None)
-        rng = np.random.default_rng(1)
-        ours, theirs = [], []
-        for i in range(repeat + 1):  # the first round warms up caches and optimizer state
-            order = rng.permutation(len(x))
-            ours_s = train_epoch(trainer, order)
-            theirs_s = torch_run(order) if torch_run else None
+        name = f"{np.dtype(dtype).name} batch {batch}"
+        runners[name] = lambda order, trainer=trainer: train_epoch(trainer, order)
+        if use_torch and dtype == np.float32:
+            runners[f"torch {name}"] = torch_epoch_runner(trainer.network, x, t, batch)
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    gemm_rates = []
+    rng = np.random.default_rng(1)
+    for i in range(repeat + 1):  # the first round warms up caches and optimizer state
+        order = rng.permutation(n)
+        for name, run in runners.items():
+            # OpenBLAS's and PyTorch's worker threads spin for a while after their last
+            # task; a pause lets them sleep, so that they do not slow the next run down
+            time.sleep(0.3)
+            seconds = run(order)
             if i:
-                ours.append(ours_s)
-                if theirs_s is not None:
-                    theirs.append(theirs_s)
-        result = {"case": f"mlp epoch {np.dtype(dtype).name} batch {batch}", "data": source,
-                  **summary(ours)}
-        flops = mlp_epoch_flops(len(x), [SIZES[0], *SIZES[1], SIZES[2]])
-        result["gemm_fraction"] = flops / (gemm_gflops * 1e9 * result["median_s"])
-        if theirs:
-            result["torch"] = summary(theirs)
+                times[name].append(seconds)
+        if i:
+            time.sleep(0.3)
+            gemm_rates.append(gemm_rate(1, gemm_n)["gflops"])
+    gflops = statistics.median(gemm_rates)
+    flops = mlp_epoch_flops(n, [SIZES[0], *SIZES[1], SIZES[2]])
+    results = []
+    for name in ("float32 batch 256", "float32 batch 100", "float64 batch 256"):
+        result = {"case": f"mlp epoch {name}", "data": data[np.float32][2], **summary(times[name])}
+        result["gemm_gflops"] = gflops
+        result["gemm_fraction"] = flops / (gflops * 1e9 * result["median_s"])
+        if f"torch {name}" in times:
+            result["torch"] = summary(times[f"torch {name}"])
             result["ratio_vs_torch"] = result["median_s"] / result["torch"]["median_s"]
         results.append(result)
-    f32 = next(r for r in results if r["case"] == "mlp epoch float32 batch 256")
-    f64 = next(r for r in results if r["case"] == "mlp epoch float64 batch 256")
-    f64["ratio_vs_float32"] = f64["median_s"] / f32["median_s"]
+    results[2]["ratio_vs_float32"] = results[2]["median_s"] / results[0]["median_s"]
     return results
 
 
@@ -120,17 +131,15 @@ def load_case(repeat: int) -> dict[str, Any]:
 def run_program(args: list[str]) -> tuple[float, float, dict[str, Any]]:
     """Run ``python -m <args> --json FILE``: (wall seconds, peak RSS in MB, its JSON)."""
     with tempfile.TemporaryDirectory() as tmp:
-        out_json = Path(tmp) / "metrics.json"
-        cmd = [sys.executable, "-m", *args, "--json", str(out_json), "--out", tmp]
+        out_json, rss_file = Path(tmp) / "metrics.json", Path(tmp) / "rss"
+        cmd = [sys.executable, "-m", "benchmarks.measured", str(rss_file), *args,
+               "--json", str(out_json), "--out", tmp]
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
         if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}")
-        return wall, usage.ru_maxrss / 1024, json.loads(out_json.read_text())
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
+        return wall, float(rss_file.read_text()), json.loads(out_json.read_text())
 
 
 def program_case(name: str, args: list[str], repeat: int,
@@ -204,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(gemm)
         print_row(gemm)
     if "mlp" in cases:
-        for r in mlp_cases(repeat, n, gemm["gflops"], use_torch):
+        for r in mlp_cases(repeat, n, 256 if args.quick else 1024, use_torch):
             results.append(r)
             print_row(r)
     skipped = []
