@@ -119,7 +119,6 @@ def plot_decision_boundaries(panels: Sequence[Panel], path: str | os.PathLike,
         ax.set_title(panel.title, fontsize=10)
     fig.suptitle("Decision boundaries: colour = P(output 1), black line = 0.5, "
                  "dots = truth table", fontsize=10)
-    fig.tight_layout()
     return save_figure(fig, path, show)
 
 
@@ -202,5 +201,4 @@ def plot_xor_hidden(net: Network, x: np.ndarray, t: np.ndarray, path: str | os.P
                    "layer's (black), now separates the classes", fontsize=10)
     fig.suptitle("XOR with TwoNet: the hidden layer makes the problem linearly separable",
                  fontsize=11)
-    fig.tight_layout()
     return save_figure(fig, path, show)

@@ -30,18 +30,22 @@ class Trainer:
 
     Each epoch visits every training sample exactly once, in a new random order
     (``seed``); the last mini-batch of an epoch may be smaller. Records the loss
-    of every iteration (``train_loss_list``) and, after every epoch, the accuracy
-    on the first ``evaluate_sample_num_per_epoch`` samples of both sets (all of
-    them when None) in ``train_acc_list`` and ``test_acc_list``.
+    of every iteration (``train_loss_list``) and, after every ``evaluate_every``-th
+    epoch and the last, the accuracy on the first ``evaluate_sample_num_per_epoch``
+    samples of both sets (all of them when None) in ``train_acc_list`` and
+    ``test_acc_list`` (the epochs in ``eval_epochs``), printing a progress line
+    when ``verbose``. Full-batch training is ``mini_batch_size=len(x_train)``:
+    one update per epoch.
 
     ``optimizer`` is a name ('sgd', 'Adam', ...; case-insensitive, built with
     ``optimizer_param``) or an object with ``update(params, grads)``.
     The parameters of the epoch with the highest accuracy on ``best_by``
     ('test' or 'train') are kept in ``best_params`` (with the network's
     ``buffers``, the batch-norm running statistics, that belong to them) and
-    written back into the network when training ends. If the loss becomes NaN or inf, training stops
-    with a message, the network gets back the last parameters whose loss was
-    finite, and ``diverged`` is set.
+    written back into the network when training ends. If the loss becomes NaN
+    or inf, training stops, the network gets back the last parameters whose loss
+    was finite, ``diverged`` is set and ``stop_reason`` says what happened (also
+    printed when ``verbose``).
     """
 
     def __init__(
@@ -59,14 +63,15 @@ class Trainer:
         seed: int | None = None,
         verbose: bool = True,
         best_by: str = "test",
+        evaluate_every: int = 1,
     ) -> None:
         if len(x_train) != len(t_train) or len(x_test) != len(t_test):
             raise ValueError(
                 f"samples and labels differ in number: train {len(x_train)} vs {len(t_train)}, "
                 f"test {len(x_test)} vs {len(t_test)}"
             )
-        if mini_batch_size < 1 or epochs < 0:
-            raise ValueError("mini_batch_size must be >= 1 and epochs >= 0")
+        if mini_batch_size < 1 or epochs < 0 or evaluate_every < 1:
+            raise ValueError("mini_batch_size and evaluate_every must be >= 1, epochs >= 0")
         if best_by not in ("test", "train"):
             raise ValueError(f"best_by must be 'test' or 'train', got {best_by!r}")
         self.network = network
@@ -77,6 +82,7 @@ class Trainer:
         self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
         self.verbose = verbose
         self.best_by = best_by
+        self.evaluate_every = evaluate_every
         self.rng = np.random.default_rng(seed)
         if isinstance(optimizer, str):
             optimizer = make_optimizer(optimizer, **(optimizer_param or {"lr": 0.01}))
@@ -90,10 +96,12 @@ class Trainer:
         self.train_loss_list: list[float] = []
         self.train_acc_list: list[float] = []
         self.test_acc_list: list[float] = []
+        self.eval_epochs: list[int] = []
         self.best_params: dict[str, np.ndarray] | None = None
         self.best_acc = -1.0
         self.best_epoch = 0
         self.diverged = False
+        self.stop_reason = ""
         # everything that defines the network's function: weights, and running statistics
         self._state = {**network.params, **getattr(network, "buffers", {})}
         self._last_good = {key: p.copy() for key, p in self._state.items()}
@@ -130,37 +138,44 @@ class Trainer:
             x_tr, t_tr, x_te, t_te = x_tr[:n], t_tr[:n], x_te[:n], t_te[:n]
         return self.network.accuracy(x_tr, t_tr), self.network.accuracy(x_te, t_te)
 
-    def train_epoch(self) -> None:
-        """One pass over every training sample in a new random order, then an evaluation."""
+    def train_epoch(self) -> bool:
+        """One pass over every training sample in a new random order, then an evaluation
+        if this epoch is due for one; returns whether it was evaluated."""
         order = self.rng.permutation(self.train_size)
         for start in range(0, self.train_size, self.batch_size):
             self.train_step(order[start:start + self.batch_size])
         self.current_epoch += 1
+        if self.current_epoch % self.evaluate_every and self.current_epoch != self.epochs:
+            return False
         train_acc, test_acc = self._evaluate()
+        self.eval_epochs.append(self.current_epoch)
         self.train_acc_list.append(train_acc)
         self.test_acc_list.append(test_acc)
         score = test_acc if self.best_by == "test" else train_acc
         if score > self.best_acc:
             self.best_acc, self.best_epoch = score, self.current_epoch
             self.best_params = {key: p.copy() for key, p in self._state.items()}
+        return True
 
     def train(self) -> None:
-        """Run all epochs, print one line per epoch, and finish with the best parameters."""
+        """Run all epochs, print a line per evaluation, and finish with the best parameters."""
         start = time.perf_counter()
         for epoch in range(1, self.epochs + 1):
             try:
                 # overflow on the way to a NaN loss is reported below, in one clear message
                 with np.errstate(over="ignore", invalid="ignore"):
-                    self.train_epoch()
+                    evaluated = self.train_epoch()
             except TrainingDiverged as err:
                 self.diverged = True
+                self.stop_reason = str(err)
                 _copy_into(self._state, self._last_good)
-                print(f"Training stopped: {err}")
+                if self.verbose:
+                    print(f"Training stopped: {err}")
                 break
-            if self.verbose:
+            if self.verbose and evaluated:
                 elapsed = time.perf_counter() - start
                 eta = elapsed / epoch * (self.epochs - epoch)
-                recent = self.train_loss_list[-self.iter_per_epoch:]
+                recent = self.train_loss_list[-self.iter_per_epoch * self.evaluate_every:]
                 print(
                     f"epoch {epoch}/{self.epochs}  loss {np.mean(recent):.4f}  "
                     f"train acc {self.train_acc_list[-1]:.4f}  "

@@ -79,7 +79,6 @@ def plot_paths(paths: Mapping[str, np.ndarray], f: Callable[[np.ndarray, np.ndar
         ax.set_ylabel("y")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return save_figure(fig, path, show)
 
 
@@ -104,7 +103,6 @@ def plot_steps_1d(runs: Mapping[str, np.ndarray], f: Callable[[np.ndarray], np.n
         ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return save_figure(fig, path, show)
 
 
@@ -125,7 +123,6 @@ def plot_steps_2d(runs: Mapping[str, np.ndarray], f: Callable[[np.ndarray, np.nd
         ax.set_ylabel("y")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return save_figure(fig, path, show)
 
 
@@ -151,5 +148,4 @@ def plot_regression(x: np.ndarray, y: np.ndarray, snapshots: Mapping[int, tuple[
     ax_loss.grid(alpha=0.3, which="both")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return save_figure(fig, path, show)
