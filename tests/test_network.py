@@ -88,7 +88,11 @@ def test_seed_gives_identical_networks_and_init_scales():
 
 
 def test_book_aliases():
-    assert MultiLayerNetExtend is MultiLayerNet
+    extend = MultiLayerNetExtend(input_size=784, hidden_size_list=[100] * 2, output_size=10,
+                                 use_dropout=True, dropout_ration=0.2, use_batchnorm=True)
+    assert isinstance(extend, MultiLayerNet)
+    assert extend.layers["Dropout1"].dropout_ratio == 0.2
+    assert "gamma2" in extend.params
     net = TwoLayerNet(784, 50, 10, seed=0)
     assert [k for k in net.params] == ["W1", "b1", "W2", "b2"]
     assert net.params["W1"].shape == (784, 50)
