@@ -1,28 +1,33 @@
 """``python -m ch_iris``: ThreeNet (4-20-20-3, ReLU, softmax) classifies Iris flowers.
 
 Loads the bundled Iris table with a stratified 80/20 split, trains a
-``common.multi_layer_net.MultiLayerNet`` with full-batch gradient descent, keeps
-the parameters with the best training accuracy and reports their training and
-test accuracy, the test confusion matrix and the learning curves.
+``common.multi_layer_net.MultiLayerNet`` with full-batch gradient descent (the
+common ``Trainer`` with all training rows in one batch), keeps the parameters
+with the best training accuracy and reports their training and test accuracy,
+the test confusion matrix and the learning curves.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 import numpy as np
 
-from ch_iris.train import History, train_full_batch
-from common.fileio import atomic_write
+from common.cli import (
+    hidden_sizes,
+    nonnegative_float,
+    nonnegative_int,
+    positive_float,
+    positive_int,
+    write_json,
+)
 from common.multi_layer_net import MultiLayerNet
-from common.optimizer import OPTIMIZERS, make_optimizer
+from common.optimizer import OPTIMIZERS
 from common.plot import plot_confusion_matrix, plot_learning_curves, show_figures
+from common.trainer import Trainer
 from common.util import confusion_matrix
 from dataset import DatasetError
 from dataset.iris import CLASS_NAMES, load_iris
@@ -43,7 +48,8 @@ Figures written into --out DIR: learning_curves.png (loss per iteration, train
 and test accuracy) and confusion_matrix.png (test set).
 
 --json PATH writes:
-  {"train_accuracy", "test_accuracy": accuracies of the kept parameters,
+  {"train_accuracy", "test_accuracy": accuracies of the kept parameters (after a
+       divergence: of the last parameters with a finite loss),
    "best_iteration": the iteration they come from, "best_train_accuracy",
    "final_train_accuracy", "final_test_accuracy": of the last iteration's parameters,
    "loss": training loss of the kept parameters (cross-entropy + L2 penalty),
@@ -53,68 +59,6 @@ and test accuracy) and confusion_matrix.png (test set).
    "settings": {"optimizer", "lr", "iters", "hidden", "weight_decay",
                 "standardize", "eval_every"}}
 """
-
-
-# ---------------------------------------------------------------- option types
-# Each turns an option's text into a value or raises ArgumentTypeError, which
-# argparse reports as a one-line error with exit status 2.
-
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value):  # float() accepts 'nan' and 'inf'
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """A finite number > 0 (a learning rate)."""
-    value = _number(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text!r}")
-    return value
-
-
-def nonnegative_float(text: str) -> float:
-    """A finite number >= 0 (an L2 coefficient)."""
-    value = _number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
-
-
-def _integer(text: str, minimum: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    """A whole number >= 1 (iterations, an evaluation interval)."""
-    return _integer(text, 1)
-
-
-def seed_int(text: str) -> int:
-    """A whole number >= 0 (numpy's generators take no negative seeds)."""
-    return _integer(text, 0)
-
-
-def hidden_sizes(text: str) -> tuple[int, ...]:
-    """Comma-separated widths of the hidden layers, e.g. '20,20' -> (20, 20)."""
-    try:
-        sizes = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected widths separated by commas, such as 20,20; got {text!r}") from None
-    if any(size < 1 for size in sizes):
-        raise argparse.ArgumentTypeError(f"every width must be at least 1, got {text!r}")
-    return sizes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -150,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="K", help="measure both accuracies (and consider keeping the "
                                           "parameters) every K iterations "
                                           f"(default: {DEFAULT_EVAL_EVERY})")
-    parser.add_argument("--seed", type=seed_int, default=DEFAULT_SEED,
+    parser.add_argument("--seed", type=nonnegative_int, default=DEFAULT_SEED,
                         help=f"seed of the train/test split and the initial weights "
                              f"(default: {DEFAULT_SEED})")
     parser.add_argument("--csv", type=Path, metavar="PATH",
@@ -180,29 +124,68 @@ def format_confusion(matrix: np.ndarray, names: list[str]) -> str:
     return "\n".join(lines)
 
 
-def write_outputs(history: History, matrix: np.ndarray, names: list[str], report: dict[str, Any],
-                  title: str, args: argparse.Namespace) -> None:
+def train(
+    net: MultiLayerNet,
+    x_train: np.ndarray,
+    t_train: np.ndarray,
+    x_test: np.ndarray,
+    t_test: np.ndarray,
+    optimizer: str = DEFAULT_OPTIMIZER,
+    lr: float = DEFAULT_LR,
+    iters: int = DEFAULT_ITERS,
+    eval_every: int = DEFAULT_EVAL_EVERY,
+    seed: int | None = None,
+) -> Trainer:
+    """Train ``net`` for ``iters`` full-batch steps and finish with its best parameters.
+
+    x_train (N, D), t_train (N,) labels; the same for the test set, which is only
+    measured, never used to choose anything. After every ``eval_every``-th
+    iteration and the last, both accuracies are recorded; the parameters of the
+    first evaluation with the highest training accuracy are written back into
+    ``net`` (in place) at the end. Returns the finished ``Trainer``:
+    ``train_loss_list`` (the loss of every iteration, before its update),
+    ``eval_epochs`` (the iterations evaluated), ``train_acc_list``,
+    ``test_acc_list``, ``best_epoch``, ``best_acc``, ``diverged``.
+    """
+    # The whole training set is one batch, as in the original experiment, so every
+    # Trainer "epoch" is one update and epochs count iterations.
+    trainer = Trainer(net, x_train, t_train, x_test, t_test, epochs=iters,
+                      mini_batch_size=len(x_train), optimizer=optimizer,
+                      optimizer_param={"lr": lr}, evaluate_every=eval_every, best_by="train",
+                      seed=seed, verbose=False)
+    trainer.train()
+    return trainer
+
+
+def print_progress(trainer: Trainer, iters: int, eval_every: int) -> None:
+    """About ten lines of the training record: loss, train and test accuracy at evaluations."""
+    every = eval_every * max(1, round(iters / 10 / eval_every))
+    for i, train_acc, test_acc in zip(trainer.eval_epochs, trainer.train_acc_list,
+                                      trainer.test_acc_list, strict=True):
+        if i % every == 0 or i == iters:
+            print(f"  iteration {i:>{len(str(iters))}}  loss {trainer.train_loss_list[i - 1]:.4f}  "
+                  f"train acc {train_acc:.4f}  test acc {test_acc:.4f}")
+
+
+def write_outputs(trainer: Trainer, matrix: np.ndarray, names: list[str],
+                  report: dict[str, Any], title: str, args: argparse.Namespace) -> None:
     """Write the learning curves and the confusion matrix into ``args.out`` as PNG and,
     with ``--json``, ``report``; print their paths."""
     show = args.show
+    right = int(np.trace(matrix))
     figures = [
-        plot_learning_curves(history.losses, history.train_acc, history.test_acc,
+        plot_learning_curves(trainer.train_loss_list[:trainer.updates],
+                             trainer.train_acc_list, trainer.test_acc_list,
                              args.out / "learning_curves.png",
                              title=f"{title} ({args.optimizer}, lr {args.lr:g}, seed {args.seed})",
-                             acc_xlabel=f"iteration (x {args.eval_every})", show=show),
+                             acc_xlabel="iteration", show=show, acc_x=trainer.eval_epochs),
+        plot_confusion_matrix(matrix, names, args.out / "confusion_matrix.png",
+                              title=f"Iris test set: {right}/{int(matrix.sum())} right",
+                              show=show),
     ]
-    # The figure is sized for short labels; at the default size "versicolor" and
-    # "virginica" run into each other under the narrow columns.
-    with matplotlib.rc_context({"xtick.labelsize": 8}):
-        right = int(np.trace(matrix))
-        figures.append(plot_confusion_matrix(
-            matrix, names, args.out / "confusion_matrix.png",
-            title=f"Iris test set: {right}/{int(matrix.sum())} right", show=show))
     print("Figures: " + ", ".join(str(path) for path in figures))
     if args.json is not None:
-        with atomic_write(args.json, "w") as f:
-            json.dump(report, f, indent=2)
-            f.write("\n")
+        write_json(args.json, report)
         print(f"Metrics: {args.json}")
 
 
@@ -226,7 +209,6 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [x_train.shape[1], *args.hidden, len(CLASS_NAMES)]
     net = MultiLayerNet(sizes[0], list(args.hidden), sizes[-1],
                         weight_decay_lambda=args.weight_decay, seed=args.seed)
-    optimizer = make_optimizer(args.optimizer, lr=args.lr)
     # ThreeNet: three weight layers; other --hidden lists make other depths
     name = "ThreeNet" if len(args.hidden) == 2 else "MultiLayerNet"
     label = f"{name} {'-'.join(map(str, sizes))}"
@@ -234,46 +216,40 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.optimizer} lr {args.lr:g}, L2 {args.weight_decay:g}, "
           f"{args.iters} full-batch iterations")
 
-    # about ten progress lines, at evaluation points
-    print_every = args.eval_every * max(1, round(args.iters / 10 / args.eval_every))
-
-    def progress(i: int, loss: float, train_acc: float, test_acc: float) -> None:
-        if i % print_every == 0 or i == args.iters:
-            print(f"  iteration {i:>{len(str(args.iters))}}  loss {loss:.4f}  "
-                  f"train acc {train_acc:.4f}  test acc {test_acc:.4f}")
-
-    history: History = train_full_batch(net, x_train, t_train, x_test, t_test, optimizer,
-                                        args.iters, args.eval_every, progress)
-    if history.diverged:
-        print(f"Training stopped at iteration {history.iterations + 1}: the loss or the "
-              "weights became infinite or NaN (the steps are too large).")
+    trainer = train(net, x_train, t_train, x_test, t_test, args.optimizer, args.lr, args.iters,
+                    args.eval_every, args.seed)
+    seconds = trainer.seconds
+    print_progress(trainer, args.iters, args.eval_every)
+    updates = trainer.updates
+    if trainer.diverged:
+        print(f"Training stopped at iteration {updates + 1}: the loss became infinite or NaN "
+              "(the steps are too large).\nThe network keeps the last parameters with a "
+              "finite loss.")
+    else:
+        print(f"Kept the parameters of iteration {trainer.best_epoch}, the first with the "
+              f"best training accuracy (checked every {args.eval_every}).")
 
     train_acc = net.accuracy(x_train, t_train)
     test_acc = net.accuracy(x_test, t_test)
     predicted = net.predict(x_test).argmax(axis=1)
     matrix = confusion_matrix(t_test, predicted, len(CLASS_NAMES))
-    if history.best_iteration:
-        print(f"Kept the parameters of iteration {history.best_iteration}, the first with the "
-              f"best training accuracy (checked every {args.eval_every}).")
-    else:
-        print("No evaluation was reached: the network keeps its initial parameters.")
     print(f"Train accuracy {train_acc:.4f}, test accuracy {test_acc:.4f} "
           f"({int(np.trace(matrix))}/{len(t_test)} test flowers), "
-          f"training took {history.seconds:.1f} s")
+          f"training took {seconds:.1f} s")
     print("Test confusion matrix (rows: true species, columns: predicted):")
     print(format_confusion(matrix, names))
 
     report = {
         "train_accuracy": train_acc,
         "test_accuracy": test_acc,
-        "best_iteration": history.best_iteration,
-        "best_train_accuracy": max(history.best_train_accuracy, 0.0),
-        "final_train_accuracy": history.train_acc[-1] if history.train_acc else None,
-        "final_test_accuracy": history.test_acc[-1] if history.test_acc else None,
+        "best_iteration": trainer.best_epoch,
+        "best_train_accuracy": max(trainer.best_acc, 0.0),
+        "final_train_accuracy": trainer.train_acc_list[-1] if trainer.train_acc_list else None,
+        "final_test_accuracy": trainer.test_acc_list[-1] if trainer.test_acc_list else None,
         "loss": net.loss(x_train, t_train),
-        "iterations": history.iterations,
-        "seconds": round(history.seconds, 4),
-        "diverged": history.diverged,
+        "iterations": updates,
+        "seconds": round(seconds, 4),
+        "diverged": trainer.diverged,
         "confusion_matrix": matrix.tolist(),
         "class_names": list(CLASS_NAMES),
         "n_train": len(t_train),
@@ -284,12 +260,12 @@ def main(argv: list[str] | None = None) -> int:
                      "standardize": args.standardize, "eval_every": args.eval_every},
     }
     try:
-        write_outputs(history, matrix, names, report, f"{label} on Iris", args)
+        write_outputs(trainer, matrix, names, report, f"{label} on Iris", args)
     except OSError as err:  # e.g. --out names a file, or a folder without write access
         print(f"error: cannot write the results: {err}", file=sys.stderr)
         return 1
     show_figures(args.show)
-    if history.diverged:
+    if trainer.diverged:
         print("error: training diverged; lower --lr", file=sys.stderr)
         return 1
     return 0

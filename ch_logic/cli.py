@@ -9,7 +9,6 @@ with ``--json``, the metrics.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from dataclasses import dataclass
@@ -18,19 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from ch_logic.nets import (
-    TrainResult,
-    make_one_net,
-    make_two_net,
-    predicted_class,
-    probability_of_one,
-    train_full_batch,
-)
+from ch_logic.nets import make_one_net, make_two_net, predicted_class, probability_of_one
 from ch_logic.plots import Panel, plot_decision_boundaries, plot_loss_curves, plot_xor_hidden
-from common.fileio import atomic_write
+from common.cli import nonnegative_float, nonnegative_int, positive_float, positive_int, write_json
 from common.network import Network
-from common.optimizer import OPTIMIZERS, make_optimizer
+from common.optimizer import OPTIMIZERS
 from common.plot import show_figures
+from common.trainer import Trainer
 from dataset.logic import logic_gate
 
 #: Gates of ``--gate all``, in the order they are trained and reported.
@@ -63,61 +56,11 @@ when XOR is learned, xor_hidden.png.
        "gate": "AND", ..., "net": "OneNet" or "TwoNet" ("xor" is TwoNet,
        "xor_onenet" is the OneNet that fails on XOR),
        "accuracy": fraction of rows right, "correct": rows right, "rows": rows,
-       "loss": final loss (cross-entropy + L2 penalty),
+       "loss": final loss (cross-entropy + L2 penalty; null if not finite),
        "probabilities": P(output 1) per row, "min_true_probability": the smallest
        probability given to a row's true output, "learned": bool,
        "iterations": updates made, "seconds": training time, "diverged": bool}}}
 """
-
-
-# ---------------------------------------------------------------- option types
-# Each turns an option's text into a value or raises ArgumentTypeError, which
-# argparse reports as a one-line error with exit status 2.
-
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value):  # float() accepts 'nan' and 'inf'
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """A finite number > 0 (learning rate, initialisation scale)."""
-    value = _number(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text!r}")
-    return value
-
-
-def nonnegative_float(text: str) -> float:
-    """A finite number >= 0 (an L2 coefficient)."""
-    value = _number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
-
-
-def _integer(text: str, minimum: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    """A whole number >= 1 (iterations, hidden units)."""
-    return _integer(text, 1)
-
-
-def seed_int(text: str) -> int:
-    """A whole number >= 0 (numpy's generators take no negative seeds)."""
-    return _integer(text, 0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -151,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--weight-decay", type=nonnegative_float, default=DEFAULT_WEIGHT_DECAY,
                         metavar="LAMBDA", help="L2 penalty LAMBDA/2 * sum of squared weights "
                                                f"(default: {DEFAULT_WEIGHT_DECAY:g})")
-    parser.add_argument("--seed", type=seed_int, default=DEFAULT_SEED,
+    parser.add_argument("--seed", type=nonnegative_int, default=DEFAULT_SEED,
                         help="seed of the initial weights; every gate starts from it, so a "
                              f"gate's result does not depend on --gate (default: {DEFAULT_SEED})")
     parser.add_argument("--out", type=Path, default=Path("out/ch_logic"), metavar="DIR",
@@ -165,7 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 @dataclass
 class GateRun:
-    """One network trained on one truth table (x (N, D), t (N,)), and how it did."""
+    """One network trained on one truth table (x (N, D), t (N,)), and how it did.
+
+    ``trainer`` is the finished ``common.trainer.Trainer`` (its ``train_loss_list``
+    holds the loss of every iteration, before that iteration's update);
+    ``final_loss`` is the loss of the parameters the network ends with;
+    ``seconds`` the training time; ``probabilities`` P(output 1) per row (N,),
+    ``predicted`` the predicted class per row (N,).
+    """
 
     key: str
     gate: str
@@ -173,9 +123,26 @@ class GateRun:
     net: Network
     x: np.ndarray
     t: np.ndarray
-    result: TrainResult
+    trainer: Trainer
+    final_loss: float
+    seconds: float
     probabilities: np.ndarray
     predicted: np.ndarray
+
+    @property
+    def iterations(self) -> int:
+        """Updates made (fewer than asked when training diverged)."""
+        return self.trainer.updates
+
+    @property
+    def losses(self) -> list[float]:
+        """The (finite) loss of every update made, for the loss curves."""
+        return self.trainer.train_loss_list[:self.iterations]
+
+    @property
+    def diverged(self) -> bool:
+        """The loss became NaN or infinite, during training or after the last update."""
+        return self.trainer.diverged
 
     @property
     def correct(self) -> int:
@@ -205,27 +172,35 @@ class GateRun:
             "accuracy": self.correct / len(self.t),
             "correct": self.correct,
             "rows": len(self.t),
-            "loss": self.result.final_loss,
+            # JSON has no infinity: null when the last update diverged
+            "loss": self.final_loss if math.isfinite(self.final_loss) else None,
             "probabilities": [round(float(p), 6) for p in self.probabilities],
             "min_true_probability": self.min_true_probability,
             "learned": self.learned,
-            "iterations": self.result.iterations,
-            "seconds": round(self.result.seconds, 4),
-            "diverged": self.result.diverged,
+            "iterations": self.iterations,
+            "seconds": round(self.seconds, 4),
+            "diverged": self.diverged,
         }
 
 
 def run_gate(key: str, gate: str, use_two_net: bool, args: argparse.Namespace) -> GateRun:
-    """Build OneNet or TwoNet for ``gate``, train it with the options in ``args``."""
+    """Build OneNet or TwoNet for ``gate`` and train it on its truth table with the
+    options in ``args``: ``args.iters`` full-batch updates."""
     x, t = logic_gate(gate)
     if use_two_net:
         net = make_two_net(x.shape[1], args.hidden, args.init_std, args.weight_decay, args.seed)
     else:
         net = make_one_net(x.shape[1], args.init_std, args.weight_decay, args.seed)
-    optimizer = make_optimizer(args.optimizer, lr=args.lr)
-    result = train_full_batch(net, x, t, optimizer, args.iters)
-    return GateRun(key, gate.upper(), "TwoNet" if use_two_net else "OneNet", net, x, t, result,
-                   probability_of_one(net, x).astype(np.float64), predicted_class(net, x))
+    # Full batch: every Trainer "epoch" is one update on all rows of the truth table.
+    # The table is also all there is to measure, once, at the end.
+    trainer = Trainer(net, x, t, x, t, epochs=args.iters, mini_batch_size=len(x),
+                      optimizer=args.optimizer, optimizer_param={"lr": args.lr},
+                      evaluate_every=args.iters, seed=args.seed, verbose=False)
+    trainer.train()
+    final_loss = net.loss(x, t)  # of the parameters kept: finite even after a divergence
+    return GateRun(key, gate.upper(), "TwoNet" if use_two_net else "OneNet", net, x, t, trainer,
+                   final_loss, trainer.seconds, probability_of_one(net, x).astype(np.float64),
+                   predicted_class(net, x))
 
 
 def _array(a: np.ndarray, indent: int) -> str:
@@ -263,9 +238,8 @@ def describe(run: GateRun) -> str:
         mark = "ok" if predicted == target else "WRONG"
         lines.append("  " + " ".join(f"{int(v):>2}" for v in row)
                      + f"  {target:>6}  {p:5.3f}  {predicted:>9}  {mark}")
-    res = run.result
-    lines.append(f"  {run.correct}/{len(run.t)} rows right, final loss {res.final_loss:.4f}, "
-                 f"{res.iterations} iterations in {res.seconds:.2f} s")
+    lines.append(f"  {run.correct}/{len(run.t)} rows right, final loss {run.final_loss:.4f}, "
+                 f"{run.iterations} iterations in {run.seconds:.2f} s")
     params = run.net.params
     if run.net_name == "OneNet":
         w, b = params["W1"][:, 0].astype(np.float64), float(params["b1"][0])
@@ -274,9 +248,11 @@ def describe(run: GateRun) -> str:
     else:
         for name in ("W1", "b1", "W2", "b2"):
             lines.append(f"  {name} = {_array(params[name], 7)}")
-    if res.diverged:
+    if run.trainer.diverged:
         lines.append("  Training stopped: the loss became infinite or NaN; lower --lr.\n"
                      "  The parameters shown are the last ones with a finite loss.")
+    elif run.diverged:
+        lines.append("  The last update made the loss infinite or NaN; lower --lr.")
     if run.key == "xor_onenet":
         lines.append(
             "  OneNet cannot learn XOR: its decision is one straight line, and no line puts\n"
@@ -286,7 +262,7 @@ def describe(run: GateRun) -> str:
     elif run.key == "xor" and run.learned:
         lines.append("  The ReLU hidden layer maps the four rows to points that one line, the\n"
                      "  output layer's, separates: see xor_hidden.png.")
-    elif not run.learned and not res.diverged:
+    elif not run.learned and not run.diverged:
         lines.append(f"  Not learned with these settings (every row right with P > {CONFIDENT} "
                      "is needed).")
         if run.net_name == "TwoNet":
@@ -304,7 +280,7 @@ def write_outputs(runs: list[GateRun], args: argparse.Namespace, all_learned: bo
     """Write the figures into ``args.out`` and, with ``--json``, the metrics; print their paths."""
     show = args.show
     figures = [
-        plot_loss_curves({f"{run.gate} ({run.net_name})": run.result.losses for run in runs},
+        plot_loss_curves({f"{run.gate} ({run.net_name})": run.losses for run in runs},
                          args.out / "loss_curves.png", show),
         plot_decision_boundaries([Panel(run.title, run.net, run.x, run.t) for run in runs],
                                  args.out / "decision_boundaries.png", show),
@@ -323,9 +299,7 @@ def write_outputs(runs: list[GateRun], args: argparse.Namespace, all_learned: bo
             "all_learned": all_learned,
             "gates": {run.key: run.metrics() for run in runs},
         }
-        with atomic_write(args.json, "w") as f:
-            json.dump(report, f, indent=2)
-            f.write("\n")
+        write_json(args.json, report)
         print(f"Metrics: {args.json}")
 
 
@@ -366,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot write the results: {err}", file=sys.stderr)
         return 1
     show_figures(args.show)
-    diverged = any(run.result.diverged for run in runs)
+    diverged = any(run.diverged for run in runs)
     if diverged:
         print("error: a training run diverged; lower --lr", file=sys.stderr)
     return 1 if diverged else 0

@@ -1,20 +1,15 @@
-"""The two networks of the chapter, built from ``common`` layers, and their training loop.
+"""The two networks of the chapter, built from ``common`` layers, and how to read their outputs.
 
 - OneNet: logistic regression, ``Affine (D -> 1)`` + ``SigmoidWithLoss``: one
   straight line (a plane for more inputs) splits the inputs into two classes.
 - TwoNet: ``Affine (D -> H)``, ``Relu``, ``Affine (H -> 2)`` + ``SoftmaxWithLoss``:
   the ReLU hidden layer bends the input space, so XOR becomes learnable.
 
-Both are plain ``common.network.Network`` objects, so training is the framework's
-``net.gradient(x, t)`` followed by ``optimizer.update(net.params, grads)``.
+Both are plain ``common.network.Network`` objects, so the framework's ``Trainer``
+trains them (see ``ch_logic.cli.run_gate``).
 """
 
 from __future__ import annotations
-
-import math
-import time
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -104,56 +99,3 @@ def hidden_activations(net: Network, x: np.ndarray) -> np.ndarray:
         if isinstance(layer, Relu):
             return out
     raise ValueError("this network has no ReLU hidden layer")
-
-
-@dataclass
-class TrainResult:
-    """What one training run produced.
-
-    ``losses``: the loss (cross-entropy + L2 penalty) of each iteration, before its
-    update; ``iterations``: updates made (fewer than asked when it diverged);
-    ``seconds``: wall-clock time of the loop; ``diverged``: the loss became NaN/inf;
-    ``final_loss``: the loss of the parameters the network ends with.
-    """
-
-    losses: list[float] = field(default_factory=list)
-    iterations: int = 0
-    seconds: float = 0.0
-    diverged: bool = False
-    final_loss: float = math.nan
-
-
-def train_full_batch(net: Network, x: np.ndarray, t: np.ndarray, optimizer: Any,
-                     iters: int) -> TrainResult:
-    """Train ``net`` on all rows (x (N, D), labels t (N,)) at once for ``iters`` steps.
-
-    Every iteration is one gradient by backpropagation on the whole truth table
-    and one ``optimizer.update``. If the loss stops being finite (a far too large
-    learning rate), training stops and the network keeps the last parameters
-    whose loss was finite.
-    """
-    result = TrainResult()
-    last_good = {key: p.copy() for key, p in net.params.items()}
-    start = time.perf_counter()
-    # Overflow can only come from a diverging run, which is detected just below and
-    # reported; numpy's own warnings about it would only be noise.
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(iters):
-            grads = net.gradient(x, t)
-            loss = net.last_loss
-            if not math.isfinite(loss):
-                result.diverged = True
-                net.params.update(last_good)
-                break
-            for key, p in net.params.items():
-                np.copyto(last_good[key], p)
-            optimizer.update(net.params, grads)
-            result.losses.append(loss)
-            result.iterations += 1
-        result.final_loss = net.loss(x, t)
-        if not math.isfinite(result.final_loss):  # the very last update overshot
-            result.diverged = True
-            net.params.update(last_good)
-            result.final_loss = net.loss(x, t)
-    result.seconds = time.perf_counter() - start
-    return result

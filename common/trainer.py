@@ -102,6 +102,9 @@ class Trainer:
         self.best_epoch = 0
         self.diverged = False
         self.stop_reason = ""
+        self.updates = 0  # optimizer steps taken
+        self._last_batch: np.ndarray | None = None
+        self.seconds = 0.0  # time spent in train()
         # everything that defines the network's function: weights, and running statistics
         self._state = {**network.params, **getattr(network, "buffers", {})}
         self._last_good = {key: p.copy() for key, p in self._state.items()}
@@ -116,10 +119,12 @@ class Trainer:
             # these parameters gave a finite loss: remember them before they change
             _copy_into(self._last_good, self._state)
             self.optimizer.update(self.network.params, grads)
+            self.updates += 1
         return float(loss)
 
     def train_step(self, batch_indices: np.ndarray) -> float:
         """Train on the samples at ``batch_indices``; returns the batch loss."""
+        self._last_batch = batch_indices
         loss = self._step_loss(self.x_train[batch_indices], self.t_train[batch_indices])
         self.train_loss_list.append(loss)
         self.current_iter += 1
@@ -157,6 +162,20 @@ class Trainer:
             self.best_params = {key: p.copy() for key, p in self._state.items()}
         return True
 
+    def _last_batch_loss_is_finite(self) -> bool:
+        """Whether the loss of the last mini-batch, with the final parameters, is finite."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = self.network.loss(self.x_train[self._last_batch], self.t_train[self._last_batch])
+        return math.isfinite(loss)
+
+    def _stop(self, reason: str) -> None:
+        """Give the network its last parameters with a finite loss, and say why."""
+        self.diverged = True
+        self.stop_reason = reason
+        _copy_into(self._state, self._last_good)
+        if self.verbose:
+            print(f"Training stopped: {reason}")
+
     def train(self) -> None:
         """Run all epochs, print a line per evaluation, and finish with the best parameters."""
         start = time.perf_counter()
@@ -166,11 +185,7 @@ class Trainer:
                 with np.errstate(over="ignore", invalid="ignore"):
                     evaluated = self.train_epoch()
             except TrainingDiverged as err:
-                self.diverged = True
-                self.stop_reason = str(err)
-                _copy_into(self._state, self._last_good)
-                if self.verbose:
-                    print(f"Training stopped: {err}")
+                self._stop(str(err))
                 break
             if self.verbose and evaluated:
                 elapsed = time.perf_counter() - start
@@ -183,7 +198,11 @@ class Trainer:
                     f"{_format_seconds(elapsed)}  ETA {_format_seconds(eta)}",
                     flush=True,
                 )
+        if not self.diverged and self.updates and not self._last_batch_loss_is_finite():
+            # the very last update overflowed: no later step was there to notice it
+            self._stop("the last update made the loss overflow; lower the learning rate")
         if self.best_params is not None and not self.diverged:
             _copy_into(self._state, self.best_params)
+        self.seconds = time.perf_counter() - start
         if self.verbose and self.best_params is not None:
             print(f"best {self.best_by} accuracy {self.best_acc:.4f} at epoch {self.best_epoch}")

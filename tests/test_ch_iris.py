@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -13,10 +14,8 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from ch_iris.cli import DEFAULT_HIDDEN, DEFAULT_LR, DEFAULT_WEIGHT_DECAY, main
-from ch_iris.train import train_full_batch
+from ch_iris.cli import DEFAULT_HIDDEN, DEFAULT_WEIGHT_DECAY, main, train
 from common.multi_layer_net import MultiLayerNet
-from common.optimizer import make_optimizer
 from dataset.iris import load_iris
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -76,8 +75,7 @@ def test_median_test_accuracy_over_seeds_0_to_9_is_at_least_095():
         (x_train, t_train), (x_test, t_test) = load_iris(test_size=0.2, seed=seed)
         net = MultiLayerNet(4, list(DEFAULT_HIDDEN), 3, weight_decay_lambda=DEFAULT_WEIGHT_DECAY,
                             seed=seed)
-        train_full_batch(net, x_train, t_train, x_test, t_test,
-                         make_optimizer("sgd", lr=DEFAULT_LR), iters=2000)
+        train(net, x_train, t_train, x_test, t_test, iters=2000, seed=seed)
         accuracies.append(net.accuracy(x_test, t_test))
     assert statistics.median(accuracies) >= 0.95, accuracies
 
@@ -86,13 +84,17 @@ def test_best_parameters_are_written_back_into_the_network():
     (x_train, t_train), (x_test, t_test) = load_iris(seed=1)
     net = MultiLayerNet(4, [20, 20], 3, weight_decay_lambda=1e-3, seed=1)
     arrays = {key: p for key, p in net.params.items()}
-    history = train_full_batch(net, x_train, t_train, x_test, t_test,
-                               make_optimizer("sgd", lr=0.05), iters=1000, eval_every=50)
-    assert len(history.losses) == 1000 and history.eval_iterations[-1] == 1000
-    assert history.best_train_accuracy == max(history.train_acc)
-    index = history.eval_iterations.index(history.best_iteration)
-    assert net.accuracy(x_train, t_train) == history.train_acc[index]
-    assert net.accuracy(x_test, t_test) == history.test_acc[index]
+    trainer = train(net, x_train, t_train, x_test, t_test, "sgd", 0.05, iters=1000,
+                    eval_every=50, seed=1)
+    # full batch: one update, and one loss, per iteration
+    assert len(trainer.train_loss_list) == 1000
+    assert trainer.eval_epochs == list(range(50, 1001, 50))
+    assert trainer.best_acc == max(trainer.train_acc_list)
+    # the first evaluation with the best training accuracy is the one kept
+    index = trainer.eval_epochs.index(trainer.best_epoch)
+    assert index == trainer.train_acc_list.index(trainer.best_acc)
+    assert net.accuracy(x_train, t_train) == trainer.train_acc_list[index]
+    assert net.accuracy(x_test, t_test) == trainer.test_acc_list[index]
     # written in place: the layers still hold the very same arrays
     assert all(net.params[key] is arrays[key] for key in arrays)
 
@@ -150,7 +152,9 @@ def test_unreadable_csv_is_a_one_line_error_with_status_1(tmp_path, capsys):
 
 def test_divergence_is_reported_with_status_1(tmp_path, capsys):
     report = run_main(tmp_path, "--lr", "1e10", "--iters", "300", status=1)
-    assert report["diverged"]
+    assert report["diverged"] and report["iterations"] < 300
+    # the network keeps the last parameters whose loss was finite
+    assert math.isfinite(report["loss"])
     captured = capsys.readouterr()
     assert "Training stopped" in captured.out and "diverged" in captured.err
 

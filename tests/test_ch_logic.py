@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -34,11 +35,19 @@ def headless_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
 
 
+def run_main_status(tmp_path: Path, status: int, *args: str) -> dict:
+    """main() with figures and JSON in tmp_path; returns the JSON (exit status must be
+    ``status``)."""
+    out, report = tmp_path / "out", tmp_path / "metrics.json"
+    assert main(["--out", str(out), "--json", str(report), *args]) == status
+    # strict JSON, which has no Infinity or NaN
+    return json.loads(report.read_text(encoding="utf-8"),
+                      parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
+
+
 def run_main(tmp_path: Path, *args: str) -> dict:
     """main() with figures and JSON in tmp_path; returns the JSON (exit status must be 0)."""
-    out, report = tmp_path / "out", tmp_path / "metrics.json"
-    assert main(["--out", str(out), "--json", str(report), *args]) == 0
-    return json.loads(report.read_text(encoding="utf-8"))
+    return run_main_status(tmp_path, 0, *args)
 
 
 def test_defaults_learn_every_gate_and_write_figures_and_json(tmp_path, capsys):
@@ -146,6 +155,16 @@ def test_divergence_is_reported_with_status_1(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "Training stopped" in captured.out
     assert "diverged" in captured.err
+
+
+def test_divergence_by_the_last_update_is_reported_too(tmp_path, capsys):
+    # one step that overflows: only the check after the last update can see it
+    report = run_main_status(tmp_path, 1, "--gate", "and", "--optimizer", "sgd", "--lr", "1e37",
+                             "--iters", "1")
+    gate = report["gates"]["and"]
+    assert gate["diverged"] and not gate["learned"]
+    assert gate["loss"] == pytest.approx(math.log(2), rel=1e-3)  # the initial parameters, kept
+    assert "diverged" in capsys.readouterr().err
 
 
 def test_module_entry_point_runs_headless_without_warnings(tmp_path):

@@ -187,3 +187,21 @@ def test_full_batch_training_evaluated_every_k_epochs(capsys):
     assert trainer.best_epoch in trainer.eval_epochs
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch")]
     assert [line.split()[1] for line in lines] == ["10/25", "20/25", "25/25"]
+
+
+def test_an_overflow_in_the_very_last_update_is_caught():
+    x, t = blobs(100)
+    x[:, 0] = 0
+    net = MultiLayerNet(4, [8], 3, seed=0)
+
+    def overflow(params):
+        params["W2"][...] = np.inf
+
+    opt = SabotageAfter(good_steps=9, ruin=overflow)  # 2 epochs x 5 steps: the 10th ruins
+    trainer = Trainer(net, x, t, x, t, epochs=2, mini_batch_size=20, optimizer=opt,
+                      seed=0, verbose=False)
+    trainer.train()
+    assert trainer.diverged and "overflow" in trainer.stop_reason
+    assert trainer.updates == 10
+    for key, p in net.params.items():
+        np.testing.assert_array_equal(p, opt.before_ruin[key])
