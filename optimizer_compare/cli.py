@@ -76,18 +76,13 @@ def train_run(name: str, lr: float, train: tuple[np.ndarray, np.ndarray],
     # the same seed gives every optimizer the very same initial weights
     net = MultiLayerNet(INPUT_SIZE, HIDDEN, OUTPUT_SIZE, seed=seed)
     optimizer = make_optimizer(name, lr=lr)
-    # mini-batches are copied into the same two buffers every step (no new arrays)
-    x_batch = np.empty((batches.shape[1], *x.shape[1:]), x.dtype)
-    t_batch = np.empty((batches.shape[1], *t.shape[1:]), t.dtype)
     losses = np.full(len(batches), np.nan)
     diverged_at = None
     start = time.perf_counter()
     # overflow on the way to a NaN loss is reported as divergence, not as warnings
     with np.errstate(over="ignore", invalid="ignore"):
         for i, indices in enumerate(batches):
-            np.take(x, indices, axis=0, out=x_batch)
-            np.take(t, indices, axis=0, out=t_batch)
-            grads = net.gradient(x_batch, t_batch)
+            grads = net.gradient(x[indices], t[indices])
             losses[i] = net.last_loss
             if not math.isfinite(losses[i]):
                 diverged_at = i + 1
