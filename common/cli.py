@@ -10,32 +10,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 from typing import Any
 
 from common.fileio import atomic_write
 
 
-def positive_int(text: str) -> int:
-    """An integer >= 1."""
+def _whole_number(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def nonnegative_int(text: str) -> int:
-    """An integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
 
 
 def _finite_float(text: str) -> float:
@@ -44,40 +30,55 @@ def _finite_float(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     # float() accepts 'nan' and 'inf', which would only fail much later
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _check(value: float, ok: bool, requirement: str) -> None:
+    if not ok:
+        raise argparse.ArgumentTypeError(f"must be {requirement}, got {value:g}")
+
+
+def positive_int(text: str) -> int:
+    """An integer >= 1."""
+    value = _whole_number(text)
+    _check(value, value >= 1, "at least 1")
+    return value
+
+
+def nonnegative_int(text: str) -> int:
+    """An integer >= 0 (a seed, a count that may be zero)."""
+    value = _whole_number(text)
+    _check(value, value >= 0, "0 or more")
     return value
 
 
 def positive_float(text: str) -> float:
     """A finite number > 0 (a learning rate, a tolerance)."""
     value = _finite_float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value:g}")
+    _check(value, value > 0, "greater than 0")
     return value
 
 
 def nonnegative_float(text: str) -> float:
     """A finite number >= 0 (a weight-decay coefficient)."""
     value = _finite_float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value:g}")
+    _check(value, value >= 0, "0 or more")
     return value
 
 
 def ratio(text: str) -> float:
     """A number in [0, 1) (a dropout ratio: 0 keeps every unit, 1 would keep none)."""
     value = _finite_float(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value:g}")
+    _check(value, 0 <= value < 1, "in [0, 1)")
     return value
 
 
 def unit_interval(text: str) -> float:
     """A number in (0, 1] (a factor that scales a learning rate down)."""
     value = _finite_float(text)
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {value:g}")
+    _check(value, 0 < value <= 1, "in (0, 1]")
     return value
 
 

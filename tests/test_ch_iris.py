@@ -4,38 +4,27 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
-import matplotlib.image
 import numpy as np
 import pytest
+from helpers import assert_png, headless_env
 
 from ch_iris.cli import DEFAULT_HIDDEN, DEFAULT_WEIGHT_DECAY, main, train
 from common.multi_layer_net import MultiLayerNet
 from dataset.iris import load_iris
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 REPORT_KEYS = {"train_accuracy", "test_accuracy", "best_iteration", "best_train_accuracy",
                "final_train_accuracy", "final_test_accuracy", "loss", "iterations", "seconds",
                "diverged", "confusion_matrix", "class_names", "n_train", "n_test", "seed",
                "settings"}
 
 
-def assert_png(path: Path) -> None:
-    """A real, readable PNG image of a sensible size."""
-    assert path.read_bytes()[:8] == PNG_SIGNATURE
-    image = matplotlib.image.imread(path)
-    assert image.ndim == 3 and image.shape[2] in (3, 4)
-    assert image.shape[0] >= 100 and image.shape[1] >= 100
 
 
-def headless_env() -> dict[str, str]:
-    """The environment without a display, as on a server or in CI."""
-    return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
 
 
 def run_main(tmp_path: Path, *args: str, status: int = 0) -> dict:

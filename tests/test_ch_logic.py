@@ -4,35 +4,24 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import matplotlib.image
 import numpy as np
 import pytest
+from helpers import assert_png, headless_env
 
 from ch_logic.cli import GATES, build_parser, main, run_gate
 from ch_logic.nets import make_one_net, make_two_net, probability_of_one
 from dataset.logic import logic_gate
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 GATE_KEYS = {"gate", "net", "accuracy", "correct", "rows", "loss", "probabilities",
              "min_true_probability", "learned", "iterations", "seconds", "diverged"}
 
 
-def assert_png(path: Path) -> None:
-    """A real, readable PNG image of a sensible size."""
-    assert path.read_bytes()[:8] == PNG_SIGNATURE
-    image = matplotlib.image.imread(path)
-    assert image.ndim == 3 and image.shape[2] in (3, 4)
-    assert image.shape[0] >= 100 and image.shape[1] >= 100
 
 
-def headless_env() -> dict[str, str]:
-    """The environment without a display, as on a server or in CI."""
-    return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
 
 
 def run_main_status(tmp_path: Path, status: int, *args: str) -> dict:

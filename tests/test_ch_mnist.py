@@ -14,24 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import assert_png, needs_mnist
 
 import dataset.mnist
 from ch_mnist import cli, gradient_check
 from ch_mnist.lr_decay import decay_last_epochs
 from common.optimizer import SGD, StepDecay
-
-needs_mnist = pytest.mark.skipif(not os.environ.get("MNIST_DIR"),
-                                 reason="set MNIST_DIR to the folder of the MNIST files")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def assert_png(path: Path) -> None:
-    """``path`` is a PNG image that matplotlib can read back."""
-    import matplotlib.image
-
-    assert path.read_bytes()[:8] == PNG_SIGNATURE
-    image = matplotlib.image.imread(path)
-    assert image.ndim == 3 and image.shape[0] > 50 and image.shape[1] > 50
 
 
 def quick_args(tmp_path: Path, *extra: str) -> list[str]:

@@ -14,23 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import assert_png, needs_mnist
 
 import dataset.mnist
 from optimizer_compare import cli, naive
-
-needs_mnist = pytest.mark.skipif(not os.environ.get("MNIST_DIR"),
-                                 reason="set MNIST_DIR to the folder of the MNIST files")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def assert_png(path: Path) -> None:
-    """``path`` is a PNG image that matplotlib can read back."""
-    import matplotlib.image
-
-    assert path.read_bytes()[:8] == PNG_SIGNATURE
-    image = matplotlib.image.imread(path)
-    assert image.ndim == 3 and image.shape[0] > 50 and image.shape[1] > 50
-
 
 # --- the MNIST comparison ------------------------------------------------------------------
 

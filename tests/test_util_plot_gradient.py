@@ -3,7 +3,7 @@ numerical gradients, and the PNG plots."""
 
 import numpy as np
 import pytest
-from matplotlib.image import imread
+from helpers import assert_png
 
 from common.gradient import numerical_gradient, relative_error
 from common.plot import plot_confusion_matrix, plot_image_grid, plot_learning_curves
@@ -73,11 +73,6 @@ def test_numerical_gradient_of_any_ndim_restores_input_exactly():
         numerical_gradient(lambda a: 0.0, np.ones((3, 4)).T)
 
 
-def check_png(path, min_size=(100, 100)):
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    image = imread(path)
-    assert image.shape[0] >= min_size[0] and image.shape[1] >= min_size[1]
-    assert image.std() > 0  # not a blank canvas
 
 
 def test_plots_write_valid_pngs(tmp_path):
@@ -90,5 +85,5 @@ def test_plots_write_valid_pngs(tmp_path):
                         tmp_path / "grid.png"),
     ]
     for path in paths:
-        check_png(path)
+        assert_png(path)
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "c.png", "cm.png", "grid.png"]
