@@ -1,4 +1,7 @@
-"""Run a program module and record its peak memory: ``python -m benchmarks.measured OUT MODULE ARGS...``.
+"""Run a program module and record its peak memory.
+
+    python -m benchmarks.measured OUT MODULE ARGS...
+
 
 Runs ``python -m MODULE ARGS...`` in this process and writes its peak resident set
 size in MB (``VmHWM`` of /proc/self/status) to the file OUT. Measured inside the
