@@ -2,7 +2,6 @@
 
     python -m benchmarks.measured OUT MODULE ARGS...
 
-
 Runs ``python -m MODULE ARGS...`` in this process and writes its peak resident set
 size in MB (``VmHWM`` of /proc/self/status) to the file OUT. Measured inside the
 program's own process because the rusage of a child includes the parent's memory
