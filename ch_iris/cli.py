@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from common.cli import (
+    add_output_options,
     hidden_sizes,
     nonnegative_float,
     nonnegative_int,
@@ -101,12 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="read the Iris table from this CSV file (columns SepalLengthCm, "
                              "SepalWidthCm, PetalLengthCm, PetalWidthCm, Species) instead of "
                              "the copy bundled with the package")
-    parser.add_argument("--out", type=Path, default=Path("out/ch_iris"), metavar="DIR",
-                        help="folder for the PNG figures (default: out/ch_iris)")
-    parser.add_argument("--json", type=Path, metavar="PATH",
-                        help="also write the final metrics to this JSON file")
-    parser.add_argument("--show", action="store_true",
-                        help="open the figures in windows at the end (they are saved anyway)")
+    add_output_options(parser, "ch_iris")
     return parser
 
 

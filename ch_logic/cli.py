@@ -12,14 +12,20 @@ import argparse
 import math
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ch_logic.nets import make_one_net, make_two_net, predicted_class, probability_of_one
 from ch_logic.plots import Panel, plot_decision_boundaries, plot_loss_curves, plot_xor_hidden
-from common.cli import nonnegative_float, nonnegative_int, positive_float, positive_int, write_json
+from common.cli import (
+    add_output_options,
+    nonnegative_float,
+    nonnegative_int,
+    positive_float,
+    positive_int,
+    write_json,
+)
 from common.network import Network
 from common.optimizer import OPTIMIZERS
 from common.plot import show_figures
@@ -97,12 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=nonnegative_int, default=DEFAULT_SEED,
                         help="seed of the initial weights; every gate starts from it, so a "
                              f"gate's result does not depend on --gate (default: {DEFAULT_SEED})")
-    parser.add_argument("--out", type=Path, default=Path("out/ch_logic"), metavar="DIR",
-                        help="folder for the PNG figures (default: out/ch_logic)")
-    parser.add_argument("--json", type=Path, metavar="PATH",
-                        help="also write the final metrics per gate to this JSON file")
-    parser.add_argument("--show", action="store_true",
-                        help="open the figures in windows at the end (they are saved anyway)")
+    add_output_options(parser, "ch_logic")
     return parser
 
 

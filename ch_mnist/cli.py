@@ -21,6 +21,7 @@ import numpy as np
 from ch_mnist.lr_decay import decay_last_epochs
 from ch_mnist.options import add_data_dir, report_dataset_error
 from common.cli import (
+    add_output_options,
     hidden_sizes,
     nonnegative_float,
     nonnegative_int,
@@ -123,11 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     saving.add_argument("--load", metavar="PATH.npz",
                         help="do not train: load parameters saved with --save into the network "
                              "that the network options describe, and evaluate them")
-    files.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
-    files.add_argument("--out", default=f"out/{PROGRAM}", metavar="DIR",
-                       help=f"folder for the figures (default out/{PROGRAM})")
-    files.add_argument("--show", action="store_true",
-                       help="open the figures in windows as well (when there is a display)")
+    add_output_options(files, PROGRAM)
     return parser
 
 

@@ -12,6 +12,7 @@ import argparse
 import json
 import math
 import os
+from pathlib import Path
 from typing import Any
 
 from common.fileio import atomic_write
@@ -101,3 +102,15 @@ def write_json(path: str | os.PathLike, data: Any) -> None:
     with atomic_write(path, "w") as f:
         json.dump(data, f, indent=2)
         f.write("\n")
+
+
+def add_output_options(parser: Any, program: str) -> None:
+    """The options every chapter program shares: --out DIR (default out/<program>),
+    --json PATH and --show. ``parser`` is an ArgumentParser or an argument group."""
+    parser.add_argument("--out", type=Path, default=Path("out") / program, metavar="DIR",
+                        help=f"folder for the PNG figures (default: out/{program})")
+    parser.add_argument("--json", type=Path, metavar="PATH",
+                        help="also write the final metrics to this JSON file")
+    parser.add_argument("--show", action="store_true",
+                        help="open the figures in windows at the end, when there is a display "
+                             "(they are saved anyway)")

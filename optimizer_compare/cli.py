@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from common.cli import positive_int, write_json
+from common.cli import add_output_options, positive_int, write_json
 from common.multi_layer_net import MultiLayerNet
 from common.optimizer import OPTIMIZERS, make_optimizer
 from common.plot import show_figures
@@ -165,11 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", metavar="DIR",
         help="folder holding the four MNIST files (default: $MNIST_DIR if set, else the "
              "per-user cache ~/.cache/dlscratch/mnist, downloaded into when missing)")
-    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
-    parser.add_argument("--out", default=f"out/{PROGRAM}", metavar="DIR",
-                        help=f"folder for the figure (default out/{PROGRAM})")
-    parser.add_argument("--show", action="store_true",
-                        help="open the figure in a window as well (when there is a display)")
+    add_output_options(parser, PROGRAM)
     return parser
 
 

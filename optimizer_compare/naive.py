@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from common.cli import positive_int, write_json
+from common.cli import add_output_options, positive_int, write_json
 from common.optimizer import SGD, make_optimizer
 from common.plot import show_figures
 from optimizer_compare.plots import plot_paths, plot_regression, plot_steps_1d, plot_steps_2d
@@ -163,11 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="steps of each optimizer on x^2/20 + y^2 (default 30, the book's)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the noise in the regression points (default 0)")
-    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
-    parser.add_argument("--out", default="out/optimizer_compare", metavar="DIR",
-                        help="folder for the figures (default out/optimizer_compare)")
-    parser.add_argument("--show", action="store_true",
-                        help="open the figures in windows as well (when there is a display)")
+    add_output_options(parser, "optimizer_compare")
     return parser
 
 

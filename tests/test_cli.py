@@ -2,10 +2,12 @@
 
 import argparse
 import json
+from pathlib import Path
 
 import pytest
 
 from common.cli import (
+    add_output_options,
     hidden_sizes,
     nonnegative_float,
     nonnegative_int,
@@ -46,3 +48,12 @@ def test_write_json_is_atomic_and_complete(tmp_path):
         write_json(path, {"bad": object()})
     assert json.loads(path.read_text())["accuracy"] == 0.98  # the old file survives
     assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"]
+
+
+def test_output_options_are_the_same_for_every_program():
+    parser = argparse.ArgumentParser()
+    add_output_options(parser, "ch_demo")
+    args = parser.parse_args([])
+    assert (args.out, args.json, args.show) == (Path("out/ch_demo"), None, False)
+    args = parser.parse_args(["--out", "figs", "--json", "m.json", "--show"])
+    assert (args.out, args.json, args.show) == (Path("figs"), Path("m.json"), True)
