@@ -82,6 +82,7 @@ def bench_epoch(dtype: Any = np.float32, batch_size: int = 256, repeat: int = 5,
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Time the epoch for each dtype asked for and print one line each; returns 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--repeat", type=int, default=5)

@@ -27,6 +27,7 @@ def peak_rss_mb() -> float:
 
 
 def main() -> int:
+    """Run the module named on the command line; return its exit status."""
     out, module, *args = sys.argv[1:]
     sys.argv = [module, *args]
     code: int | str | None = 0

@@ -167,6 +167,7 @@ def describe_machine(gemm: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def print_row(r: dict[str, Any]) -> None:
+    """One line of the results table for case ``r``."""
     line = (f"{r['case']:<34} median {r['median_s']:8.3f} s  "
             f"[{r['min_s']:.3f} .. {r['max_s']:.3f}]")
     if "gflops" in r:
@@ -186,6 +187,7 @@ def print_row(r: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the chosen cases, print the table, write --json; returns 0."""
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Benchmarks of training speed, loading and the chapter programs.",

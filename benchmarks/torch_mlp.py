@@ -46,6 +46,7 @@ def torch_epoch_runner(network: Any, x: np.ndarray, t: np.ndarray, batch_size: i
     x_all, t_all = torch.from_numpy(x), torch.from_numpy(t.astype(np.int64))
 
     def run(order: np.ndarray) -> float:
+        """One epoch over ``order``; returns its seconds."""
         order_t = torch.from_numpy(order)
         start = time.perf_counter()
         for i in range(0, len(order), batch_size):

@@ -25,10 +25,12 @@ class Relu:
         self.mask: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        """max(0, x); remembers where x > 0."""
         self.mask = x > 0
         return np.maximum(x, 0)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dout where the input was positive, 0 elsewhere."""
         return dout * self.mask
 
 
@@ -39,10 +41,12 @@ class Sigmoid:
         self.out: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        """σ(x); remembers it, since σ' = σ(1 - σ)."""
         self.out = sigmoid(x)
         return self.out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dout · σ(x)(1 - σ(x))."""
         return dout * self.out * (1 - self.out)
 
 
@@ -70,6 +74,7 @@ class Affine:
         self.db = np.zeros_like(b)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        """x (N, ...) flattened to (N, D), times W, plus b: (N, M)."""
         self.original_x_shape = x.shape
         self.x = x.reshape(x.shape[0], -1)
         out = self.x @ self.W
@@ -77,6 +82,7 @@ class Affine:
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
+        """dW = xᵀ dout, db = Σ_n dout; returns dx = dout Wᵀ in x's shape (or None)."""
         # out= also lets NumPy multiply by the transpose xᵀ without a slower generic path
         np.matmul(self.x.T, dout, out=self.dW)
         np.sum(dout, axis=0, out=self.db)
@@ -99,6 +105,7 @@ class SoftmaxWithLoss:
         self.t: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
+        """Mean cross-entropy of softmax(x) (N, K) against t; keeps y = softmax(x)."""
         logp = log_softmax(x)
         self.y = np.exp(logp)
         self.t = t
@@ -106,6 +113,7 @@ class SoftmaxWithLoss:
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
+        """dout · (y - onehot(t)) / N, shape (N, K)."""
         n = self.y.shape[0]
         if self.t.ndim == 2:
             dx = self.y - self.t
@@ -131,6 +139,7 @@ class SigmoidWithLoss:
         self.t: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
+        """Mean binary cross-entropy of σ(x) against t; keeps y = σ(x)."""
         if np.size(t) != x.shape[0] or x.size != x.shape[0]:
             raise ValueError(
                 f"SigmoidWithLoss expects one logit and one 0/1 target per sample; got "
@@ -144,6 +153,7 @@ class SigmoidWithLoss:
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
+        """dout · (σ(x) - t) / N, in the shape of x."""
         dx = self.y - self.t
         dx *= dout / self.y.shape[0]
         return dx
@@ -170,6 +180,7 @@ class Dropout:
         self.mask: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        """x · mask / (1 - p) while training (a new mask each call), x at inference."""
         if not train_flg:
             self.mask = None
             return x
@@ -180,6 +191,7 @@ class Dropout:
         return x * self.mask
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dout through the same mask."""
         return dout if self.mask is None else dout * self.mask
 
 
@@ -219,6 +231,7 @@ class BatchNormalization:
         self.dbeta: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        """γ · x̂ + β with x̂ normalised by batch (training) or running statistics."""
         self.input_shape = x.shape
         x = x.reshape(x.shape[0], -1)
         if train_flg:
@@ -235,6 +248,7 @@ class BatchNormalization:
         return (self.gamma * self.xhat + self.beta).reshape(self.input_shape)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Sets dγ, dβ; returns dx in x's shape."""
         dout = dout.reshape(dout.shape[0], -1)
         n = dout.shape[0]
         self.dbeta = dout.sum(axis=0)

@@ -91,6 +91,7 @@ class MultiLayerNet(Network):
         super().__init__(layers, SoftmaxWithLoss(), weight_decay_lambda)
 
     def architecture(self) -> dict[str, Any]:
+        """Sizes, activation and batch normalisation: what saved parameters must match."""
         return {
             "class": "MultiLayerNet",
             "input_size": self.input_size,

@@ -45,6 +45,7 @@ class ParamDict(dict):
         target[...] = value
 
     def update(self, other: Mapping[str, Any] = (), **kwargs: Any) -> None:
+        """Assign every item as ``self[key] = value`` does: into the existing arrays."""
         for key, value in dict(other, **kwargs).items():
             self[key] = value
 

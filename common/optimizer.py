@@ -30,6 +30,7 @@ class SGD:
         self.lr = lr
 
     def update(self, params: Params, grads: Params) -> None:
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
         for key, param in params.items():
             param -= self.lr * grads[key]
 
@@ -43,6 +44,7 @@ class Momentum:
         self.v: Params = {}
 
     def update(self, params: Params, grads: Params) -> None:
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
         for key, param in params.items():
             v = _state(self.v, key, param)
             v *= self.momentum
@@ -57,6 +59,7 @@ class Nesterov(Momentum):
     """
 
     def update(self, params: Params, grads: Params) -> None:
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
         for key, param in params.items():
             v = _state(self.v, key, param)
             step = self.lr * grads[key]
@@ -76,6 +79,7 @@ class AdaGrad:
         self.tmp: Params = {}
 
     def update(self, params: Params, grads: Params) -> None:
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
         for key, param in params.items():
             g, h, tmp = grads[key], _state(self.h, key, param), _state(self.tmp, key, param)
             np.multiply(g, g, out=tmp)
@@ -94,6 +98,7 @@ class RMSprop:
         self.tmp: Params = {}
 
     def update(self, params: Params, grads: Params) -> None:
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
         for key, param in params.items():
             g, h, tmp = grads[key], _state(self.h, key, param), _state(self.tmp, key, param)
             np.multiply(g, g, out=tmp)
@@ -123,6 +128,7 @@ class Adam:
         self.tmp: Params = {}
 
     def update(self, params: Params, grads: Params) -> None:
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
         self.iter += 1
         # a Python float, so that float32 parameters are not promoted to float64
         lr_t = self.lr * math.sqrt(1 - self.beta2**self.iter) / (1 - self.beta1**self.iter)
@@ -175,6 +181,7 @@ class StepDecay:
         return self.optimizer.lr
 
     def update(self, params: Params, grads: Params) -> None:
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
         if self.updates == self.decay_at:
             self.optimizer.lr *= self.factor
         self.optimizer.update(params, grads)
