@@ -174,7 +174,7 @@ class GateRun:
             "correct": self.correct,
             "rows": len(self.t),
             # JSON has no infinity: null when the last update diverged
-            "loss": self.final_loss if math.isfinite(self.final_loss) else None,
+            "loss": self.final_loss,
             "probabilities": [round(float(p), 6) for p in self.probabilities],
             "min_true_probability": self.min_true_probability,
             "learned": self.learned,

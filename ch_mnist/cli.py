@@ -10,7 +10,6 @@ training and evaluates saved parameters.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
@@ -188,11 +187,6 @@ def evaluate(net: MultiLayerNet, x_test: np.ndarray, t_test: np.ndarray, out: Pa
     }
 
 
-def finite_or_none(value: float) -> float | None:
-    """``value`` as a float, or None when it is NaN or infinite."""
-    return float(value) if math.isfinite(value) else None
-
-
 def train(net: MultiLayerNet, name: str, args: argparse.Namespace,
           train_set: tuple[np.ndarray, np.ndarray], test_set: tuple[np.ndarray, np.ndarray],
           report: dict[str, Any]) -> int:
@@ -227,8 +221,8 @@ def train(net: MultiLayerNet, name: str, args: argparse.Namespace,
         optimizer=args.optimizer, lr=lr, lr_decay=args.lr_decay, lr_decay_epochs=decay_epochs,
         batch_size=args.batch_size, epochs=args.epochs, seed=args.seed,
         train_size=len(x_train),
-        # a diverged run has a NaN loss, which JSON cannot hold: it becomes null
-        epoch_loss=[finite_or_none(np.mean(losses[i:i + per_epoch]))
+        # a diverged run has a NaN loss, which write_json turns into null
+        epoch_loss=[float(np.mean(losses[i:i + per_epoch]))
                     for i in range(0, len(losses), per_epoch)],
         train_accuracy=trainer.train_acc_list,
         test_accuracy_per_epoch=trainer.test_acc_list,

@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from common.fileio import atomic_write
 
 
@@ -97,10 +99,27 @@ def hidden_sizes(text: str) -> list[int]:
     return sizes
 
 
+def _json_safe(data: Any) -> Any:
+    """``data`` with NaN and infinite floats (NumPy's too) replaced by None: JSON has neither."""
+    if isinstance(data, dict):
+        return {key: _json_safe(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_json_safe(value) for value in data]
+    if isinstance(data, float | np.floating):
+        return float(data) if math.isfinite(data) else None
+    if isinstance(data, np.integer):
+        return int(data)
+    return data
+
+
 def write_json(path: str | os.PathLike, data: Any) -> None:
-    """Write ``data`` as indented JSON to ``path``, atomically (temp file, then rename)."""
+    """Write ``data`` as indented JSON to ``path``, atomically (temp file, then rename).
+
+    A NaN or infinite number (a diverged loss) is written as null, since JSON has no
+    such values, and NumPy scalars as plain numbers.
+    """
     with atomic_write(path, "w") as f:
-        json.dump(data, f, indent=2)
+        json.dump(_json_safe(data), f, indent=2, allow_nan=False)
         f.write("\n")
 
 

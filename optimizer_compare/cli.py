@@ -212,9 +212,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(runs: dict[str, Run], args: argparse.Namespace) -> dict[str, Any]:
     """The JSON document: the settings and, per optimizer, its numbers (no per-iteration data)."""
-    def number(value: float) -> float | None:
-        return value if math.isfinite(value) else None  # JSON has no NaN
-
     return {
         "program": PROGRAM,
         "network": [INPUT_SIZE, *HIDDEN, OUTPUT_SIZE],
@@ -225,11 +222,11 @@ def report(runs: dict[str, Run], args: argparse.Namespace) -> dict[str, Any]:
         "optimizers": {
             name: {
                 "lr": run.lr,
-                "final_loss": number(checkpoints(run.losses, args.checkpoint,
+                "final_loss": float(checkpoints(run.losses, args.checkpoint,
                                                  args.window)[len(run.losses)]),
-                "checkpoints": {str(k): number(v) for k, v in
+                "checkpoints": {str(k): float(v) for k, v in
                                 checkpoints(run.losses, args.checkpoint, args.window).items()},
-                "test_accuracy": number(run.test_accuracy),
+                "test_accuracy": float(run.test_accuracy),
                 "seconds": round(run.seconds, 2),
                 "diverged_at": run.diverged_at,
             }

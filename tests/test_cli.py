@@ -4,6 +4,7 @@ import argparse
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from common.cli import (
@@ -57,3 +58,10 @@ def test_output_options_are_the_same_for_every_program():
     assert (args.out, args.json, args.show) == (Path("out/ch_demo"), None, False)
     args = parser.parse_args(["--out", "figs", "--json", "m.json", "--show"])
     assert (args.out, args.json, args.show) == (Path("figs"), Path("m.json"), True)
+
+
+def test_write_json_turns_nan_and_infinity_into_null(tmp_path):
+    path = tmp_path / "m.json"
+    write_json(path, {"loss": float("nan"), "curve": [1.0, np.float32("inf"), np.float64(2.5)],
+                      "count": np.int64(3)})
+    assert json.loads(path.read_text()) == {"loss": None, "curve": [1.0, None, 2.5], "count": 3}
