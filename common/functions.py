@@ -87,13 +87,18 @@ def cross_entropy_error(y: np.ndarray, t: np.ndarray) -> float:
     return float(-np.mean(np.log(np.maximum(picked, np.finfo(y.dtype).tiny))))
 
 
+def nll_from_log_probs(logp: np.ndarray, t: np.ndarray) -> float:
+    """Mean negative log-likelihood -1/N Σ_n logp[n, t_n] of log-probabilities logp (N, K);
+    t: integer labels (N,) or one-hot rows (N, K)."""
+    return float(-np.mean(logp[np.arange(logp.shape[0]), labels_of(t)]))
+
+
 def softmax_cross_entropy(x: np.ndarray, t: np.ndarray) -> float:
     """Mean cross-entropy of softmax(x) against ``t``, from logits (N, K) via log-softmax.
 
     Equivalent to ``cross_entropy_error(softmax(x), t)`` but exact for huge logits.
     """
-    logp = log_softmax(x)
-    return float(-np.mean(logp[np.arange(x.shape[0]), labels_of(t)]))
+    return nll_from_log_probs(log_softmax(x), t)
 
 
 def binary_cross_entropy_with_logits(x: np.ndarray, t: np.ndarray) -> float:

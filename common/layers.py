@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.functions import labels_of, log_softmax, sigmoid
+from common.functions import (
+    binary_cross_entropy_with_logits,
+    log_softmax,
+    nll_from_log_probs,
+    sigmoid,
+)
 
 
 class Relu:
@@ -109,7 +114,7 @@ class SoftmaxWithLoss:
         logp = log_softmax(x)
         self.y = np.exp(logp)
         self.t = t
-        self.loss = float(-np.mean(logp[np.arange(x.shape[0]), labels_of(t)]))
+        self.loss = nll_from_log_probs(logp, t)
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
@@ -147,9 +152,7 @@ class SigmoidWithLoss:
             )
         self.y = sigmoid(x)
         self.t = np.reshape(t, x.shape).astype(x.dtype)
-        self.loss = float(
-            np.mean(np.maximum(x, 0) - x * self.t + np.log1p(np.exp(-np.abs(x))))
-        )
+        self.loss = binary_cross_entropy_with_logits(x, self.t)
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
