@@ -1,0 +1,46 @@
+"""The fully connected layer."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Affine:
+    """Fully connected layer: out = x W + b.
+
+    W: (D, M), b: (M,). ``forward`` takes x of shape (N, D) or (N, ...) with D
+    elements per sample (images are flattened); ``backward`` returns dx in the
+    shape x had, and writes dW = xᵀ dout and db = Σ_n dout into arrays of W's and
+    b's shapes that are reused by every backward pass (so keep a copy of them if
+    you need them after the next one). With ``input_grad=False`` backward skips
+    dx (and returns None): a network's first layer never needs the gradient with
+    respect to its input, and it is the most expensive product of the backward pass.
+    """
+
+    param_names = ("W", "b")
+
+    def __init__(self, W: np.ndarray, b: np.ndarray, input_grad: bool = True) -> None:
+        self.W = W
+        self.b = b
+        self.input_grad = input_grad
+        self.x: np.ndarray | None = None
+        self.original_x_shape: tuple[int, ...] | None = None
+        self.dW = np.zeros_like(W)
+        self.db = np.zeros_like(b)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """x (N, ...) flattened to (N, D), times W, plus b: (N, M)."""
+        self.original_x_shape = x.shape
+        self.x = x.reshape(x.shape[0], -1)
+        out = self.x @ self.W
+        out += self.b
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+        """dW = xᵀ dout, db = Σ_n dout; returns dx = dout Wᵀ in x's shape (or None)."""
+        # out= also lets NumPy multiply by the transpose xᵀ without a slower generic path
+        np.matmul(self.x.T, dout, out=self.dW)
+        np.sum(dout, axis=0, out=self.db)
+        if not self.input_grad:
+            return None
+        return (dout @ self.W.T).reshape(self.original_x_shape)

@@ -1,0 +1,78 @@
+"""Loss layers: the last layer of a network, ``forward(x, t)`` -> a number, ``backward(dout=1)``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from common.functions import (
+    binary_cross_entropy_with_logits,
+    log_softmax,
+    nll_from_log_probs,
+    sigmoid,
+)
+
+
+class SoftmaxWithLoss:
+    """Softmax followed by the mean cross-entropy loss.
+
+    ``forward(x, t)``: logits x (N, K), labels t as integers (N,) or one-hot (N, K);
+    returns L = -1/N Σ_n log softmax(x_n)[t_n], computed with log-sum-exp.
+    ``backward(dout=1)`` returns dout · (y - onehot(t)) / N, shape (N, K).
+    """
+
+    def __init__(self) -> None:
+        self.loss: float | None = None
+        self.y: np.ndarray | None = None
+        self.t: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, t: np.ndarray) -> float:
+        """Mean cross-entropy of softmax(x) (N, K) against t; keeps y = softmax(x)."""
+        logp = log_softmax(x)
+        self.y = np.exp(logp)
+        self.t = t
+        self.loss = nll_from_log_probs(logp, t)
+        return self.loss
+
+    def backward(self, dout: float = 1) -> np.ndarray:
+        """dout · (y - onehot(t)) / N, shape (N, K)."""
+        n = self.y.shape[0]
+        if self.t.ndim == 2:
+            dx = self.y - self.t
+        else:
+            dx = self.y.copy()
+            dx[np.arange(n), self.t] -= 1
+        dx *= dout / n
+        return dx
+
+
+class SigmoidWithLoss:
+    """Sigmoid of a single output unit followed by the mean binary cross-entropy.
+
+    ``forward(x, t)``: logits x of shape (N,) or (N, 1), targets t ∈ {0, 1} of
+    shape (N,) or (N, 1); returns L = mean(max(x,0) - x t + log(1 + exp(-|x|))),
+    the stable form of -[t log σ(x) + (1-t) log(1-σ(x))].
+    ``backward(dout=1)`` returns dout · (σ(x) - t) / N in the shape of x.
+    """
+
+    def __init__(self) -> None:
+        self.loss: float | None = None
+        self.y: np.ndarray | None = None
+        self.t: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, t: np.ndarray) -> float:
+        """Mean binary cross-entropy of σ(x) against t; keeps y = σ(x)."""
+        if np.size(t) != x.shape[0] or x.size != x.shape[0]:
+            raise ValueError(
+                f"SigmoidWithLoss expects one logit and one 0/1 target per sample; got "
+                f"logits of shape {x.shape} and targets of shape {np.shape(t)}"
+            )
+        self.y = sigmoid(x)
+        self.t = np.reshape(t, x.shape).astype(x.dtype)
+        self.loss = binary_cross_entropy_with_logits(x, self.t)
+        return self.loss
+
+    def backward(self, dout: float = 1) -> np.ndarray:
+        """dout · (σ(x) - t) / N, in the shape of x."""
+        dx = self.y - self.t
+        dx *= dout / self.y.shape[0]
+        return dx

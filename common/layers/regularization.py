@@ -1,0 +1,105 @@
+"""Layers that behave differently in training and at inference: Dropout, BatchNormalization."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Dropout:
+    """Inverted dropout: in training, out = x · mask / (1 - p) with mask ~ Bernoulli(1 - p).
+
+    At inference (``train_flg=False``) it is the identity; scaling during
+    training keeps the expected activation equal in both modes, which is the
+    same network as the book's "multiply by (1 - p) at test time".
+    ``rng`` (a ``np.random.Generator`` or a seed) makes the masks reproducible.
+    """
+
+    uses_train_flg = True
+
+    def __init__(
+        self, dropout_ratio: float = 0.5, rng: np.random.Generator | int | None = None
+    ) -> None:
+        if not 0 <= dropout_ratio < 1:
+            raise ValueError(f"dropout_ratio must be in [0, 1), got {dropout_ratio}")
+        self.dropout_ratio = dropout_ratio
+        self.rng = np.random.default_rng(rng)
+        self.mask: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        """x · mask / (1 - p) while training (a new mask each call), x at inference."""
+        if not train_flg:
+            self.mask = None
+            return x
+        keep = 1 - self.dropout_ratio
+        self.mask = (self.rng.random(x.shape, dtype=np.float32) < keep) / np.asarray(
+            keep, dtype=x.dtype
+        )
+        return x * self.mask
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dout through the same mask."""
+        return dout if self.mask is None else dout * self.mask
+
+
+class BatchNormalization:
+    """Batch normalisation: out = γ · (x - μ) / sqrt(σ² + eps) + β, per feature.
+
+    In training (``train_flg=True``) μ and σ² are the batch's mean and variance,
+    and the running estimates move towards them:
+    running = momentum · running + (1 - momentum) · batch.
+    At inference the running estimates are used. x is (N, D) or (N, C, H, W)
+    (normalised over the flattened C·H·W features, as in the book); γ, β: (D,).
+    """
+
+    uses_train_flg = True
+    param_names = ("gamma", "beta")
+    buffer_names = ("running_mean", "running_var")
+
+    def __init__(
+        self,
+        gamma: np.ndarray,
+        beta: np.ndarray,
+        momentum: float = 0.9,
+        running_mean: np.ndarray | None = None,
+        running_var: np.ndarray | None = None,
+        eps: float = 1e-5,
+    ) -> None:
+        self.gamma = gamma
+        self.beta = beta
+        self.momentum = momentum
+        self.eps = eps
+        self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
+        self.running_var = np.ones_like(gamma) if running_var is None else running_var
+        self.input_shape: tuple[int, ...] | None = None
+        self.xhat: np.ndarray | None = None
+        self.inv_std: np.ndarray | None = None
+        self.dgamma: np.ndarray | None = None
+        self.dbeta: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        """γ · x̂ + β with x̂ normalised by batch (training) or running statistics."""
+        self.input_shape = x.shape
+        x = x.reshape(x.shape[0], -1)
+        if train_flg:
+            mu = x.mean(axis=0)
+            var = x.var(axis=0)
+            self.running_mean *= self.momentum
+            self.running_mean += (1 - self.momentum) * mu
+            self.running_var *= self.momentum
+            self.running_var += (1 - self.momentum) * var
+        else:
+            mu, var = self.running_mean, self.running_var
+        self.inv_std = 1 / np.sqrt(var + self.eps)
+        self.xhat = (x - mu) * self.inv_std
+        return (self.gamma * self.xhat + self.beta).reshape(self.input_shape)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Sets dγ, dβ; returns dx in x's shape."""
+        dout = dout.reshape(dout.shape[0], -1)
+        n = dout.shape[0]
+        self.dbeta = dout.sum(axis=0)
+        self.dgamma = (dout * self.xhat).sum(axis=0)
+        # ∂L/∂x for the batch statistics, folded into one expression:
+        # dx = γ/(N σ) · (N dout - Σ dout - x̂ Σ dout·x̂)
+        dx = (self.gamma * self.inv_std / n) * (n * dout - self.dbeta - self.xhat * self.dgamma)
+        return dx.reshape(self.input_shape)
