@@ -120,11 +120,15 @@ class Network:
         """Scores (logits) of the last layer before the loss: (N, ...) -> (N, K)."""
         if self.dtype is not None:
             x = np.asarray(x, dtype=self.dtype)
-        for layer in self.layers.values():
-            if getattr(layer, "uses_train_flg", False):
-                x = layer.forward(x, train_flg)
-            else:
-                x = layer.forward(x)
+        for name, layer in self.layers.items():
+            try:
+                if getattr(layer, "uses_train_flg", False):
+                    x = layer.forward(x, train_flg)
+                else:
+                    x = layer.forward(x)
+            except ValueError as err:
+                # the layer says what is wrong; the network says which of its layers it is
+                raise ValueError(f"layer {name!r}: {err}") from None
         return x
 
     def weight_decay(self) -> float:
@@ -139,22 +143,31 @@ class Network:
         """The loss of the last layer on predict(x) plus the weight-decay penalty."""
         return self.last_layer.forward(self.predict(x, train_flg), t) + self.weight_decay()
 
-    def accuracy(self, x: np.ndarray, t: np.ndarray, batch_size: int = 10000) -> float:
-        """Fraction of samples classified correctly, evaluated in batches of ``batch_size``.
+    #: Samples per forward pass in ``accuracy`` and ``predict_batched``: large batches are
+    #: fast, but the memory a forward pass needs grows with them (conv nets set less).
+    eval_batch_size = 10000
+
+    def accuracy(self, x: np.ndarray, t: np.ndarray, batch_size: int | None = None) -> float:
+        """Fraction of samples classified correctly, evaluated in batches of ``batch_size``
+        (default ``eval_batch_size``).
 
         t: labels (N,) or one-hot (N, K). A single output unit is read as a binary
         classifier (class 1 when its logit is positive), otherwise the argmax wins.
         """
         labels = labels_of(t).ravel()
-        correct = 0
-        for start in range(0, len(labels), batch_size):
-            scores = self.predict(x[start:start + batch_size])
-            if scores.ndim == 1 or scores.shape[1] == 1:
-                predicted = (scores.ravel() > 0).astype(np.int64)
-            else:
-                predicted = scores.argmax(axis=1)
-            correct += int(np.sum(predicted == labels[start:start + batch_size]))
-        return correct / len(labels)
+        scores = self.predict_batched(x, batch_size)
+        if scores.ndim == 1 or scores.shape[1] == 1:
+            predicted = (scores.ravel() > 0).astype(np.int64)
+        else:
+            predicted = scores.argmax(axis=1)
+        return int(np.sum(predicted == labels)) / len(labels)
+
+    def predict_batched(self, x: np.ndarray, batch_size: int | None = None) -> np.ndarray:
+        """Inference-mode scores (N, K) of ``predict``, computed ``batch_size`` samples at a
+        time (default ``eval_batch_size``) to bound the memory used."""
+        batch_size = batch_size or self.eval_batch_size
+        return np.concatenate([self.predict(x[i:i + batch_size])
+                               for i in range(0, len(x), batch_size)])
 
     def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """Gradients of the training loss by backpropagation, keyed like ``params``.

@@ -1,4 +1,5 @@
-"""Small data helpers: one-hot labels, shuffling, stratified splits, curve smoothing."""
+"""Small data helpers (one-hot labels, shuffling, splits, curve smoothing) and the
+sliding windows behind convolution and pooling (im2col, col2im)."""
 
 from __future__ import annotations
 
@@ -81,3 +82,84 @@ def confusion_matrix(t: np.ndarray, y: np.ndarray, num_classes: int) -> np.ndarr
     t = t.argmax(axis=1) if np.ndim(t) == 2 else np.asarray(t)
     counts = np.bincount(t * num_classes + np.asarray(y), minlength=num_classes**2)
     return counts.reshape(num_classes, num_classes)
+
+
+# --- convolution helpers -------------------------------------------------------------------
+def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: int = 0) -> int:
+    """Output length of a convolution or pooling along one axis: (in + 2·pad - filter) / stride + 1.
+
+    Raises ValueError when the filter is larger than the padded input or when the
+    stride does not fit it exactly (the windows would not end on the last pixel).
+    """
+    span = input_size + 2 * pad - filter_size
+    if span < 0:
+        raise ValueError(f"a filter of size {filter_size} does not fit an input of size "
+                         f"{input_size} padded by {pad}; use a smaller filter or more padding")
+    if stride < 1 or span % stride:
+        raise ValueError(f"stride {stride} does not fit: (input {input_size} + 2·pad {pad} - "
+                         f"filter {filter_size}) = {span} is not a multiple of it; change the "
+                         "stride or the padding")
+    return span // stride + 1
+
+
+def window_view(x: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0,
+                pad_value: float = 0.0) -> np.ndarray:
+    """Every filter_h × filter_w window of x (N, C, H, W), as a read-only strided view.
+
+    Returns shape (N, C, FH, FW, OH, OW): element [n, c, i, j, y, x] is the padded
+    input at row y·stride + i, column x·stride + j. No data is copied except the
+    padding (border of ``pad_value``); reshaping the view copies it exactly once.
+    """
+    n, c, h, w = x.shape
+    oh = conv_output_size(h, filter_h, stride, pad)
+    ow = conv_output_size(w, filter_w, stride, pad)
+    if pad:
+        x = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), constant_values=pad_value)
+    sn, sc, sh, sw = x.strides
+    return np.lib.stride_tricks.as_strided(
+        x, (n, c, filter_h, filter_w, oh, ow), (sn, sc, sh, sw, sh * stride, sw * stride),
+        writeable=False)
+
+
+def window_sum(windows: np.ndarray, input_shape: tuple[int, ...], stride: int = 1,
+               pad: int = 0) -> np.ndarray:
+    """The adjoint of ``window_view``: add every window (N, C, FH, FW, OH, OW) back onto
+    its place in an (N, C, H, W) image, summing where windows overlap.
+
+    One vectorised addition per kernel offset (i, j), FH·FW in all (``np.add.at``
+    would be far slower); the padding border is cut off at the end.
+    """
+    n, c, fh, fw, oh, ow = windows.shape
+    h, w = input_shape[2] + 2 * pad, input_shape[3] + 2 * pad
+    image = np.zeros((n, c, h, w), dtype=windows.dtype)
+    for i in range(fh):
+        for j in range(fw):
+            image[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride] += windows[:, :, i, j]
+    return image[:, :, pad:h - pad, pad:w - pad] if pad else image
+
+
+def im2col(input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1,
+           pad: int = 0) -> np.ndarray:
+    """The book's im2col: images (N, C, H, W) -> (N·OH·OW, C·FH·FW).
+
+    One row per output position (n, y, x), holding the window under the filter
+    there, columns ordered (c, i, j): a convolution becomes one matrix product
+    ``im2col(x) @ W.reshape(FN, -1).T``.
+    """
+    windows = window_view(input_data, filter_h, filter_w, stride, pad)
+    n, c, fh, fw, oh, ow = windows.shape
+    return windows.transpose(0, 4, 5, 1, 2, 3).reshape(n * oh * ow, c * fh * fw)
+
+
+def col2im(col: np.ndarray, input_shape: tuple[int, ...], filter_h: int, filter_w: int,
+           stride: int = 1, pad: int = 0) -> np.ndarray:
+    """The book's col2im, the adjoint of ``im2col``: (N·OH·OW, C·FH·FW) -> (N, C, H, W).
+
+    Each row's window is added back where it came from, overlapping windows
+    summed (so ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩); it is not an inverse.
+    """
+    n, c, h, w = input_shape
+    oh = conv_output_size(h, filter_h, stride, pad)
+    ow = conv_output_size(w, filter_w, stride, pad)
+    windows = col.reshape(n, oh, ow, c, filter_h, filter_w).transpose(0, 3, 4, 5, 1, 2)
+    return window_sum(windows, input_shape, stride, pad)

@@ -13,13 +13,16 @@ training set ``uses_train_flg = True`` and take ``forward(x, train_flg)``.
 
 from common.layers.activations import Relu, Sigmoid
 from common.layers.affine import Affine
+from common.layers.conv import Convolution, Pooling
 from common.layers.losses import SigmoidWithLoss, SoftmaxWithLoss
 from common.layers.regularization import BatchNormalization, Dropout
 
 __all__ = [
     "Affine",
     "BatchNormalization",
+    "Convolution",
     "Dropout",
+    "Pooling",
     "Relu",
     "Sigmoid",
     "SigmoidWithLoss",

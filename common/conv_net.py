@@ -1,0 +1,186 @@
+"""The book's convolutional networks: SimpleConvNet (chapter 7) and DeepConvNet (chapter 8).
+
+Both are ``common.network.Network`` stacks of ``common.layers``. Layers are
+numbered after the weights they hold, so ``params`` carries the book's names:
+``Conv1`` holds W1 and b1, and in SimpleConvNet ``Affine2`` holds W2 and b2.
+Inputs are images (N, C, H, W); flat MNIST rows (N, 784) are accepted and
+reshaped to ``input_dim``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from common.layers import Affine, Convolution, Dropout, Pooling, Relu, SoftmaxWithLoss
+from common.multi_layer_net import init_scale
+from common.network import Network
+from common.util import conv_output_size
+
+
+class _ImageNet(Network):
+    """A Network whose input is images of shape ``input_dim`` (C, H, W)."""
+
+    #: A forward pass keeps each convolution's windows: about 100 MB per 100 MNIST
+    #: images in DeepConvNet, so evaluation goes 500 images at a time.
+    eval_batch_size = 500
+
+    def __init__(self, input_dim: Sequence[int], layers: OrderedDict,
+                 weight_decay_lambda: float) -> None:
+        self.input_dim = tuple(int(d) for d in input_dim)
+        super().__init__(layers, SoftmaxWithLoss(), weight_decay_lambda)
+
+    def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+        """Scores (N, K) of images (N, C, H, W) or of flat rows (N, C·H·W)."""
+        if x.ndim == 2:
+            x = x.reshape(-1, *self.input_dim)
+        return super().predict(x, train_flg)
+
+
+def _conv_layer(rng: np.random.Generator, channels: int, param: Mapping[str, int],
+                std: str | float, dtype: Any, input_grad: bool) -> Convolution:
+    """A Convolution with ``param['filter_num']`` filters of ``param['filter_size']``²,
+    weights N(0, s²) with s from ``init_scale`` (fan-in C·FH·FW), zero biases."""
+    fn, size = param["filter_num"], param["filter_size"]
+    scale = init_scale(std, channels * size * size)
+    W = (scale * rng.standard_normal((fn, channels, size, size))).astype(dtype)
+    return Convolution(W, np.zeros(fn, dtype=dtype), param.get("stride", 1),
+                       param.get("pad", 0), input_grad=input_grad)
+
+
+def _affine_layer(rng: np.random.Generator, fan_in: int, fan_out: int, std: str | float,
+                  dtype: Any) -> Affine:
+    """An Affine fan_in -> fan_out, weights N(0, s²) with s from ``init_scale``, zero biases."""
+    W = (init_scale(std, fan_in) * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+    return Affine(W, np.zeros(fan_out, dtype=dtype))
+
+
+class SimpleConvNet(_ImageNet):
+    """conv - relu - pool - affine - relu - affine - softmax, the book's chapter 7 network.
+
+    With the defaults on MNIST: 30 filters 5×5 (1×28×28 -> 30×24×24), 2×2 max
+    pooling (-> 30×12×12 = 4320), Affine 4320 -> 100, Affine 100 -> 10.
+    ``weight_init_std`` is a number (the book's 0.01) or 'he' / 'xavier'.
+    """
+
+    def __init__(
+        self,
+        input_dim: Sequence[int] = (1, 28, 28),
+        conv_param: Mapping[str, int] | None = None,
+        hidden_size: int = 100,
+        output_size: int = 10,
+        weight_init_std: str | float = 0.01,
+        weight_decay_lambda: float = 0.0,
+        dtype: Any = np.float32,
+        seed: int | None = None,
+    ) -> None:
+        conv_param = {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1,
+                      **(conv_param or {})}
+        self.conv_param = conv_param
+        self.hidden_size, self.output_size = int(hidden_size), int(output_size)
+        channels, height, width = input_dim
+        size, pad, stride = conv_param["filter_size"], conv_param["pad"], conv_param["stride"]
+        conv_h = conv_output_size(height, size, stride, pad)
+        conv_w = conv_output_size(width, size, stride, pad)
+        pooled = (conv_param["filter_num"] * conv_output_size(conv_h, 2, 2)
+                  * conv_output_size(conv_w, 2, 2))
+
+        rng = np.random.default_rng(seed)
+        layers: OrderedDict = OrderedDict()
+        # the first layer's input gradient would be the gradient w.r.t. the data: unused
+        layers["Conv1"] = _conv_layer(rng, channels, conv_param, weight_init_std, dtype,
+                                      input_grad=False)
+        layers["Relu1"] = Relu()
+        layers["Pool1"] = Pooling(2, 2, stride=2)
+        layers["Affine2"] = _affine_layer(rng, pooled, self.hidden_size, weight_init_std, dtype)
+        layers["Relu2"] = Relu()
+        layers["Affine3"] = _affine_layer(rng, self.hidden_size, self.output_size,
+                                          weight_init_std, dtype)
+        super().__init__(input_dim, layers, weight_decay_lambda)
+
+    def architecture(self) -> dict[str, Any]:
+        """What saved parameters must match: input, convolution and layer sizes."""
+        return {"class": "SimpleConvNet", "input_dim": list(self.input_dim),
+                "conv_param": dict(self.conv_param), "hidden_size": self.hidden_size,
+                "output_size": self.output_size}
+
+
+#: DeepConvNet's six 3×3 convolutions (the book's): filters and padding.
+DEEP_CONV_PARAMS = (
+    {"filter_num": 16, "filter_size": 3, "pad": 1, "stride": 1},
+    {"filter_num": 16, "filter_size": 3, "pad": 1, "stride": 1},
+    {"filter_num": 32, "filter_size": 3, "pad": 1, "stride": 1},
+    {"filter_num": 32, "filter_size": 3, "pad": 2, "stride": 1},
+    {"filter_num": 64, "filter_size": 3, "pad": 1, "stride": 1},
+    {"filter_num": 64, "filter_size": 3, "pad": 1, "stride": 1},
+)
+
+
+class DeepConvNet(_ImageNet):
+    """The book's chapter 8 network, about 99.4 % on MNIST:
+
+        (conv - relu - conv - relu - pool) × 3 - affine - relu - [dropout] - affine
+        - [dropout] - softmax
+
+    Six 3×3 convolutions with 16, 16, 32, 32, 64, 64 filters (pads 1, 1, 1, 2, 1, 1);
+    on 1×28×28 the pools give 16×14×14, 32×8×8, 64×4×4 = 1024 -> Affine 1024 -> 50 -> 10.
+    He initialisation. ``use_dropout`` puts Dropout(``dropout_ratio``) after the
+    hidden Affine's ReLU, as the book does. The book also drops out the output
+    scores; that is ``output_dropout=True``, off by default because it randomises
+    the logits the loss is measured on: the training loss stays near 0.95 while
+    the accuracy is 99 %, and the gradient is noisier for nothing.
+    """
+
+    def __init__(
+        self,
+        input_dim: Sequence[int] = (1, 28, 28),
+        conv_params: Sequence[Mapping[str, int]] = DEEP_CONV_PARAMS,
+        hidden_size: int = 50,
+        output_size: int = 10,
+        use_dropout: bool = True,
+        dropout_ratio: float = 0.5,
+        output_dropout: bool = False,
+        weight_init_std: str | float = "he",
+        weight_decay_lambda: float = 0.0,
+        dtype: Any = np.float32,
+        seed: int | None = None,
+    ) -> None:
+        if len(conv_params) != 6:
+            raise ValueError(f"DeepConvNet has six convolutions; got {len(conv_params)} "
+                             "conv_params")
+        self.conv_params = [dict(p) for p in conv_params]
+        self.hidden_size, self.output_size = int(hidden_size), int(output_size)
+        self.use_dropout, self.output_dropout = use_dropout, output_dropout
+        rng = np.random.default_rng(seed)
+        layers: OrderedDict = OrderedDict()
+        channels, height, width = input_dim
+        for i, param in enumerate(self.conv_params, start=1):
+            layers[f"Conv{i}"] = _conv_layer(rng, channels, param, weight_init_std, dtype,
+                                             input_grad=i > 1)
+            layers[f"Relu{i}"] = Relu()
+            channels = param["filter_num"]
+            size, pad, stride = param["filter_size"], param["pad"], param.get("stride", 1)
+            height = conv_output_size(height, size, stride, pad)
+            width = conv_output_size(width, size, stride, pad)
+            if i % 2 == 0:
+                layers[f"Pool{i // 2}"] = Pooling(2, 2, stride=2)
+                height, width = conv_output_size(height, 2, 2), conv_output_size(width, 2, 2)
+        layers["Affine7"] = _affine_layer(rng, channels * height * width, self.hidden_size,
+                                          weight_init_std, dtype)
+        layers["Relu7"] = Relu()
+        if use_dropout:
+            layers["Dropout1"] = Dropout(dropout_ratio, rng=rng.spawn(1)[0])
+        layers["Affine8"] = _affine_layer(rng, self.hidden_size, self.output_size,
+                                          weight_init_std, dtype)
+        if output_dropout:
+            layers["Dropout2"] = Dropout(dropout_ratio, rng=rng.spawn(1)[0])
+        super().__init__(input_dim, layers, weight_decay_lambda)
+
+    def architecture(self) -> dict[str, Any]:
+        """What saved parameters must match: input, convolutions and layer sizes."""
+        return {"class": "DeepConvNet", "input_dim": list(self.input_dim),
+                "conv_params": self.conv_params, "hidden_size": self.hidden_size,
+                "output_size": self.output_size}
