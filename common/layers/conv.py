@@ -24,6 +24,20 @@ def _check_images(layer: str, x: np.ndarray, channels: int | None = None) -> Non
                          f"expect {channels} (W has shape (FN, C, FH, FW) with C = {channels})")
 
 
+def _convolve(x: np.ndarray, W: np.ndarray, stride: int, pad: int) -> tuple[np.ndarray, np.ndarray]:
+    """x (N, C, H, W) convolved with filters W (FN, C, FH, FW), without bias.
+
+    Returns the output (N, FN, OH, OW) and the windows as one (C·FH·FW, OH·OW)
+    matrix per image, (N, C·FH·FW, OH·OW), which the weight gradient needs.
+    """
+    fn, c, fh, fw = W.shape
+    windows = window_view(x, fh, fw, stride, pad)
+    n, _, _, _, oh, ow = windows.shape
+    col = windows.reshape(n, c * fh * fw, oh * ow)  # the one copy of the input
+    out = np.matmul(W.reshape(fn, -1), col)  # (N, FN, OH·OW): already in NCHW order
+    return out.reshape(n, fn, oh, ow), col
+
+
 class Convolution:
     """2-D convolution (cross-correlation, as in every framework):
 
@@ -52,31 +66,32 @@ class Convolution:
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """The convolution of x (N, C, H, W) with the filters, plus the bias: (N, FN, OH, OW)."""
-        fn, c, fh, fw = self.W.shape
-        _check_images("Convolution", x, c)
+        _check_images("Convolution", x, self.W.shape[1])
         try:
-            windows = window_view(x, fh, fw, self.stride, self.pad)
+            out, self.col = _convolve(x, self.W, self.stride, self.pad)
         except ValueError as err:
-            raise ValueError(f"Convolution with {fh}x{fw} filters on {x.shape[2]}x{x.shape[3]} "
-                             f"images: {err}") from None
-        n, _, _, _, oh, ow = windows.shape
+            raise ValueError(f"Convolution with {self.W.shape[2]}x{self.W.shape[3]} filters on "
+                             f"{x.shape[2]}x{x.shape[3]} images: {err}") from None
         self.x_shape = x.shape
-        # each image's windows as a (C·FH·FW, OH·OW) matrix: the one copy of the input
-        self.col = windows.reshape(n, c * fh * fw, oh * ow)
-        out = np.matmul(self.W.reshape(fn, -1), self.col)  # (N, FN, OH·OW), already NCHW
-        out += np.reshape(self.b, (-1, 1))
-        return out.reshape(n, fn, oh, ow)
+        out += np.reshape(self.b, (-1, 1, 1))
+        return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """dW = Σ_n dout_n colₙᵀ, db = Σ dout over n, y, x; returns dx (N, C, H, W) or None."""
         fn, c, fh, fw = self.W.shape
         n, _, oh, ow = dout.shape
-        dout = dout.reshape(n, fn, oh * ow)
-        self.dW = np.matmul(dout, self.col.transpose(0, 2, 1)).sum(axis=0).reshape(self.W.shape)
-        self.db = dout.sum(axis=(0, 2)) if np.ndim(self.b) else dout.sum()
+        d = dout.reshape(n, fn, oh * ow)
+        self.dW = np.matmul(d, self.col.transpose(0, 2, 1)).sum(axis=0).reshape(self.W.shape)
+        self.db = d.sum(axis=(0, 2)) if np.ndim(self.b) else d.sum()
         if not self.input_grad:
             return None
-        dcol = np.matmul(self.W.reshape(fn, -1).T, dout)  # (N, C·FH·FW, OH·OW)
+        if self.stride == 1 and fh == fw and self.pad < fh:
+            # With stride 1, dx is itself a convolution: of dout padded by FH-1-pad, with
+            # the filters turned by 180° and their input and output channels swapped.
+            # Twice as fast as the route below, which adds every window back in turn.
+            turned = self.W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
+            return _convolve(dout, turned, 1, fh - 1 - self.pad)[0]
+        dcol = np.matmul(self.W.reshape(fn, -1).T, d)  # (N, C·FH·FW, OH·OW)
         return window_sum(dcol.reshape(n, c, fh, fw, oh, ow), self.x_shape, self.stride,
                           self.pad)
 
@@ -87,6 +102,9 @@ class Pooling:
     x: (N, C, H, W) -> (N, C, OH, OW). Padding adds -inf, so it is never the
     maximum. ``backward`` sends each window's gradient to one maximal element
     (the first in row-major order when several are equal, as after a ReLU).
+    The usual case, square windows that tile the image (stride = pool size, no
+    padding), takes a faster route: the maximum of each row of the window, then
+    the maximum of those, on reshaped views of x (a 2×2 window: two pairs of maxima).
     """
 
     def __init__(self, pool_h: int, pool_w: int, stride: int = 2, pad: int = 0) -> None:
@@ -94,9 +112,17 @@ class Pooling:
         self.pool_w = pool_w
         self.stride = stride
         self.pad = pad
-        self.windows: np.ndarray | None = None
         self.x_shape: tuple[int, ...] | None = None
         self.out: np.ndarray | None = None
+        self.windows: np.ndarray | None = None  # the general route's windows of x
+        self.col_arg: np.ndarray | None = None  # the tiled route's winning column and row
+        self.row_arg: np.ndarray | None = None
+
+    def _tiles(self, x: np.ndarray) -> bool:
+        """Whether the windows tile x exactly: square, stride = size, no padding."""
+        k = self.pool_h
+        return (self.pool_w == k == self.stride and self.pad == 0
+                and x.shape[2] % k == 0 and x.shape[3] % k == 0)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """The maximum of every window: (N, C, OH, OW)."""
@@ -108,6 +134,10 @@ class Pooling:
             raise ValueError(f"Pooling {self.pool_h}x{self.pool_w} on {x.shape[2]}x"
                              f"{x.shape[3]} images: {err}") from None
         self.x_shape = x.shape
+        if self._tiles(x):
+            self.windows = None
+            self.out = self._forward_tiles(x)
+            return self.out
         # one element-wise maximum per window offset: no copy of the windows is made
         self.out = self.windows[:, :, 0, 0].copy()
         for i in range(self.pool_h):
@@ -115,8 +145,21 @@ class Pooling:
                 np.maximum(self.out, self.windows[:, :, i, j], out=self.out)
         return self.out
 
+    def _forward_tiles(self, x: np.ndarray) -> np.ndarray:
+        """Max over each window row (k adjacent pixels), then over the window's k rows,
+        remembering which column and which row won (the first of equals)."""
+        k = self.pool_h
+        n, c, h, w = x.shape
+        cols = x.reshape(-1, k)  # the k pixels of each window row
+        row_max, self.col_arg = _max_and_argmax(cols[:, j] for j in range(k))
+        rows = row_max.reshape(-1, k, w // k)  # the k row maxima of each window
+        out, self.row_arg = _max_and_argmax(rows[:, i] for i in range(k))
+        return out.reshape(n, c, h // k, w // k)
+
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout routed to the first maximal element of each window; returns dx (N, C, H, W)."""
+        if self.windows is None:
+            return self._backward_tiles(dout)
         grads = np.empty(self.windows.shape, dtype=dout.dtype)
         routed = np.zeros(self.out.shape, dtype=bool)  # windows whose maximum is found
         for i in range(self.pool_h):
@@ -125,3 +168,31 @@ class Pooling:
                 routed |= first
                 np.multiply(dout, first, out=grads[:, :, i, j])
         return window_sum(grads, self.x_shape, self.stride, self.pad)
+
+    def _backward_tiles(self, dout: np.ndarray) -> np.ndarray:
+        """dout to the winning row of each window, then to the winning column of that row."""
+        k = self.pool_h
+        d_rows = np.empty((self.row_arg.shape[0], k, self.row_arg.shape[1]), dtype=dout.dtype)
+        d_out = dout.reshape(self.row_arg.shape)
+        for i in range(k):
+            np.multiply(d_out, self.row_arg == i, out=d_rows[:, i])
+        dx = np.empty((self.col_arg.size, k), dtype=dout.dtype)
+        d_rows = d_rows.reshape(-1)
+        for j in range(k):
+            np.multiply(d_rows, self.col_arg == j, out=dx[:, j])
+        return dx.reshape(self.x_shape)
+
+
+def _max_and_argmax(arrays) -> tuple[np.ndarray, np.ndarray]:
+    """Element-wise maximum of equally shaped arrays, and the index of the first array
+    holding it (int8), without copying the inputs."""
+    arrays = iter(arrays)
+    best = next(arrays).copy()
+    arg = np.zeros(best.shape, dtype=np.int8)
+    for index, candidate in enumerate(arrays, start=1):
+        better = candidate > best  # strictly: the first of equal maxima keeps the gradient
+        np.maximum(best, candidate, out=best)
+        # indices only grow, so the last array that was better is the largest index
+        # (and this is branch-free, unlike arg[better] = index: several times faster)
+        np.maximum(arg, better * np.int8(index), out=arg)
+    return best, arg
