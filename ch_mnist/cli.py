@@ -1,10 +1,12 @@
-"""``python -m ch_mnist``: train a fully connected network on MNIST and show what it gets wrong.
+"""``python -m ch_mnist``: train a network on MNIST and show what it gets wrong.
 
-The chapter in one screen: load MNIST, build a ``MultiLayerNet`` from ``common``,
-train it with ``common.trainer.Trainer`` (one progress line per epoch), then
-evaluate the best parameters on the 10000 test images and draw the learning
-curves, the confusion matrix and the misclassified digits. ``--load`` skips
-training and evaluates saved parameters.
+The chapter in one screen: load MNIST, build a network from ``common`` (a
+``MultiLayerNet``, or the book's SimpleConvNet or DeepConvNet), train it with
+``common.trainer.Trainer`` (one progress line per epoch), then evaluate the final
+parameters on the 10000 test images and draw the learning curves, the confusion
+matrix and the misclassified digits, and for a conv net its first layer's filters
+before and after training and the feature maps they make of a test digit.
+``--load`` skips training and evaluates saved parameters.
 """
 
 from __future__ import annotations
@@ -18,6 +20,15 @@ from typing import Any
 import numpy as np
 
 from ch_mnist.lr_decay import decay_last_epochs
+from ch_mnist.networks import (
+    IMAGE_SIDE,
+    NETS,
+    OUTPUT_SIZE,
+    build_network,
+    net_help,
+    network_name,
+    resolve_defaults,
+)
 from ch_mnist.options import add_data_dir, report_dataset_error
 from common.cli import (
     add_output_options,
@@ -30,21 +41,15 @@ from common.cli import (
     unit_interval,
     write_json,
 )
-from common.multi_layer_net import MultiLayerNet
+from common.network import Network
 from common.optimizer import OPTIMIZERS, make_optimizer
 from common.plot import plot_confusion_matrix, plot_image_grid, plot_learning_curves, show_figures
+from common.plot_conv import plot_feature_maps, plot_filters
 from common.trainer import Trainer
 from common.util import confusion_matrix
 from dataset import DatasetError, load_mnist
 
 PROGRAM = "ch_mnist"
-INPUT_SIZE, OUTPUT_SIZE, IMAGE_SIDE = 784, 10, 28
-
-#: The named networks: hidden-layer widths and the name they are shown under.
-NETS = {
-    "three": ([200, 80], "ThreeNet"),
-    "two": ([50], "TwoLayerNet"),
-}
 
 #: Learning rate per optimizer when --lr is not given: the defaults of the
 #: ``common.optimizer`` classes (the book's), except where they do not suit
@@ -71,26 +76,32 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m ch_mnist``."""
     parser = argparse.ArgumentParser(
         prog=f"python -m {PROGRAM}",
-        description="Train a fully connected network on MNIST with mini-batch gradient descent "
-                    "and evaluate it on the 10000 test images: per-epoch progress, the test "
-                    "accuracy of the best epoch, learning curves, a confusion matrix and the "
-                    "misclassified digits (PNG files in --out).",
-        epilog="Example: python -m ch_mnist --hidden 800,800 --dropout 0.2 --epochs 30",
+        description="Train a network on MNIST with mini-batch gradient descent and evaluate "
+                    "it on the 10000 test images: per-epoch progress, the test accuracy after "
+                    "the last epoch, learning curves, a confusion matrix and the misclassified "
+                    "digits (PNG files in --out); for a conv net also its first layer's "
+                    "filters and feature maps.",
+        epilog="Examples: python -m ch_mnist --net conv; "
+               "python -m ch_mnist --hidden 800,800 --dropout 0.2 --epochs 30",
     )
     net = parser.add_argument_group("network")
-    net.add_argument("--net", choices=sorted(NETS), default="three",
-                     help="three: ThreeNet 784-200-80-10 (default); two: the book's "
-                          "TwoLayerNet 784-50-10")
+    net.add_argument("--net", choices=list(NETS), default="three",
+                     help="three: ThreeNet 784-200-80-10; two: the book's TwoLayerNet "
+                          "784-50-10; conv: the book's SimpleConvNet; deep: the book's "
+                          "DeepConvNet. Defaults per network: " + net_help())
     net.add_argument("--hidden", type=hidden_sizes, metavar="W1,W2,...",
-                     help="hidden-layer widths, e.g. 800,800 (replaces --net)")
-    net.add_argument("--dropout", type=ratio, default=0.0, metavar="RATIO",
-                     help="dropout after every hidden layer, dropping this fraction of the "
-                          "units while training (default 0: no dropout)")
+                     help="hidden-layer widths of a fully connected network, e.g. 800,800 "
+                          "(replaces three or two)")
+    net.add_argument("--dropout", type=ratio, metavar="RATIO",
+                     help="dropout after every hidden layer (DeepConvNet: after its hidden "
+                          "Affine), dropping this fraction of the units while training "
+                          "(default: the network's)")
     net.add_argument("--batchnorm", action="store_true",
-                     help="batch normalisation before every hidden activation")
-    net.add_argument("--weight-decay", type=nonnegative_float, default=1e-4, metavar="LAMBDA",
+                     help="batch normalisation before every hidden activation (fully "
+                          "connected networks)")
+    net.add_argument("--weight-decay", type=nonnegative_float, metavar="LAMBDA",
                      help="L2 penalty LAMBDA/2 * sum of squared weights added to the loss "
-                          "(default 1e-4; 0 turns it off)")
+                          "(default: the network's; 0 turns it off)")
 
     train = parser.add_argument_group("training")
     train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam",
@@ -104,10 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--lr-decay", type=unit_interval, default=0.1, metavar="FACTOR",
                        help="factor applied to the learning rate for the last epochs "
                             "(default 0.1)")
-    train.add_argument("--batch-size", type=positive_int, default=256, metavar="N",
-                       help="mini-batch size (default 256)")
-    train.add_argument("--epochs", type=positive_int, default=10, metavar="N",
-                       help="passes over the training set (default 10)")
+    train.add_argument("--batch-size", type=positive_int, metavar="N",
+                       help="mini-batch size (default: the network's)")
+    train.add_argument("--epochs", type=positive_int, metavar="N",
+                       help="passes over the training set (default: the network's)")
     train.add_argument("--seed", type=int, default=0,
                        help="seed of the initial weights, the mini-batch order and the dropout "
                             "masks: the same seed gives the same run (default 0)")
@@ -127,40 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def network_name(args: argparse.Namespace) -> tuple[list[int], str]:
-    """Hidden widths and a readable name such as 'ThreeNet 784-200-80-10'."""
-    if args.hidden is not None:
-        hidden, name = args.hidden, "MultiLayerNet"
-    else:
-        hidden, name = NETS[args.net]
-    sizes = "-".join(str(n) for n in (INPUT_SIZE, *hidden, OUTPUT_SIZE))
-    extras = [label for label, on in (("batchnorm", args.batchnorm),
-                                      (f"dropout {args.dropout:g}", args.dropout > 0)) if on]
-    return list(hidden), f"{name} {sizes}" + (f" ({', '.join(extras)})" if extras else "")
-
-
-def build_network(args: argparse.Namespace) -> MultiLayerNet:
-    """The network the options describe, in float32, with He-initialised weights from --seed."""
-    hidden, _ = network_name(args)
-    return MultiLayerNet(
-        INPUT_SIZE, hidden, OUTPUT_SIZE,
-        weight_decay_lambda=args.weight_decay,
-        use_dropout=args.dropout > 0, dropout_ratio=args.dropout,
-        use_batchnorm=args.batchnorm,
-        dtype=np.float32, seed=args.seed,
-    )
-
-
-def predict_scores(net: MultiLayerNet, x: np.ndarray, batch_size: int = 10000) -> np.ndarray:
-    """Inference-mode scores (N, 10), computed in batches to bound the memory used."""
-    return np.concatenate([net.predict(x[i:i + batch_size])
-                           for i in range(0, len(x), batch_size)])
-
-
-def evaluate(net: MultiLayerNet, x_test: np.ndarray, t_test: np.ndarray, out: Path,
+def evaluate(net: Network, x_test: np.ndarray, t_test: np.ndarray, out: Path,
              title: str, show: bool) -> dict[str, Any]:
     """Test accuracy, confusion matrix and misclassified digits; draws the two figures."""
-    scores = predict_scores(net, x_test)
+    scores = net.predict_batched(x_test)
     predicted = scores.argmax(axis=1)
     wrong = np.flatnonzero(predicted != t_test)
     accuracy = 1 - len(wrong) / len(t_test)
@@ -187,7 +168,26 @@ def evaluate(net: MultiLayerNet, x_test: np.ndarray, t_test: np.ndarray, out: Pa
     }
 
 
-def train(net: MultiLayerNet, name: str, args: argparse.Namespace,
+def conv_figures(net: Network, initial_filters: np.ndarray | None, image: np.ndarray, out: Path,
+                 title: str, show: bool) -> dict[str, str]:
+    """The first convolution's filters (before and after training, or as loaded) and the
+    feature maps it makes of ``image``, a flat (784,) test digit."""
+    conv = net.layers["Conv1"]
+    if initial_filters is None:
+        filter_sets, labels = [conv.W], ["loaded"]
+    else:
+        filter_sets, labels = [initial_filters, conv.W], ["before training", "after training"]
+    maps = conv.forward(image.reshape(1, 1, IMAGE_SIDE, IMAGE_SIDE))[0]
+    return {
+        "filters": str(plot_filters(filter_sets, labels, out / "filters.png",
+                                    title=f"{title}: the first layer's filters", show=show)),
+        "feature_maps": str(plot_feature_maps(
+            image.reshape(IMAGE_SIDE, IMAGE_SIDE), maps, out / "feature_maps.png",
+            title=f"{title}: a test digit through the first convolution", show=show)),
+    }
+
+
+def train(net: Network, name: str, args: argparse.Namespace,
           train_set: tuple[np.ndarray, np.ndarray], test_set: tuple[np.ndarray, np.ndarray],
           report: dict[str, Any]) -> int:
     """Train ``net`` with the Trainer, draw the learning curves, fill ``report``; 1 if diverged."""
@@ -207,7 +207,7 @@ def train(net: MultiLayerNet, name: str, args: argparse.Namespace,
     trainer = Trainer(net, x_train, t_train, x_test, t_test, epochs=args.epochs,
                       mini_batch_size=args.batch_size, optimizer=optimizer,
                       evaluate_sample_num_per_epoch=TRAIN_ACC_SAMPLES, seed=args.seed,
-                      verbose=True, best_by="test")
+                      verbose=True, best_by=None)
     start = time.perf_counter()
     trainer.train()
     seconds = time.perf_counter() - start
@@ -226,7 +226,6 @@ def train(net: MultiLayerNet, name: str, args: argparse.Namespace,
                     for i in range(0, len(losses), per_epoch)],
         train_accuracy=trainer.train_acc_list,
         test_accuracy_per_epoch=trainer.test_acc_list,
-        best_epoch=trainer.best_epoch,
         diverged=trainer.diverged,
         seconds=round(seconds, 2),
         figures={"learning_curves": str(curves)},
@@ -236,7 +235,9 @@ def train(net: MultiLayerNet, name: str, args: argparse.Namespace,
 
 def main(argv: list[str] | None = None) -> int:
     """Run the program; return the exit status (0 success, 1 data problem or failed run)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    resolve_defaults(parser, args)
     try:
         (x_train, t_train), (x_test, t_test) = load_mnist(
             normalize=True, flatten=True, dtype=np.float32, data_dir=args.data_dir)
@@ -246,14 +247,15 @@ def main(argv: list[str] | None = None) -> int:
         x_train, t_train = x_train[:args.train_size], t_train[:args.train_size]
 
     net = build_network(args)
-    hidden, name = network_name(args)
+    layers, name = network_name(args, net)
     out = Path(args.out)
     report: dict[str, Any] = {
         "program": PROGRAM,
-        "network": {"name": name, "layers": [INPUT_SIZE, *hidden, OUTPUT_SIZE],
+        "network": {"name": name, "net": args.net, "layers": layers,
                     "dropout": args.dropout, "batchnorm": args.batchnorm,
                     "weight_decay": args.weight_decay, "dtype": "float32"},
     }
+    initial_filters = None if args.load else net.params["W1"].copy()  # to draw beside the trained
 
     if args.load:
         try:
@@ -276,13 +278,16 @@ def main(argv: list[str] | None = None) -> int:
             net.save_params(args.save)
             print(f"parameters saved to {args.save}")
 
+    if NETS[args.net].convolutional:
+        report["figures"].update(conv_figures(net, initial_filters, x_test[0], out, name,
+                                              args.show))
     errors = report["test_errors"]
     if args.load:
         which = "loaded"
     elif report["diverged"]:
         which = "of the last step whose loss was finite (training diverged)"
     else:
-        which = f"of epoch {report['best_epoch']} (best test accuracy)"
+        which = f"after the last epoch ({report['epochs']})"
     print(f"test accuracy {report['test_accuracy']:.4f} ({report['test_size'] - errors}/"
           f"{report['test_size']} correct) with the parameters {which}")
     print(f"figures in {out}/: " + ", ".join(Path(p).name for p in report["figures"].values()))

@@ -187,13 +187,14 @@ class Network:
         return grads
 
     def numerical_gradient(
-        self, x: np.ndarray, t: np.ndarray, train_flg: bool = True
+        self, x: np.ndarray, t: np.ndarray, train_flg: bool = True, h: float = 1e-4
     ) -> dict[str, np.ndarray]:
         """Gradients of ``loss(x, t, train_flg)`` by central differences, keyed like ``params``.
 
         Slow (two forward passes per parameter element): for checking backprop on
         small inputs, with a float64 network. Random layers (Dropout) draw the
-        same masks on every evaluation, so the result matches ``gradient``.
+        same masks on every evaluation, so the result matches ``gradient``. ``h`` is the
+        step of the central differences.
         """
         with frozen_randomness(self.layers.values()) as rewind:
 
@@ -201,7 +202,7 @@ class Network:
                 rewind()
                 return self.loss(x, t, train_flg)
 
-            return {key: numerical_gradient(f, param) for key, param in self.params.items()}
+            return {key: numerical_gradient(f, param, h) for key, param in self.params.items()}
 
     def architecture(self) -> dict[str, Any]:
         """A JSON-able description of the structure, stored with saved parameters."""

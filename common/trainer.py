@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from common.optimizer import make_optimizer
+from common.progress import EpochProgress, format_seconds
 
 
 class TrainingDiverged(RuntimeError):
@@ -21,10 +22,6 @@ def _copy_into(params: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> 
         np.copyto(p, values[key])
 
 
-def _format_seconds(seconds: float) -> str:
-    return f"{seconds:.1f}s" if seconds < 60 else f"{int(seconds // 60)}m{seconds % 60:02.0f}s"
-
-
 class Trainer:
     """Trains ``network`` on (x_train, t_train) with mini-batches, evaluating on (x_test, t_test).
 
@@ -34,18 +31,20 @@ class Trainer:
     epoch and the last, the accuracy on the first ``evaluate_sample_num_per_epoch``
     samples of both sets (all of them when None) in ``train_acc_list`` and
     ``test_acc_list`` (the epochs in ``eval_epochs``), printing a progress line
-    when ``verbose``. Full-batch training is ``mini_batch_size=len(x_train)``:
+    when ``verbose`` (and, in epochs longer than a few seconds, the batches done,
+    samples per second and the epoch's ETA as it goes: see ``EpochProgress``).
+    Full-batch training is ``mini_batch_size=len(x_train)``:
     one update per epoch.
 
     ``optimizer`` is a name ('sgd', 'Adam', ...; case-insensitive, built with
     ``optimizer_param``) or an object with ``update(params, grads)``.
     The parameters of the epoch with the highest accuracy on ``best_by``
-    ('test' or 'train') are kept in ``best_params`` (with the network's
-    ``buffers``, the batch-norm running statistics, that belong to them) and
-    written back into the network when training ends. If the loss becomes NaN
-    or inf, training stops, the network gets back the last parameters whose loss
-    was finite, ``diverged`` is set and ``stop_reason`` says what happened (also
-    printed when ``verbose``).
+    ('test' or 'train'; None keeps the final parameters) are kept in
+    ``best_params`` (with the network's ``buffers``, the batch-norm running
+    statistics, that belong to them) and written back into the network when
+    training ends. If the loss becomes NaN or inf, training stops, the network
+    gets back the last parameters whose loss was finite, ``diverged`` is set and
+    ``stop_reason`` says what happened (also printed when ``verbose``).
     """
 
     def __init__(
@@ -62,7 +61,7 @@ class Trainer:
         evaluate_sample_num_per_epoch: int | None = None,
         seed: int | None = None,
         verbose: bool = True,
-        best_by: str = "test",
+        best_by: str | None = "test",
         evaluate_every: int = 1,
     ) -> None:
         if len(x_train) != len(t_train) or len(x_test) != len(t_test):
@@ -72,8 +71,8 @@ class Trainer:
             )
         if mini_batch_size < 1 or epochs < 0 or evaluate_every < 1:
             raise ValueError("mini_batch_size and evaluate_every must be >= 1, epochs >= 0")
-        if best_by not in ("test", "train"):
-            raise ValueError(f"best_by must be 'test' or 'train', got {best_by!r}")
+        if best_by not in ("test", "train", None):
+            raise ValueError(f"best_by must be 'test', 'train' or None, got {best_by!r}")
         self.network = network
         self.x_train, self.t_train = x_train, t_train
         self.x_test, self.t_test = x_test, t_test
@@ -91,6 +90,7 @@ class Trainer:
         self.train_size = x_train.shape[0]
         self.iter_per_epoch = math.ceil(self.train_size / mini_batch_size)
         self.max_iter = self.epochs * self.iter_per_epoch
+        self.progress = EpochProgress(self.iter_per_epoch) if verbose else None
         self.current_iter = 0
         self.current_epoch = 0
         self.train_loss_list: list[float] = []
@@ -147,8 +147,14 @@ class Trainer:
         """One pass over every training sample in a new random order, then an evaluation
         if this epoch is due for one; returns whether it was evaluated."""
         order = self.rng.permutation(self.train_size)
-        for start in range(0, self.train_size, self.batch_size):
+        if self.progress:
+            self.progress.start(self.current_epoch + 1)
+        for batch, start in enumerate(range(0, self.train_size, self.batch_size), start=1):
             self.train_step(order[start:start + self.batch_size])
+            if self.progress:
+                self.progress.update(batch, min(start + self.batch_size, self.train_size))
+        if self.progress:
+            self.progress.finish()
         self.current_epoch += 1
         if self.current_epoch % self.evaluate_every and self.current_epoch != self.epochs:
             return False
@@ -156,6 +162,8 @@ class Trainer:
         self.eval_epochs.append(self.current_epoch)
         self.train_acc_list.append(train_acc)
         self.test_acc_list.append(test_acc)
+        if self.best_by is None:
+            return True
         score = test_acc if self.best_by == "test" else train_acc
         if score > self.best_acc:
             self.best_acc, self.best_epoch = score, self.current_epoch
@@ -195,7 +203,7 @@ class Trainer:
                     f"epoch {epoch}/{self.epochs}  loss {np.mean(recent):.4f}  "
                     f"train acc {self.train_acc_list[-1]:.4f}  "
                     f"test acc {self.test_acc_list[-1]:.4f}  "
-                    f"{_format_seconds(elapsed)}  ETA {_format_seconds(eta)}",
+                    f"{format_seconds(elapsed)}  ETA {format_seconds(eta)}",
                     flush=True,
                 )
         if not self.diverged and self.updates and not self._last_batch_loss_is_finite():

@@ -39,13 +39,15 @@ def test_training_run_reports_figures_json_and_saves(tmp_path, capsys):
     report = json.loads(report_path.read_text())
     for key in ("program", "mode", "network", "optimizer", "lr", "batch_size", "epochs", "seed",
                 "lr_decay_epochs", "epoch_loss", "train_accuracy",
-                "test_accuracy_per_epoch", "best_epoch", "test_accuracy", "test_errors",
+                "test_accuracy_per_epoch", "test_accuracy", "test_errors",
                 "confusion_matrix", "seconds", "figures"):
         assert key in report, key
     assert report["network"]["layers"] == [784, 200, 80, 10]
     assert report["optimizer"] == "adam" and report["lr"] == 0.001
     assert report["batch_size"] == 256 and len(report["epoch_loss"]) == 2
     assert report["test_size"] == 10000 and report["test_accuracy"] > 0.75
+    # the final parameters are evaluated: the test set chooses no epoch
+    assert report["test_accuracy"] == report["test_accuracy_per_epoch"][-1]
     matrix = np.array(report["confusion_matrix"])
     assert matrix.shape == (10, 10) and matrix.sum() == 10000
     assert np.trace(matrix) == 10000 - report["test_errors"]

@@ -1,0 +1,100 @@
+"""The networks ``python -m ch_mnist`` trains, with the training defaults measured for each.
+
+Fully connected: ThreeNet and the book's TwoLayerNet (``MultiLayerNet``);
+convolutional: the book's SimpleConvNet and DeepConvNet (``common.conv_net``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from common.conv_net import DeepConvNet, SimpleConvNet
+from common.multi_layer_net import MultiLayerNet
+from common.network import Network
+
+INPUT_SIZE, OUTPUT_SIZE, IMAGE_SIDE = 784, 10, 28
+
+
+@dataclass(frozen=True)
+class NetSpec:
+    """A network of ``--net`` and its defaults (each chosen by measurement: see the README)."""
+
+    title: str
+    hidden: tuple[int, ...] = ()  # hidden widths of a fully connected network; () for conv
+    batch_size: int = 256
+    epochs: int = 10
+    weight_decay: float = 1e-4
+    dropout: float = 0.0
+
+    @property
+    def convolutional(self) -> bool:
+        """Whether this is one of the convolutional networks."""
+        return not self.hidden
+
+
+NETS = {
+    "three": NetSpec("ThreeNet", hidden=(200, 80)),
+    "two": NetSpec("TwoLayerNet", hidden=(50,)),
+    "conv": NetSpec("SimpleConvNet", batch_size=100, epochs=5, weight_decay=0.0),
+    "deep": NetSpec("DeepConvNet", batch_size=100, epochs=10, weight_decay=0.0, dropout=0.5),
+}
+
+
+def net_help() -> str:
+    """The --net help text, with every network's defaults."""
+    return "; ".join(
+        f"{key}: {spec.title} (batch {spec.batch_size}, {spec.epochs} epochs, weight decay "
+        f"{spec.weight_decay:g}" + (f", dropout {spec.dropout:g}" if spec.dropout else "") + ")"
+        for key, spec in NETS.items()) + " (default three)"
+
+
+def resolve_defaults(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Fill the options left unset with the chosen network's defaults; reject options that
+    do not apply to it (a usage error, exit status 2)."""
+    spec = NETS[args.net]
+    if spec.convolutional:
+        for option, given in (("--hidden", args.hidden is not None),
+                              ("--batchnorm", args.batchnorm),
+                              ("--dropout", args.net == "conv" and args.dropout is not None)):
+            if given:
+                parser.error(f"{option} does not apply to --net {args.net} ({spec.title})")
+    for name in ("batch_size", "epochs", "weight_decay", "dropout"):
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(spec, name))
+
+
+def network_name(args: argparse.Namespace, net: Network) -> tuple[list[Any], str]:
+    """The layer sizes (or layer names, for conv nets) and a readable name of the network."""
+    spec = NETS[args.net]
+    if spec.convolutional:
+        extras = f" (dropout {args.dropout:g})" if args.net == "deep" and args.dropout else ""
+        return list(net.layers), spec.title + extras
+    hidden = list(args.hidden if args.hidden is not None else spec.hidden)
+    title = "MultiLayerNet" if args.hidden is not None else spec.title
+    sizes = "-".join(str(n) for n in (INPUT_SIZE, *hidden, OUTPUT_SIZE))
+    extras = [label for label, on in (("batchnorm", args.batchnorm),
+                                      (f"dropout {args.dropout:g}", args.dropout > 0)) if on]
+    layers = [INPUT_SIZE, *hidden, OUTPUT_SIZE]
+    return layers, f"{title} {sizes}" + (f" ({', '.join(extras)})" if extras else "")
+
+
+def build_network(args: argparse.Namespace, dtype: Any = np.float32) -> Network:
+    """The network the options describe, with weights drawn from --seed."""
+    spec = NETS[args.net]
+    if args.net == "conv":
+        return SimpleConvNet(weight_decay_lambda=args.weight_decay, dtype=dtype, seed=args.seed)
+    if args.net == "deep":
+        return DeepConvNet(use_dropout=args.dropout > 0, dropout_ratio=args.dropout or 0.5,
+                           weight_decay_lambda=args.weight_decay, dtype=dtype, seed=args.seed)
+    hidden = args.hidden if args.hidden is not None else list(spec.hidden)
+    return MultiLayerNet(
+        INPUT_SIZE, hidden, OUTPUT_SIZE,
+        weight_decay_lambda=args.weight_decay,
+        use_dropout=args.dropout > 0, dropout_ratio=args.dropout,
+        use_batchnorm=args.batchnorm,
+        dtype=dtype, seed=args.seed,
+    )
