@@ -36,7 +36,7 @@ from common.optimizer import SGD
 
 @dataclass
 class PartResult:
-    """What a part printed, its numbers for the JSON report, and the figures it wrote."""
+    """What a part printed, its sections of the JSON report (name -> numbers), its figures."""
 
     text: str
     report: dict[str, Any]
@@ -74,8 +74,8 @@ def run_descent(out: Path, show: bool) -> PartResult:
     lines.append("  (each update multiplies x by 1 - 0.06 and y by 1 - 0.08, so y, on the "
                  "steeper side, gets there first; the tutorial printed f with 4y for 4y^2, a slip)")
     figure = plot_descent(xs, parabola, PARABOLA_MIN, path, paraboloid, out / "descent.png", show)
-    report = {"one_d": [list(row) for row in rows], "one_d_end": float(xs[-1]),
-              "two_d_end": [float(end[0]), float(end[1])]}
+    report = {"descent": {"one_d": [list(row) for row in rows], "one_d_end": float(xs[-1]),
+                          "two_d_end": [float(end[0]), float(end[1])]}}
     return PartResult("\n".join(lines), report, [figure])
 
 
@@ -160,11 +160,11 @@ def run_graph(out: Path, show: bool) -> PartResult:
          Wire("c", "mul", values["c"], grads["c"]), Wire("mul", "add", values["u"], grads["u"]),
          Wire("add", "x3", values["v"], grads["v"]), Wire("x3", None, values["J"], grads["J"])],
         "J", out / "graph.png", "J = 3(a + b·c): values above the wires, ∂J/∂wire below", show)
-    report = {"values": values, "grads": {k: grads[k] for k in "abc"},
-              "updates": len(true_history) - 1, "final_J": true_history[-1],
-              "J_history": true_history, "final_abc": true_end,
-              "slip": {"updates": len(slip_history) - 1, "final_J": slip_history[-1],
-                       "final_abc": slip_end}}
+    report = {"graph": {"values": values, "grads": {k: grads[k] for k in "abc"},
+                        "updates": len(true_history) - 1, "final_J": true_history[-1],
+                        "J_history": true_history, "final_abc": true_end,
+                        "slip": {"updates": len(slip_history) - 1, "final_J": slip_history[-1],
+                                 "final_abc": slip_end}}}
     return PartResult("\n".join(lines), report, [figure])
 
 
@@ -243,8 +243,9 @@ def run_neuron(out: Path, show: bool) -> PartResult:
     figure = plot_circuit(inputs, gates, wires, "f", out / "neuron_circuit.png",
                           "The sigmoid neuron as a circuit: values (green) above the wires, "
                           "gradients (red) below", show)
-    report = {"grads": {k: float(grads[k]) for k in ("w0", "x0", "w1", "x1", "w2")},
-              "output": float(values["1/x"]), "sigmoid_local_gradient": float(local),
-              "sigmoid_gate": {"dw": dw.tolist(), "dx": dx.tolist()},
-              "wires": {WIRE_NAMES[k]: [float(values[k]), float(grads[k])] for k in WIRE_NAMES}}
+    report = {"neuron": {
+        "grads": {k: float(grads[k]) for k in ("w0", "x0", "w1", "x1", "w2")},
+        "output": float(values["1/x"]), "sigmoid_local_gradient": float(local),
+        "sigmoid_gate": {"dw": dw.tolist(), "dx": dx.tolist()},
+        "wires": {WIRE_NAMES[k]: [float(values[k]), float(grads[k])] for k in WIRE_NAMES}}}
     return PartResult("\n".join(lines), report, [figure])

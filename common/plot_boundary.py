@@ -36,15 +36,16 @@ def probability_grid(probability: Probability, xlim: tuple[float, float],
 
 def draw_decision_boundary(ax: Any, probability: Probability, xlim: tuple[float, float],
                            ylim: tuple[float, float], resolution: int = 200,
-                           alpha: float = 0.8) -> Any:
+                           alpha: float = 0.8, cmap: str = CMAP) -> Any:
     """Fill ``ax`` with P(class 1) over xlim × ylim (blue 0 … red 1) and draw P = 0.5 in black.
 
+    ``cmap`` may be any matplotlib colour map from P = 0 to P = 1 ("RdBu": red 0 … blue 1).
     No black line is drawn when P stays on one side of 0.5 everywhere (the model
     predicts one class for the whole rectangle). Returns the filled contour set,
     for a colour bar.
     """
     g1, g2, p = probability_grid(probability, xlim, ylim, resolution)
-    filled = ax.contourf(g1, g2, p, levels=np.linspace(0, 1, 11), cmap=CMAP, vmin=0, vmax=1,
+    filled = ax.contourf(g1, g2, p, levels=np.linspace(0, 1, 11), cmap=cmap, vmin=0, vmax=1,
                          alpha=alpha)
     if p.min() < 0.5 < p.max():
         ax.contour(g1, g2, p, levels=[0.5], colors="black", linewidths=1.5)

@@ -66,3 +66,36 @@ def loss_surface(network: Any, x: np.ndarray, t: np.ndarray, a: ParamElement, b:
         param_a[index_a] = saved_a
         param_b[index_b] = saved_b
     return surface
+
+
+def training_path(network: Any, x: np.ndarray, t: np.ndarray, optimizer: Any, updates: int,
+                  track: Sequence[ParamElement] = (), scale: float = 1.0,
+                  trainable: Sequence[str] | None = None,
+                  lr_schedule: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Full-batch training that records where it goes: (costs, points).
+
+    Makes ``updates`` updates ``optimizer.update(params, network.gradient(x, t))``
+    on the parameters named in ``trainable`` (default: all; the others stay fixed).
+    ``lr_schedule[k]``, when given, is the learning rate of update k. Returns
+    costs (updates + 1,), ``scale`` · the loss before each update and after the
+    last, and points (updates + 1, len(track)), the tracked parameter elements at
+    the same moments: the path to draw over ``loss_surface``.
+    """
+    if lr_schedule is not None and len(lr_schedule) != updates:
+        raise ValueError(f"lr_schedule has {len(lr_schedule)} rates for {updates} updates")
+    elements = [_element(network, spec)[:2] for spec in track]
+    keys = list(network.params) if trainable is None else list(trainable)
+    params = {key: network.params[key] for key in keys}
+    costs = np.empty(updates + 1)
+    points = np.empty((updates + 1, len(elements)))
+    for k in range(updates + 1):
+        points[k] = [param[index] for param, index in elements]
+        if k == updates:  # the cost of the final parameters, without another update
+            costs[k] = scale * network.loss(x, t)
+            break
+        grads = network.gradient(x, t)
+        costs[k] = scale * network.last_loss
+        if lr_schedule is not None:
+            optimizer.lr = lr_schedule[k]
+        optimizer.update(params, {key: grads[key] for key in keys})
+    return costs, points
