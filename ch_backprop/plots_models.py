@@ -144,10 +144,11 @@ def plot_softmax(grid: int, out: str | os.PathLike, show: bool = False) -> Path:
     axis = np.linspace(-10, 10, grid)
     z1, z2 = np.meshgrid(axis, axis)
     p = softmax(np.stack([z1, z2], axis=-1))
-    fig = plt.figure(figsize=(11, 4.5))
+    fig = plt.figure(figsize=(9, 4))
     for k in (0, 1):
         ax = fig.add_subplot(1, 2, k + 1, projection="3d")
-        ax.plot_surface(z1, z2, p[..., k], cmap="coolwarm", linewidth=0)
+        ax.plot_surface(z1, z2, p[..., k], cmap="coolwarm", rcount=25, ccount=25,
+                        edgecolor="0.3", linewidth=0.2)
         ax.view_init(elev=30, azim=-130)
         ax.set_xlabel("$z_1$")
         ax.set_ylabel("$z_2$")

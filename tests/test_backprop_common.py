@@ -14,7 +14,7 @@ from common.network import Network
 from common.optimizer import SGD
 from common.plot import pyplot, save_figure
 from common.plot_boundary import draw_decision_boundary, probability_grid
-from common.surface import loss_surface
+from common.surface import loss_surface, training_path
 
 
 def line_net(w=0.0, b=0.0):
@@ -103,3 +103,16 @@ def test_check_gradients_raises_naming_the_parameter_and_element():
     assert issubclass(GradientMismatch, ValueError)
     # the probabilities are still right: only the backward pass is wrong
     np.testing.assert_allclose(softmax(net.predict(x)).sum(axis=1), 1)
+
+
+def test_training_path_records_costs_and_points_and_keeps_untrained_parameters():
+    x = np.arange(1.0, 6.0).reshape(-1, 1)
+    net = line_net(0.0, 1.0)
+    costs, points = training_path(net, x, 3 * x, SGD(0.01), 5, track=["W1", "b1"],
+                                  scale=2, trainable=["W1"], lr_schedule=[0.01] * 5)
+    assert costs.shape == (6,) and points.shape == (6, 2)
+    assert points[0].tolist() == [0.0, 1.0] and np.all(points[:, 1] == 1.0)  # b1 is fixed
+    assert np.all(np.diff(costs) < 0)
+    assert costs[-1] == pytest.approx(2 * net.loss(x, 3 * x))
+    with pytest.raises(ValueError, match="2 rates for 5 updates"):
+        training_path(net, x, 3 * x, SGD(0.01), 5, lr_schedule=[0.1, 0.1])
