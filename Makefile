@@ -17,6 +17,7 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m ch_logic
 	$(PY) -m ch_iris
+	$(PY) -m ch_backprop
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -16,12 +16,10 @@ import numpy as np
 from ch_logic.nets import hidden_activations, probability_of_one
 from common.network import Network
 from common.plot import pyplot, save_figure
+from common.plot_boundary import CLASS_COLORS, draw_decision_boundary
 
 #: The square the two-input plots cover: the unit square with a margin of 0.5.
 LOW, HIGH = -0.5, 1.5
-#: Colours of class 0 and class 1, the two ends of the probability colour map.
-CMAP = "RdBu_r"
-CLASS_COLORS = ("#2166ac", "#b2182b")
 
 
 @dataclass
@@ -65,17 +63,9 @@ def _draw_points_2d(ax, x: np.ndarray, t: np.ndarray) -> None:
 
 def _draw_panel_2d(ax, panel: Panel, resolution: int) -> None:
     """P(class 1) over the square [LOW, HIGH]², the 0.5 line, and the four rows."""
-    axis = np.linspace(LOW, HIGH, resolution)
-    g1, g2 = np.meshgrid(axis, axis)
-    grid = np.column_stack([g1.ravel(), g2.ravel()])
-    # one vectorised forward pass for all grid points
-    prob = probability_of_one(panel.net, grid).reshape(g1.shape)
-    ax.contourf(g1, g2, prob, levels=np.linspace(0, 1, 11), cmap=CMAP, vmin=0, vmax=1, alpha=0.8)
-    if prob.min() < 0.5 < prob.max():  # no line at all when the net says one class everywhere
-        ax.contour(g1, g2, prob, levels=[0.5], colors="black", linewidths=1.5)
+    draw_decision_boundary(ax, lambda grid: probability_of_one(panel.net, grid), (LOW, HIGH),
+                           (LOW, HIGH), resolution)
     _draw_points_2d(ax, panel.x, panel.t)
-    ax.set_xlim(LOW, HIGH)
-    ax.set_ylim(LOW, HIGH)
     ax.set_aspect("equal")
     ax.set_xticks([0, 1])
     ax.set_yticks([0, 1])

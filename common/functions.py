@@ -110,3 +110,40 @@ def binary_cross_entropy_with_logits(x: np.ndarray, t: np.ndarray) -> float:
     x = np.ravel(x)
     t = np.ravel(t).astype(x.dtype)
     return float(np.mean(np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))))
+
+
+def sum_squared_error(y: np.ndarray, t: np.ndarray) -> float:
+    """The book's squared error ½ Σ (y - t)² over every element of y and t (same shape)."""
+    y, t = np.asarray(y), np.asarray(t)
+    if y.shape != t.shape:
+        raise ValueError(f"sum_squared_error needs y and t of one shape, got {y.shape} and "
+                         f"{t.shape}")
+    return float(0.5 * np.sum((y - t) ** 2))
+
+
+def mean_squared_error(y: np.ndarray, t: np.ndarray) -> float:
+    """``sum_squared_error`` averaged over the samples: 1/(2N) Σ_n Σ_k (y_nk - t_nk)².
+
+    y, t: (N, K), one row per sample; a 1-D array (K,) is one sample, as in the
+    book's ``cross_entropy_error``. The ½ is kept and the mean is over the N samples,
+    not over all N·K elements (as ``cross_entropy_error`` averages over samples), so
+    its gradient with respect to y is (y - t)/N.
+    """
+    y = np.asarray(y)
+    return sum_squared_error(y, t) / (y.shape[0] if y.ndim > 1 else 1)
+
+
+def softmax_loss(X: np.ndarray, t: np.ndarray) -> float:
+    """The book's ``softmax_loss``: mean cross-entropy of softmax(X) (N, K) against t.
+
+    t: integer labels (N,) or one-hot rows (N, K). Computed with log-softmax, so it
+    is finite for any logits (the same as ``softmax_cross_entropy``).
+    """
+    return softmax_cross_entropy(np.atleast_2d(X), t)
+
+
+def gaussian(x: np.ndarray) -> np.ndarray:
+    """The radial basis function exp(-x²), element-wise, any shape; 1 at 0, → 0 for large |x|."""
+    # beyond |x| = 100 the result is 0 anyway; clipping there keeps x² from overflowing
+    x = np.minimum(np.abs(np.asarray(x)), 100)
+    return np.exp(-(x * x))

@@ -82,3 +82,40 @@ def gradient_check(network: Any, x: np.ndarray, t: np.ndarray,
         rewind()
         numerical = network.numerical_gradient(x, t, h=h)
     return {key: relative_error(backprop[key], numerical[key]) for key in backprop}
+
+
+class GradientMismatch(ValueError):
+    """Backpropagation and central differences disagree on one element of a parameter."""
+
+
+def check_gradients(network: Any, x: np.ndarray, t: np.ndarray, scale: float = 1.0,
+                    h: float = 1e-4, rtol: float = 1e-5, atol: float = 1e-8) -> float:
+    """Check every element of every parameter's backprop gradient; return the largest |difference|.
+
+    Both gradients are of ``scale`` · ``network.loss(x, t)`` (e.g. ``scale = N`` for a
+    cost summed over N samples instead of averaged). The numerical one is the
+    central difference (L(θ + h) - L(θ - h)) / 2h. An element passes when
+    |numerical - backprop| <= atol + rtol·|backprop| (``np.isclose``'s rule); the
+    first element that does not raises ``GradientMismatch`` naming the parameter
+    and the element, e.g. ``W1[0, 2]``. Use a float64 network.
+    """
+    with frozen_randomness(network.layers.values()) as rewind:
+        backprop = {key: scale * g for key, g in network.gradient(x, t).items()}
+
+        def f(_: np.ndarray) -> float:
+            rewind()
+            return scale * network.loss(x, t, train_flg=True)
+
+        largest = 0.0
+        for key, param in network.params.items():
+            numerical = numerical_gradient(f, param, h)
+            close = np.isclose(numerical, backprop[key], rtol=rtol, atol=atol)
+            if not close.all():
+                index = tuple(int(i) for i in np.argwhere(~close)[0])
+                element = f"{key}[{', '.join(map(str, index))}]" if index else key
+                raise GradientMismatch(
+                    f"gradient of {element}: backpropagation gives {backprop[key][index]:.8g}, "
+                    f"central differences {numerical[index]:.8g}; the backward pass of the "
+                    f"layer holding {key!r} (or of a layer after it) is wrong")
+            largest = max(largest, float(np.max(np.abs(numerical - backprop[key]))))
+    return largest

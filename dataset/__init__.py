@@ -10,7 +10,9 @@ Loaders (each returns ``((x_train, t_train), (x_test, t_test))`` unless noted):
 - ``load_iris``: Fisher's Iris table, bundled with the package, stratified split
   (``dataset.iris``);
 - ``logic_gate``: truth tables of AND, OR, NAND, NOR, XOR, XNOR and NOT, as ``(x, t)``
-  (``dataset.logic``).
+  (``dataset.logic``);
+- ``noisy_line``, ``three_clusters_1d``, ``gaussian_blobs``, ``noisy_circles``: small
+  seeded synthetic sets of the backpropagation tutorials, as ``(x, t)`` (``dataset.toy``).
 
 Every problem with a data file raises ``DatasetError``, whose message names the
 file, what is wrong and how to fix it. ``python -m dataset`` downloads and checks MNIST.
@@ -23,6 +25,7 @@ from .iris import CLASS_NAMES as IRIS_CLASS_NAMES
 from .iris import iris_class_names, load_iris
 from .logic import GATES, logic_gate
 from .mnist import download_mnist, load_mnist
+from .toy import gaussian_blobs, noisy_circles, noisy_line, three_clusters_1d
 
 __all__ = [
     "DatasetError",
@@ -34,4 +37,8 @@ __all__ = [
     "load_iris",
     "load_mnist",
     "logic_gate",
+    "gaussian_blobs",
+    "noisy_circles",
+    "noisy_line",
+    "three_clusters_1d",
 ]

@@ -20,20 +20,26 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from common.cli import add_output_options, positive_int, write_json
+from common.descent import (
+    PARABOLA_MIN,
+    Params,
+    descend,
+    parabola,
+    parabola_gradient,
+    paraboloid,
+    paraboloid_gradient,
+)
 from common.optimizer import SGD, make_optimizer
 from common.plot import show_figures
 from optimizer_compare.plots import plot_paths, plot_regression, plot_steps_1d, plot_steps_2d
 
 PROGRAM = "optimizer_compare.naive"
-Params = dict[str, np.ndarray]
-Gradient = Callable[[Params], Params]
 
 # --- f(x, y) = x²/20 + y², the book's test function -----------------------------------
 START = {"x": -7.0, "y": 2.0}
@@ -53,28 +59,7 @@ def elongated_bowl_gradient(p: Params) -> Params:
     return {"x": p["x"] / 10, "y": 2 * p["y"]}
 
 
-# --- the step-size demonstrations ------------------------------------------------------
-def parabola(x: np.ndarray) -> np.ndarray:
-    """f(x) = 3x² + 4x + 5; minimum at x = -2/3, where f = 11/3."""
-    return 3 * x**2 + 4 * x + 5
-
-
-def parabola_gradient(p: Params) -> Params:
-    """f'(x) = 6x + 4."""
-    return {"x": 6 * p["x"] + 4}
-
-
-def paraboloid(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """f(x, y) = 3x² + 4y² + 5; minimum at (0, 0), where f = 5."""
-    return 3 * x**2 + 4 * y**2 + 5
-
-
-def paraboloid_gradient(p: Params) -> Params:
-    """∂f/∂x = 6x, ∂f/∂y = 8y."""
-    return {"x": 6 * p["x"], "y": 8 * p["y"]}
-
-
-PARABOLA_MIN = -2 / 3
+# --- the step-size demonstrations (the functions are in common.descent) ---------------
 # Gradient descent on a parabola a·x² multiplies the distance to the minimum by
 # (1 - 2a·lr) each step: with a = 3 it converges for lr < 1/3 and fastest at 1/6.
 STEP_1D = {"too small": 0.01, "good": 0.1, "too large": 0.34}
@@ -88,21 +73,6 @@ STEPS = 20
 TRUE_W, TRUE_B = 3.0, 5.0
 REGRESSION_LR, REGRESSION_ITERS = 0.1, 500
 SNAPSHOTS = (0, 5, 20, 60, 200, REGRESSION_ITERS)
-
-
-def descend(optimizer: Any, gradient: Gradient, start: dict[str, float], steps: int) -> np.ndarray:
-    """The points visited by ``optimizer`` from ``start``: an (steps + 1, len(start)) array.
-
-    The parameters are 0-d float64 arrays in a dict, like a network's ``params``:
-    the optimizer changes them in place, ``gradient`` gives their gradients.
-    """
-    params = {key: np.array(value, dtype=np.float64) for key, value in start.items()}
-    points = np.empty((steps + 1, len(params)))
-    points[0] = [float(v) for v in params.values()]
-    for i in range(1, steps + 1):
-        optimizer.update(params, gradient(params))
-        points[i] = [float(v) for v in params.values()]
-    return points
 
 
 def optimizer_paths(steps: int, names: list[str] | None = None) -> dict[str, np.ndarray]:

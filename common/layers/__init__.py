@@ -11,10 +11,18 @@ its layers always hold the same arrays. Layers that behave differently while
 training set ``uses_train_flg = True`` and take ``forward(x, train_flg)``.
 """
 
-from common.layers.activations import Relu, Sigmoid
-from common.layers.affine import Affine
+from common.layers.activations import Gaussian, Relu, Sigmoid, Tanh
+from common.layers.affine import Affine, MatMul
 from common.layers.conv import Convolution, Pooling
-from common.layers.losses import SigmoidWithLoss, SoftmaxWithLoss
+from common.layers.gates import (
+    AddLayer,
+    ExpLayer,
+    MulLayer,
+    OffsetLayer,
+    ReciprocalLayer,
+    ScaleLayer,
+)
+from common.layers.losses import SigmoidWithLoss, SoftmaxWithLoss, SquaredErrorLoss
 from common.layers.regularization import BatchNormalization, Dropout
 
 __all__ = [
@@ -27,4 +35,15 @@ __all__ = [
     "Sigmoid",
     "SigmoidWithLoss",
     "SoftmaxWithLoss",
+    # backpropagation chapter: more activations, a layer without bias, regression loss, gates
+    "AddLayer",
+    "ExpLayer",
+    "Gaussian",
+    "MatMul",
+    "MulLayer",
+    "OffsetLayer",
+    "ReciprocalLayer",
+    "ScaleLayer",
+    "SquaredErrorLoss",
+    "Tanh",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.functions import sigmoid
+from common.functions import gaussian, sigmoid
 
 
 class Relu:
@@ -37,3 +37,42 @@ class Sigmoid:
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout · σ(x)(1 - σ(x))."""
         return dout * self.out * (1 - self.out)
+
+
+class Tanh:
+    """out = tanh(x), element-wise; any shape. Like σ but centred: tanh(x) = 2σ(2x) - 1."""
+
+    def __init__(self) -> None:
+        self.out: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """tanh(x); remembers it, since tanh' = 1 - tanh²."""
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dout · (1 - tanh(x)²)."""
+        return dout * (1 - self.out * self.out)
+
+
+class Gaussian:
+    """The radial-basis (RBF) activation out = exp(-x²), element-wise; any shape.
+
+    It answers "how close is x to 0": 1 at x = 0, falling to 0 on both sides, so a
+    single unit can pick out a middle interval, which no monotone activation can.
+    """
+
+    def __init__(self) -> None:
+        self.x: np.ndarray | None = None
+        self.out: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """exp(-x²); remembers x and the output for the derivative -2x·exp(-x²)."""
+        self.x = x
+        self.out = gaussian(x)
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dout · (-2x · exp(-x²))."""
+        # x·out first: it is at most 0.43 in size, where 2x alone could overflow
+        return dout * (-2 * (self.x * self.out))

@@ -1,4 +1,4 @@
-"""The fully connected layer."""
+"""The fully connected layer, with a bias (``Affine``) or without (``MatMul``)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,32 @@ class Affine:
         if not self.input_grad:
             return None
         return (dout @ self.W.T).reshape(self.original_x_shape)
+
+
+class MatMul:
+    """Fully connected layer without a bias: out = x W (a line through the origin).
+
+    W: (D, M); x: (N, D) -> out: (N, M). ``backward`` writes dW = xᵀ dout into an
+    array of W's shape (reused by every backward pass) and returns dx = dout Wᵀ.
+    Use it where a model has no intercept, as in the tutorials' regressions.
+    """
+
+    param_names = ("W",)
+
+    def __init__(self, W: np.ndarray) -> None:
+        self.W = W
+        self.x: np.ndarray | None = None
+        self.dW = np.zeros_like(W)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """x W: (N, D) -> (N, M)."""
+        if x.ndim != 2 or x.shape[1] != self.W.shape[0]:
+            raise ValueError(f"MatMul with W of shape {self.W.shape} needs x of shape "
+                             f"(N, {self.W.shape[0]}), got {x.shape}")
+        self.x = x
+        return x @ self.W
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dW = xᵀ dout; returns dx = dout Wᵀ, shape (N, D)."""
+        np.matmul(self.x.T, dout, out=self.dW)
+        return dout @ self.W.T

@@ -9,6 +9,7 @@ from common.functions import (
     log_softmax,
     nll_from_log_probs,
     sigmoid,
+    sum_squared_error,
 )
 
 
@@ -73,6 +74,42 @@ class SigmoidWithLoss:
 
     def backward(self, dout: float = 1) -> np.ndarray:
         """dout · (σ(x) - t) / N, in the shape of x."""
+        dx = self.y - self.t
+        dx *= dout / self.y.shape[0]
+        return dx
+
+
+class SquaredErrorLoss:
+    """The squared-error loss of regression, on the identity output (no activation).
+
+    ``forward(y, t)``: outputs y (N, K) or (N,) and targets t of the same number of
+    elements per sample; returns L = 1/(2N) Σ_n Σ_k (y_nk - t_nk)², the book's
+    ``sum_squared_error`` averaged over the N samples (with the ½, whose purpose is
+    the clean gradient). A cost summed over the samples instead is N · L: the same
+    training needs N times this learning rate.
+    ``backward(dout=1)`` returns dout · (y - t) / N in the shape of y.
+    """
+
+    def __init__(self) -> None:
+        self.loss: float | None = None
+        self.y: np.ndarray | None = None
+        self.t: np.ndarray | None = None
+
+    def forward(self, y: np.ndarray, t: np.ndarray) -> float:
+        """1/(2N) Σ (y - t)² over the N samples (rows) of y; keeps y and t."""
+        t = np.asarray(t)
+        if t.size != y.size or t.shape[:1] != y.shape[:1]:
+            raise ValueError(
+                f"SquaredErrorLoss needs one target per output: outputs of shape {y.shape}, "
+                f"targets of shape {t.shape}; give t the shape of the network's output"
+            )
+        self.y = y
+        self.t = t.reshape(y.shape).astype(y.dtype, copy=False)
+        self.loss = sum_squared_error(self.y, self.t) / y.shape[0]
+        return self.loss
+
+    def backward(self, dout: float = 1) -> np.ndarray:
+        """dout · (y - t) / N, in the shape of y."""
         dx = self.y - self.t
         dx *= dout / self.y.shape[0]
         return dx
