@@ -6,6 +6,7 @@ import numpy as np
 
 from common.functions import (
     binary_cross_entropy_with_logits,
+    labels_of,
     log_softmax,
     nll_from_log_probs,
     sigmoid,
@@ -30,7 +31,7 @@ class SoftmaxWithLoss:
         """Mean cross-entropy of softmax(x) (N, K) against t; keeps y = softmax(x)."""
         logp = log_softmax(x)
         self.y = np.exp(logp)
-        self.t = t
+        self.t = t if np.shape(t) == x.shape else labels_of(t)  # one-hot rows, or labels (N,)
         self.loss = nll_from_log_probs(logp, t)
         return self.loss
 

@@ -1,0 +1,93 @@
+"""EpochProgress: progress inside long epochs, in place on a terminal, as plain lines in logs."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from common.functions import labels_of
+from common.layers import SoftmaxWithLoss
+from common.multi_layer_net import MultiLayerNet
+from common.progress import EpochProgress, format_seconds
+from common.trainer import Trainer
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_log_lines_report_batches_rate_and_eta():
+    stream = io.StringIO()
+    progress = EpochProgress(10, stream=stream, delay=0.0, log_interval=0.0)
+    progress.start(3)
+    progress.update(4, 400)
+    progress.update(5, 500)
+    progress.finish()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and "\r" not in stream.getvalue()
+    assert lines[0].startswith("epoch 3: 4/10 batches") and "samples/s" in lines[0]
+    assert "epoch ETA" in lines[1]
+
+
+def test_terminal_line_is_rewritten_in_place_and_erased_at_the_end():
+    stream = FakeTerminal()
+    progress = EpochProgress(10, stream=stream, delay=0.0, tty_interval=0.0)
+    progress.start(1)
+    progress.update(1, 100)
+    progress.update(2, 200)
+    progress.finish()
+    text = stream.getvalue()
+    assert "\n" not in text
+    assert text.count("\r") == 3 and text.endswith("\r\x1b[K")
+    assert "2/10 batches" in text
+
+
+def test_short_epochs_print_nothing():
+    stream = FakeTerminal()
+    progress = EpochProgress(10, stream=stream)  # the default delay: a few seconds
+    progress.start(1)
+    for batch in range(1, 11):
+        progress.update(batch, batch * 100)
+    progress.finish()
+    assert stream.getvalue() == ""
+
+
+def test_format_seconds():
+    assert format_seconds(4.25) == "4.2s"
+    assert format_seconds(187) == "3m07s"
+
+
+def test_trainer_reports_progress_within_a_long_epoch(capsys):
+    rng = np.random.default_rng(0)
+    x, t = rng.standard_normal((200, 5)).astype(np.float32), rng.integers(0, 3, 200)
+    trainer = Trainer(MultiLayerNet(5, [8], 3, seed=0), x, t, x, t, epochs=1,
+                      mini_batch_size=10, optimizer="sgd", seed=0, best_by=None)
+    trainer.progress.delay = 0.0  # as if the epoch were long
+    trainer.progress.interval = 0.0
+    trainer.train()
+    lines = [line for line in capsys.readouterr().out.splitlines() if "batches" in line]
+    assert len(lines) == 20 and lines[-1].startswith("epoch 1: 20/20 batches")
+
+
+def test_trainer_without_best_by_keeps_the_final_parameters():
+    rng = np.random.default_rng(1)
+    x, t = rng.standard_normal((60, 4)).astype(np.float32), rng.integers(0, 2, 60)
+    net = MultiLayerNet(4, [6], 2, seed=0)
+    trainer = Trainer(net, x, t, x, t, epochs=3, mini_batch_size=20, optimizer="adam",
+                      optimizer_param={"lr": 0.05}, seed=0, verbose=False, best_by=None)
+    trainer.train()
+    assert trainer.best_params is None
+    # the network's accuracy now is the one measured after the last epoch
+    assert net.accuracy(x, t) == trainer.test_acc_list[-1]
+
+
+def test_labels_in_a_column_are_labels_not_one_hot():
+    # the book's chapter 7 gradient check passes t of shape (1, 1)
+    x = np.array([[0.5, 2.0, -1.0]])
+    column, flat = SoftmaxWithLoss(), SoftmaxWithLoss()
+    assert column.forward(x, np.array([[1]])) == flat.forward(x, np.array([1]))
+    np.testing.assert_array_equal(column.backward(), flat.backward())
+    np.testing.assert_array_equal(labels_of(np.array([[2], [0]])), [2, 0])
+    np.testing.assert_array_equal(labels_of(np.eye(3)[[2, 0]]), [2, 0])
