@@ -36,8 +36,22 @@ class _ImageNet(Network):
     def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """Scores (N, K) of images (N, C, H, W) or of flat rows (N, C·H·W)."""
         if x.ndim == 2:
-            x = x.reshape(-1, *self.input_dim)
+            if x.shape[1] != np.prod(self.input_dim):
+                raise ValueError(f"{type(self).__name__} takes images {self.input_dim} or flat "
+                                 f"rows of {np.prod(self.input_dim)} values; got rows of "
+                                 f"{x.shape[1]}")
+            x = x.reshape(len(x), *self.input_dim)
         return super().predict(x, train_flg)
+
+
+def _pooled(size: int, after: str) -> int:
+    """The size after a 2×2 pooling of stride 2 that follows layer ``after``; a clear error
+    when it does not fit."""
+    try:
+        return conv_output_size(size, 2, 2)
+    except ValueError as err:
+        raise ValueError(f"the 2x2 pooling after {after} does not fit its {size}-pixel "
+                         f"output: {err}; choose another input size or padding") from None
 
 
 def _conv_layer(rng: np.random.Generator, channels: int, param: Mapping[str, int],
@@ -85,8 +99,7 @@ class SimpleConvNet(_ImageNet):
         size, pad, stride = conv_param["filter_size"], conv_param["pad"], conv_param["stride"]
         conv_h = conv_output_size(height, size, stride, pad)
         conv_w = conv_output_size(width, size, stride, pad)
-        pooled = (conv_param["filter_num"] * conv_output_size(conv_h, 2, 2)
-                  * conv_output_size(conv_w, 2, 2))
+        pooled = conv_param["filter_num"] * _pooled(conv_h, "Conv1") * _pooled(conv_w, "Conv1")
 
         rng = np.random.default_rng(seed)
         layers: OrderedDict = OrderedDict()
@@ -167,7 +180,7 @@ class DeepConvNet(_ImageNet):
             width = conv_output_size(width, size, stride, pad)
             if i % 2 == 0:
                 layers[f"Pool{i // 2}"] = Pooling(2, 2, stride=2)
-                height, width = conv_output_size(height, 2, 2), conv_output_size(width, 2, 2)
+                height, width = _pooled(height, f"Conv{i}"), _pooled(width, f"Conv{i}")
         layers["Affine7"] = _affine_layer(rng, channels * height * width, self.hidden_size,
                                           weight_init_std, dtype)
         layers["Relu7"] = Relu()

@@ -273,9 +273,6 @@ def test_flat_rows_are_accepted(make):
             np.testing.assert_array_equal(g_flat[key], g)
 
 
-# Known bug, reported to the lead: _ImageNet.predict reshapes with -1, so rows of the wrong
-# length become another number of images. Remove the marker once fixed.
-@pytest.mark.xfail(strict=True, reason="predict turns 25 rows of 144 into 36 images")
 def test_flat_rows_of_the_wrong_length_are_refused():
     # 25 rows of 144 values hold 3600 = 36 images of 1×10×10: not 25 images
     net = SimpleConvNet(input_dim=(1, 10, 10), conv_param={"filter_num": 2, "filter_size": 3},

@@ -68,6 +68,9 @@ class Convolution:
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """The convolution of x (N, C, H, W) with the filters, plus the bias: (N, FN, OH, OW)."""
+        if np.ndim(self.W) != 4:
+            raise ValueError(f"Convolution needs filters W of shape (FN, C, FH, FW); got W of "
+                             f"shape {np.shape(self.W)}")
         _check_images("Convolution", x, self.W.shape[1])
         try:
             out, self.col = _convolve(x, self.W, self.stride, self.pad)
@@ -110,6 +113,10 @@ class Pooling:
     """
 
     def __init__(self, pool_h: int, pool_w: int, stride: int = 2, pad: int = 0) -> None:
+        if min(pool_h, pool_w, stride) < 1 or not 0 <= pad < min(pool_h, pool_w):
+            raise ValueError(f"Pooling needs windows and a stride of at least 1 and a padding "
+                             f"smaller than the window (else some windows hold only padding); "
+                             f"got pool {pool_h}x{pool_w}, stride {stride}, pad {pad}")
         self.pool_h = pool_h
         self.pool_w = pool_w
         self.stride = stride
@@ -145,7 +152,7 @@ class Pooling:
         for i in range(self.pool_h):
             for j in range(self.pool_w):
                 np.maximum(self.out, self.windows[:, :, i, j], out=self.out)
-        return self.out
+        return self.out.copy()  # backward compares with self.out: the caller may change this
 
     def _forward_tiles(self, x: np.ndarray) -> np.ndarray:
         """Max over each window row (k adjacent pixels), then over the window's k rows,
