@@ -86,7 +86,10 @@ def build_network(args: argparse.Namespace, dtype: Any = np.float32) -> Network:
     """The network the options describe, with weights drawn from --seed."""
     spec = NETS[args.net]
     if args.net == "conv":
-        return SimpleConvNet(weight_decay_lambda=args.weight_decay, dtype=dtype, seed=args.seed)
+        # He initialisation, not the book's 0.01: measured on validation data, it reaches
+        # 98.5 % after one epoch where 0.01 reaches 97.0 % (README)
+        return SimpleConvNet(weight_init_std="he", weight_decay_lambda=args.weight_decay,
+                             dtype=dtype, seed=args.seed)
     if args.net == "deep":
         return DeepConvNet(use_dropout=args.dropout > 0, dropout_ratio=args.dropout or 0.5,
                            weight_decay_lambda=args.weight_decay, dtype=dtype, seed=args.seed)

@@ -19,6 +19,7 @@ from helpers import assert_png, needs_mnist
 import dataset.mnist
 from ch_mnist import cli, gradient_check
 from ch_mnist.lr_decay import decay_last_epochs
+from ch_mnist.networks import build_network, resolve_defaults
 from common.optimizer import SGD, StepDecay
 
 
@@ -189,3 +190,53 @@ def test_divergence_exits_1_with_valid_json(tmp_path, capsys):
 
     report = json.loads(path.read_text(), parse_constant=reject)
     assert report["diverged"] is True and None in report["epoch_loss"]
+
+
+@needs_mnist
+def test_conv_net_run_draws_filters_and_feature_maps_and_reloads(tmp_path):
+    path, params = tmp_path / "r.json", tmp_path / "conv.npz"
+    argv = ["--net", "conv", "--train-size", "1000", "--epochs", "1", "--out",
+            str(tmp_path / "out"), "--json", str(path), "--save", str(params)]
+    assert cli.main(argv) == 0
+    report = json.loads(path.read_text())
+    # the network's own defaults, unless given
+    assert report["batch_size"] == 100 and report["epochs"] == 1
+    assert report["network"]["weight_decay"] == 0
+    assert report["network"]["layers"][:3] == ["Conv1", "Relu1", "Pool1"]
+    assert report["test_accuracy"] > 0.6  # 10 updates: far above chance (0.1)
+    for name in ("learning_curves", "confusion_matrix", "misclassified", "filters",
+                 "feature_maps"):
+        assert_png(Path(report["figures"][name]))
+    loaded = tmp_path / "loaded.json"
+    assert cli.main(["--net", "conv", "--load", str(params), "--out", str(tmp_path / "out2"),
+                     "--json", str(loaded)]) == 0
+    assert json.loads(loaded.read_text())["test_accuracy"] == report["test_accuracy"]
+    assert cli.main(["--net", "deep", "--load", str(params), "--out", str(tmp_path / "x")]) == 1
+
+
+def test_deep_conv_net_defaults_keep_only_the_hidden_dropout():
+    parser = cli.build_parser()
+    args = parser.parse_args(["--net", "deep"])
+    resolve_defaults(parser, args)
+    assert (args.batch_size, args.epochs, args.weight_decay) == (100, 10, 0.0)
+    net = build_network(args)
+    assert net.layers["Dropout1"].dropout_ratio == 0.5
+    assert "Dropout2" not in net.layers  # the book's output dropout is off
+
+
+def test_options_of_fully_connected_nets_are_refused_for_conv_nets(capsys):
+    for argv in (["--net", "conv", "--hidden", "10"], ["--net", "deep", "--batchnorm"],
+                 ["--net", "conv", "--dropout", "0.5"]):
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main(argv)
+        assert exit_info.value.code == 2
+        assert "does not apply to --net" in capsys.readouterr().err
+
+
+@needs_mnist
+def test_gradient_check_of_the_conv_net(capsys):
+    assert gradient_check.main(["--net", "conv", "--samples", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "SimpleConvNet" in printed and "passed" in printed
+    for key in ("W1", "b1", "W2", "b2", "W3", "b3"):
+        assert f"\n{key} " in printed
