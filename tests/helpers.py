@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.image
@@ -27,3 +28,12 @@ def assert_png(path: Path, min_side: int = 100) -> None:
 def headless_env() -> dict[str, str]:
     """The environment without a display, as on a server or in CI."""
     return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+
+
+def assert_usage_error(main: Callable[[list[str]], int], args: list[str], capsys) -> None:
+    """``main(args)`` stops with exit status 2 and exactly one 'error:' line (argparse's)."""
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
+    assert len(errors) == 1, errors

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import assert_png, headless_env
+from helpers import assert_png, assert_usage_error, headless_env
 
 import ch_backprop.circles
 from ch_backprop.circles import draw_network
@@ -257,11 +257,7 @@ def test_help_lists_the_parts(capsys):
 @pytest.mark.parametrize("args", [["bogus"], ["8"], ["--grid", "5"], ["--grid", "x"],
                                   ["--seed", "-1"], ["--seed", "1.5"], ["--bogus"]])
 def test_bad_values_exit_2_with_one_error_line(args, capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    assert exc.value.code == 2
-    errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
-    assert len(errors) == 1
+    assert_usage_error(main, args, capsys)
 
 
 def test_an_unwritable_output_folder_is_reported(tmp_path, capsys):

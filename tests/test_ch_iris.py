@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import assert_png, headless_env
+from helpers import assert_png, assert_usage_error, headless_env
 
 from ch_iris.cli import DEFAULT_HIDDEN, DEFAULT_WEIGHT_DECAY, main, train
 from common.multi_layer_net import MultiLayerNet
@@ -126,11 +126,7 @@ def test_help_exits_0(capsys):
     ["--weight-decay", "-1"], ["--bogus"],
 ])
 def test_bad_values_exit_2_with_one_error_line(args, capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    assert exc.value.code == 2
-    errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
-    assert len(errors) == 1
+    assert_usage_error(main, args, capsys)
 
 
 def test_unreadable_csv_is_a_one_line_error_with_status_1(tmp_path, capsys):

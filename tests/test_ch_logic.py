@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import assert_png, headless_env
+from helpers import assert_png, assert_usage_error, headless_env
 
 from ch_logic.cli import GATES, build_parser, main, run_gate
 from ch_logic.nets import make_one_net, make_two_net, probability_of_one
@@ -130,11 +130,7 @@ def test_help_exits_0(capsys):
     ["--init-std", "0"], ["--bogus"],
 ])
 def test_bad_values_exit_2_with_one_error_line(args, capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    assert exc.value.code == 2
-    errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
-    assert len(errors) == 1
+    assert_usage_error(main, args, capsys)
 
 
 def test_divergence_is_reported_with_status_1(tmp_path, capsys):
