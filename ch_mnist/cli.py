@@ -176,7 +176,8 @@ def conv_figures(net: Network, initial_filters: np.ndarray | None, image: np.nda
     if initial_filters is None:
         filter_sets, labels = [conv.W], ["loaded"]
     else:
-        filter_sets, labels = [initial_filters, conv.W], ["before training", "after training"]
+        filter_sets = [initial_filters, conv.W, conv.W - initial_filters]
+        labels = ["before training", "after training", "change (after - before)"]
     maps = conv.forward(image.reshape(1, 1, IMAGE_SIDE, IMAGE_SIDE))[0]
     return {
         "filters": str(plot_filters(filter_sets, labels, out / "filters.png",

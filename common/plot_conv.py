@@ -32,7 +32,9 @@ def plot_filters(filter_sets: Sequence[np.ndarray], labels: Sequence[str],
     largest positive weight, black the most negative.
     """
     plt = pyplot(show)
-    fig, axes = plt.subplots(1, len(filter_sets), figsize=(4.2 * len(filter_sets), 3.0),
+    rows = -(-len(filter_sets[0]) // columns)
+    fig, axes = plt.subplots(1, len(filter_sets), figsize=(4.2 * len(filter_sets),
+                                                           0.9 + 0.45 * rows),
                              squeeze=False, layout="constrained")
     for ax, filters, label in zip(axes[0], filter_sets, labels, strict=True):
         filters = np.asarray(filters, dtype=np.float64)[:, 0]
