@@ -9,13 +9,33 @@ Cases (each timed ``--repeat`` times after a warm-up; median, min and max shown)
   set, else random data of the same shape; with PyTorch installed, the same epoch
   in PyTorch (same data, batch order, initial weights and Adam settings) runs
   interleaved with ours, and the ratio ours/PyTorch is printed;
+- ``conv``: SimpleConvNet and DeepConvNet training (batch 100, Adam lr 1e-3, float32:
+  ``network.gradient`` and the update, nothing else), on the same data as ``mlp``
+  shaped (N, 1, 28, 28). SimpleConvNet trains one epoch of 60000 images; DeepConvNet
+  ``--deep-iterations`` iterations (default 60), its times scaled to an epoch
+  (× 600 / iterations). With PyTorch installed, the same networks in PyTorch (initial
+  weights copied from ours, same batches, Adam with the same settings, Dropout in
+  training mode in both, mean cross-entropy) run interleaved with ours, the ratio
+  ours/PyTorch is printed against its target (SimpleConvNet <= 1.0, DeepConvNet
+  <= 1.5), and ``benchmarks.torch_conv.check_equivalence`` first shows that both
+  compute the same first-iteration loss and gradients;
+- ``profile``: where our conv networks' time goes: the median forward and backward
+  time of every layer of a training iteration (batch 100, float32), and their sums
+  by group (conv forward, conv backward, pooling, relu, affine, loss+optimizer);
 - ``load``: a cached ``load_mnist()`` of all 70000 images (needs MNIST_DIR);
 - ``ch_mnist``: ``python -m ch_mnist`` with its defaults, end to end: wall time,
   peak memory (RSS) and test accuracy (needs MNIST_DIR);
+- ``ch_mnist_deep``: ``python -m ch_mnist --net deep --epochs 1`` end to end (needs
+  MNIST_DIR): peak RSS against its target (<= 1.5 GB; one epoch needs as much memory as
+  ten), wall time, training seconds per epoch (with its evaluation) and the test
+  accuracy after that epoch. ``--deep-epochs N`` trains N epochs instead, and
+  ``--deep-epochs 0`` runs the program's own defaults: the full training with the
+  accuracy target, about 10 minutes per run (use ``--repeat 1``);
 - ``optimizer_compare``: ``python -m optimizer_compare`` end to end (needs MNIST_DIR).
 
-``--quick`` shrinks everything (2048 samples, one run, no end-to-end programs):
-a smoke test that the suite works, not a measurement.
+``--quick`` shrinks everything (2048 samples for the MLP, 500 for SimpleConvNet, 2
+DeepConvNet iterations, 2 profiled iterations, one run, no end-to-end programs): a
+smoke test that the suite works, not a measurement.
 """
 
 from __future__ import annotations
@@ -35,11 +55,29 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.bench_conv import (
+    BATCH_SIZE,
+    LR,
+    conv_data,
+    conv_epoch_runner,
+    make_conv_net,
+    print_profile,
+    profile_iterations,
+)
 from benchmarks.bench_mlp import SIZES, make_trainer, mlp_data, train_epoch
 from benchmarks.torch_mlp import torch_available, torch_epoch_runner
 from common.fileio import atomic_write
 
-CASES = ("gemm", "mlp", "load", "ch_mnist", "optimizer_compare")
+CASES = ("gemm", "mlp", "conv", "profile", "load", "ch_mnist", "ch_mnist_deep",
+         "optimizer_compare")
+#: End-to-end programs: they need MNIST_DIR and are skipped by --quick.
+PROGRAM_CASES = ("load", "ch_mnist", "ch_mnist_deep", "optimizer_compare")
+#: Targets of the conv networks' ours/PyTorch epoch-time ratio (issue 9).
+CONV_TARGETS = {"SimpleConvNet": 1.0, "DeepConvNet": 1.5}
+#: Target of ``python -m ch_mnist --net deep``'s peak RSS: 1.5 GB, in MB (2**20 bytes).
+DEEP_RSS_TARGET_MB = 1.5 * 1024
+#: Training images per epoch: an epoch of batch 100 is 600 iterations.
+EPOCH_SAMPLES = 60000
 
 
 def summary(times: list[float]) -> dict[str, float]:
@@ -115,6 +153,70 @@ def mlp_cases(repeat: int, n: int, gemm_n: int, use_torch: bool) -> list[dict[st
     return results
 
 
+def conv_cases(repeat: int, simple_samples: int, deep_iterations: int, use_torch: bool
+               ) -> list[dict[str, Any]]:
+    """Epoch times of our SimpleConvNet (on ``simple_samples`` images) and DeepConvNet (on
+    ``deep_iterations`` batches), scaled to a 60000-image epoch, and of their PyTorch
+    copies when asked, measured round-robin as in ``mlp_cases``."""
+    n = max(simple_samples, deep_iterations * BATCH_SIZE)
+    x, t, source = conv_data(n)
+    samples = {"SimpleConvNet": simple_samples, "DeepConvNet": deep_iterations * BATCH_SIZE}
+    runners: dict[str, Callable[[np.ndarray], float]] = {}
+    checks: dict[str, dict[str, float]] = {}
+    for kind, name in (("simple", "SimpleConvNet"), ("deep", "DeepConvNet")):
+        network = make_conv_net(kind, np.float32, seed=0)
+        if use_torch:
+            from benchmarks.torch_conv import check_equivalence, torch_conv_runner
+
+            # the same initial weights, copied before ours starts training
+            runners[f"torch {name}"] = torch_conv_runner(network, x, t, BATCH_SIZE, LR)
+            check = check_equivalence(make_conv_net(kind, np.float32, seed=0,
+                                                    use_dropout=False),
+                                      x[:BATCH_SIZE], t[:BATCH_SIZE], LR)
+            checks[name] = check
+            print(f"{name} vs PyTorch, first iteration without dropout: loss "
+                  f"{check['loss']:.6f} vs {check['loss_torch']:.6f} (|diff| "
+                  f"{check['loss_diff']:.1e}), gradients' max relative difference "
+                  f"{check['grad_rel_diff']:.1e}", flush=True)
+        runners[name] = conv_epoch_runner(network, x, t, BATCH_SIZE, LR)
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    rng = np.random.default_rng(1)
+    for i in range(repeat + 1):  # the first round warms up caches and optimizer state
+        order = rng.permutation(n)
+        for name, run in runners.items():
+            time.sleep(0.3)  # let the BLAS and PyTorch worker threads go to sleep
+            seconds = run(order[:samples[name.removeprefix("torch ")]])
+            if i:
+                times[name].append(seconds)
+    results = []
+    for name in ("SimpleConvNet", "DeepConvNet"):
+        scale = EPOCH_SAMPLES / samples[name]
+        result: dict[str, Any] = {
+            "case": f"{name} epoch batch {BATCH_SIZE}", "data": source,
+            **summary([s * scale for s in times[name]]),
+            "iterations": samples[name] // BATCH_SIZE, "scale": scale,
+            "target": {"ratio_vs_torch": CONV_TARGETS[name]},
+        }
+        if f"torch {name}" in times:
+            result["torch"] = summary([s * scale for s in times[f"torch {name}"]])
+            result["ratio_vs_torch"] = result["median_s"] / result["torch"]["median_s"]
+            result["torch_check"] = checks[name]
+        results.append(result)
+    return results
+
+
+def profile_cases(iterations: int) -> list[dict[str, Any]]:
+    """``benchmarks.bench_conv.profile_iterations`` of SimpleConvNet and DeepConvNet:
+    the per-layer times of ``iterations`` training iterations each."""
+    x, t, source = conv_data(max(10 * BATCH_SIZE, 2048))
+    results = []
+    for kind, name in (("simple", "SimpleConvNet"), ("deep", "DeepConvNet")):
+        profile = profile_iterations(make_conv_net(kind, np.float32, seed=0), x, t,
+                                     iterations)
+        results.append({"case": f"profile {name} iteration", "data": source, **profile})
+    return results
+
+
 def load_case(repeat: int) -> dict[str, Any]:
     """A cached load_mnist() of all 70000 images (the cache is built by the warm-up)."""
     from dataset.mnist import load_mnist
@@ -143,15 +245,40 @@ def run_program(args: list[str]) -> tuple[float, float, dict[str, Any]]:
 
 
 def program_case(name: str, args: list[str], repeat: int,
-                 accuracy_of: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
-    """Wall time, peak RSS and reported accuracy of a chapter program, ``repeat`` runs."""
-    walls, rss, accuracy = [], [], None
+                 accuracy_of: Callable[[dict[str, Any]], Any],
+                 details: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+                 ) -> dict[str, Any]:
+    """Wall time, peak RSS and reported accuracy of a chapter program, ``repeat`` runs;
+    ``details(metrics)`` adds items read from the program's JSON (of the last run)."""
+    walls, rss, accuracy, extra = [], [], None, {}
     for _ in range(repeat):
         wall, peak, metrics = run_program(args)
         walls.append(wall)
         rss.append(peak)
         accuracy = accuracy_of(metrics)
-    return {"case": name, **summary(walls), "peak_rss_mb": max(rss), "accuracy": accuracy}
+        extra = details(metrics) if details else {}
+    return {"case": name, **summary(walls), "peak_rss_mb": max(rss), "accuracy": accuracy,
+            **extra}
+
+
+def deep_program_case(repeat: int, epochs: int) -> dict[str, Any]:
+    """``python -m ch_mnist --net deep`` end to end, ``--epochs epochs`` (0: its defaults)."""
+    args = ["ch_mnist", "--net", "deep"]
+    if epochs:
+        args += ["--epochs", str(epochs)]
+        name = f"python -m ch_mnist --net deep ({epochs} epoch{'s' if epochs > 1 else ''})"
+    else:
+        name = "python -m ch_mnist --net deep (defaults)"
+
+    def details(metrics: dict[str, Any]) -> dict[str, Any]:
+        """Training seconds per epoch (each with its evaluation), as the program reports."""
+        seconds, done = metrics.get("seconds"), metrics.get("epochs")
+        return {"epochs": done,
+                "train_s_per_epoch": seconds / done if seconds and done else None}
+
+    result = program_case(name, args, repeat, lambda m: m.get("test_accuracy"), details)
+    result["target"] = {"peak_rss_mb": DEEP_RSS_TARGET_MB}
+    return result
 
 
 def describe_machine(gemm: dict[str, Any] | None) -> dict[str, Any]:
@@ -168,7 +295,7 @@ def describe_machine(gemm: dict[str, Any] | None) -> dict[str, Any]:
 
 def print_row(r: dict[str, Any]) -> None:
     """One line of the results table for case ``r``."""
-    line = (f"{r['case']:<34} median {r['median_s']:8.3f} s  "
+    line = (f"{r['case']:<40} median {r['median_s']:8.3f} s  "
             f"[{r['min_s']:.3f} .. {r['max_s']:.3f}]")
     if "gflops" in r:
         line += f"  {r['gflops']:.0f} GFLOP/s"
@@ -181,13 +308,23 @@ def print_row(r: dict[str, Any]) -> None:
         line += f"  {r['ratio_vs_float32']:.2f}x float32"
     if "peak_rss_mb" in r:
         line += f"  peak RSS {r['peak_rss_mb']:.0f} MB"
+    if r.get("train_s_per_epoch") is not None:
+        line += f"  {r['train_s_per_epoch']:.1f} s per training epoch"
     if r.get("accuracy") is not None:
         line += f"  accuracy {r['accuracy']}"
+    if r.get("scale", 1) != 1:
+        line += f"  (from {r['iterations']} iterations x{r['scale']:g})"
+    for key, target in r.get("target", {}).items():
+        if key in r:
+            label = {"ratio_vs_torch": "ours/torch", "peak_rss_mb": "peak RSS MB"}[key]
+            met = "met" if r[key] <= target else "NOT met"
+            line += f"  [target {label} <= {target:g}: {met}]"
     print(line, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the chosen cases, print the table, write --json; returns 0."""
+    """Run the chosen cases, print the table, write --json; returns 0, or 1 when an
+    end-to-end program failed (the other cases are still measured and reported)."""
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Benchmarks of training speed, loading and the chapter programs.",
@@ -198,6 +335,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default=",".join(CASES),
                         help=f"comma-separated subset of: {', '.join(CASES)}")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
+    parser.add_argument("--deep-iterations", type=int, default=60, metavar="N",
+                        help="DeepConvNet iterations timed per run, scaled to an epoch "
+                             "(default 60)")
+    parser.add_argument("--profile-iterations", type=int, default=20, metavar="N",
+                        help="iterations per network in the profile case (default 20)")
+    parser.add_argument("--deep-epochs", type=int, default=1, metavar="N",
+                        help="epochs of the ch_mnist_deep case (default 1; 0: the program's "
+                             "defaults, a full training of about 10 minutes per run)")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     cases = [c.strip() for c in args.cases.split(",") if c.strip()]
@@ -218,22 +363,42 @@ def main(argv: list[str] | None = None) -> int:
         for r in mlp_cases(repeat, n, 256 if args.quick else 1024, use_torch):
             results.append(r)
             print_row(r)
+    if "conv" in cases:
+        simple_samples = 500 if args.quick else EPOCH_SAMPLES
+        deep_iterations = 2 if args.quick else args.deep_iterations
+        for r in conv_cases(repeat, simple_samples, deep_iterations, use_torch):
+            if args.quick:  # a few iterations scaled up are no measurement to judge
+                del r["target"]
+            results.append(r)
+            print_row(r)
+    if "profile" in cases:
+        for r in profile_cases(2 if args.quick else args.profile_iterations):
+            results.append(r)
+            print_profile(f"{r['case']} ({r['data']} data)", r)
     skipped = []
-    for case in ("load", "ch_mnist", "optimizer_compare"):
+    failed: list[dict[str, str]] = []
+    for case in PROGRAM_CASES:
         if case not in cases:
             continue
         if args.quick or not have_mnist:
             skipped.append(case)
             continue
-        if case == "load":
-            r = load_case(repeat)
-        elif case == "ch_mnist":
-            r = program_case("python -m ch_mnist (10 epochs)", ["ch_mnist"], repeat,
-                             lambda m: m.get("test_accuracy"))
-        else:
-            r = program_case("python -m optimizer_compare", ["optimizer_compare"], repeat,
-                             lambda m: {k: v.get("test_accuracy")
-                                        for k, v in m.get("optimizers", {}).items()})
+        try:
+            if case == "load":
+                r = load_case(repeat)
+            elif case == "ch_mnist":
+                r = program_case("python -m ch_mnist (10 epochs)", ["ch_mnist"], repeat,
+                                 lambda m: m.get("test_accuracy"))
+            elif case == "ch_mnist_deep":
+                r = deep_program_case(repeat, args.deep_epochs)
+            else:
+                r = program_case("python -m optimizer_compare", ["optimizer_compare"], repeat,
+                                 lambda m: {k: v.get("test_accuracy")
+                                            for k, v in m.get("optimizers", {}).items()})
+        except RuntimeError as err:  # a program failed: say so, and measure the others
+            print(f"{case} FAILED: {err}", file=sys.stderr, flush=True)
+            failed.append({"case": case, "error": str(err)})
+            continue
         results.append(r)
         print_row(r)
     if skipped:
@@ -241,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
               ("--quick" if args.quick else "set MNIST_DIR to the MNIST files to run them"))
     if args.json:
         report = {"machine": describe_machine(gemm), "repeat": repeat, "results": results}
+        if failed:
+            report["failed"] = failed
         with atomic_write(args.json, "w") as f:
             json.dump(report, f, indent=2)
-    return 0
+    return 1 if failed else 0
