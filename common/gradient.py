@@ -101,21 +101,17 @@ def check_gradients(network: Any, x: np.ndarray, t: np.ndarray, scale: float = 1
     """
     with frozen_randomness(network.layers.values()) as rewind:
         backprop = {key: scale * g for key, g in network.gradient(x, t).items()}
-
-        def f(_: np.ndarray) -> float:
-            rewind()
-            return scale * network.loss(x, t, train_flg=True)
-
-        largest = 0.0
-        for key, param in network.params.items():
-            numerical = numerical_gradient(f, param, h)
-            close = np.isclose(numerical, backprop[key], rtol=rtol, atol=atol)
-            if not close.all():
-                index = tuple(int(i) for i in np.argwhere(~close)[0])
-                element = f"{key}[{', '.join(map(str, index))}]" if index else key
-                raise GradientMismatch(
-                    f"gradient of {element}: backpropagation gives {backprop[key][index]:.8g}, "
-                    f"central differences {numerical[index]:.8g}; the backward pass of the "
-                    f"layer holding {key!r} (or of a layer after it) is wrong")
-            largest = max(largest, float(np.max(np.abs(numerical - backprop[key]))))
+        rewind()
+        numerical = {key: scale * g for key, g in network.numerical_gradient(x, t, h=h).items()}
+    largest = 0.0
+    for key, grad in backprop.items():
+        close = np.isclose(numerical[key], grad, rtol=rtol, atol=atol)
+        if not close.all():
+            index = tuple(int(i) for i in np.argwhere(~close)[0])
+            element = f"{key}[{', '.join(map(str, index))}]" if index else key
+            raise GradientMismatch(
+                f"gradient of {element}: backpropagation gives {grad[index]:.8g}, "
+                f"central differences {numerical[key][index]:.8g}; the backward pass of the "
+                f"layer holding {key!r} (or of a layer after it) is wrong")
+        largest = max(largest, float(np.max(np.abs(numerical[key] - grad))))
     return largest
