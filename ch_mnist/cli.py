@@ -21,15 +21,14 @@ import numpy as np
 
 from ch_mnist.lr_decay import decay_last_epochs
 from ch_mnist.networks import (
-    IMAGE_SIDE,
     NETS,
-    OUTPUT_SIZE,
     build_network,
     net_help,
     network_name,
     resolve_defaults,
 )
 from ch_mnist.options import add_data_dir, report_dataset_error
+from ch_mnist.report import conv_figures, evaluate
 from common.cli import (
     add_output_options,
     hidden_sizes,
@@ -43,10 +42,9 @@ from common.cli import (
 )
 from common.network import Network
 from common.optimizer import OPTIMIZERS, make_optimizer
-from common.plot import plot_confusion_matrix, plot_image_grid, plot_learning_curves, show_figures
-from common.plot_conv import plot_feature_maps, plot_filters
+from common.plot import plot_learning_curves, show_figures
 from common.trainer import Trainer
-from common.util import confusion_matrix
+from common.training_data import split_validation
 from dataset import DatasetError, load_mnist
 
 PROGRAM = "ch_mnist"
@@ -68,8 +66,6 @@ DEFAULT_LR = {
 #: Training images whose accuracy is measured after every epoch (all 10000 test
 #: images are always used): enough for a steady number, cheap next to an epoch.
 TRAIN_ACC_SAMPLES = 10000
-#: How many misclassified digits the grid shows.
-GRID_SIZE = 30
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--train-size", type=positive_int, metavar="N",
                        help="train on the first N training images only, for quick runs and "
                             "tests (default: all 60000)")
+    train.add_argument("--validation", type=nonnegative_int, default=0, metavar="N",
+                       help="hold out N training images (stratified by digit, drawn with "
+                            "--seed) and keep the parameters of the epoch with the best "
+                            "accuracy on them (default 0: keep the final parameters; the test "
+                            "set never chooses)")
+    train.add_argument("--patience", type=positive_int, metavar="N",
+                       help="with --validation: stop when N epochs in a row bring no better "
+                            "validation accuracy")
 
     files = parser.add_argument_group("files")
     add_data_dir(files)
@@ -138,61 +142,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def evaluate(net: Network, x_test: np.ndarray, t_test: np.ndarray, out: Path,
-             title: str, show: bool) -> dict[str, Any]:
-    """Test accuracy, confusion matrix and misclassified digits; draws the two figures."""
-    scores = net.predict_batched(x_test)
-    predicted = scores.argmax(axis=1)
-    wrong = np.flatnonzero(predicted != t_test)
-    accuracy = 1 - len(wrong) / len(t_test)
-    matrix = confusion_matrix(t_test, predicted, OUTPUT_SIZE)
-    figures = {"confusion_matrix": str(plot_confusion_matrix(
-        matrix, [str(d) for d in range(OUTPUT_SIZE)], out / "confusion_matrix.png",
-        title=f"{title}\ntest accuracy {accuracy:.2%}", show=show))}
-    # The most confident mistakes first: the margin by which the wrong class won.
-    # They are the instructive ones (many are digits a person would hesitate over).
-    margin = scores[wrong, predicted[wrong]] - scores[wrong, t_test[wrong]]
-    shown = wrong[np.argsort(-margin, kind="stable")][:GRID_SIZE]
-    if len(shown):
-        figures["misclassified"] = str(plot_image_grid(
-            x_test[shown].reshape(-1, IMAGE_SIDE, IMAGE_SIDE),
-            [f"pred {predicted[i]} / true {t_test[i]}" for i in shown],
-            out / "misclassified.png",
-            title=f"The {len(shown)} most confident of {len(wrong)} mistakes", show=show))
-    return {
-        "test_accuracy": accuracy,
-        "test_errors": len(wrong),
-        "test_size": len(t_test),
-        "confusion_matrix": matrix.tolist(),
-        "figures": figures,
-    }
-
-
-def conv_figures(net: Network, initial_filters: np.ndarray | None, image: np.ndarray, out: Path,
-                 title: str, show: bool) -> dict[str, str]:
-    """The first convolution's filters (before and after training, or as loaded) and the
-    feature maps it makes of ``image``, a flat (784,) test digit."""
-    conv = net.layers["Conv1"]
-    if initial_filters is None:
-        filter_sets, labels = [conv.W], ["loaded"]
-    else:
-        filter_sets = [initial_filters, conv.W, conv.W - initial_filters]
-        labels = ["before training", "after training", "change (after - before)"]
-    maps = conv.forward(image.reshape(1, 1, IMAGE_SIDE, IMAGE_SIDE))[0]
-    return {
-        "filters": str(plot_filters(filter_sets, labels, out / "filters.png",
-                                    title=f"{title}: the first layer's filters", show=show)),
-        "feature_maps": str(plot_feature_maps(
-            image.reshape(IMAGE_SIDE, IMAGE_SIDE), maps, out / "feature_maps.png",
-            title=f"{title}: a test digit through the first convolution", show=show)),
-    }
-
-
 def train(net: Network, name: str, args: argparse.Namespace,
           train_set: tuple[np.ndarray, np.ndarray], test_set: tuple[np.ndarray, np.ndarray],
-          report: dict[str, Any]) -> int:
-    """Train ``net`` with the Trainer, draw the learning curves, fill ``report``; 1 if diverged."""
+          report: dict[str, Any]) -> Trainer:
+    """Train ``net`` with the Trainer (holding out --validation images), draw the learning
+    curves and fill ``report``; returns the finished Trainer."""
     (x_train, t_train), (x_test, t_test) = train_set, test_set
+    x_val = t_val = None
+    if args.validation:
+        (x_train, t_train), (x_val, t_val) = split_validation(x_train, t_train,
+                                                              args.validation, args.seed)
     lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
     decay_epochs = args.epochs // 5 if args.lr_decay_epochs is None else args.lr_decay_epochs
     decay_epochs = min(decay_epochs, args.epochs)
@@ -201,44 +160,77 @@ def train(net: Network, name: str, args: argparse.Namespace,
     plural = "s" if decay_epochs > 1 else ""
     schedule = (f", x{args.lr_decay:g} for the last {decay_epochs} epoch{plural}"
                 if decay_epochs and args.lr_decay != 1 else "")
+    held_out = f", {len(t_val)} held out for validation" if args.validation else ""
     print(f"{name}, {args.optimizer} lr {lr:g}{schedule}, batch {args.batch_size}, "
           f"weight decay {args.weight_decay:g}, {args.epochs} epochs on {len(x_train)} "
-          f"training images, float32, seed {args.seed}", flush=True)
+          f"training images{held_out}, float32, seed {args.seed}", flush=True)
 
     trainer = Trainer(net, x_train, t_train, x_test, t_test, epochs=args.epochs,
                       mini_batch_size=args.batch_size, optimizer=optimizer,
                       evaluate_sample_num_per_epoch=TRAIN_ACC_SAMPLES, seed=args.seed,
-                      verbose=True, best_by=None)
+                      verbose=True, x_val=x_val, t_val=t_val, patience=args.patience)
     start = time.perf_counter()
     trainer.train()
     seconds = time.perf_counter() - start
 
     curves = plot_learning_curves(
         trainer.train_loss_list, trainer.train_acc_list, trainer.test_acc_list,
-        Path(args.out) / "learning_curves.png", title=name, show=args.show)
+        Path(args.out) / "learning_curves.png", title=name, show=args.show,
+        acc_x=trainer.eval_epochs, val_acc_list=trainer.val_acc_list,
+        kept_x=trainer.best_epoch if trainer.best_params is not None else None)
     per_epoch = trainer.iter_per_epoch
     losses = trainer.train_loss_list
     report.update(
         optimizer=args.optimizer, lr=lr, lr_decay=args.lr_decay, lr_decay_epochs=decay_epochs,
         batch_size=args.batch_size, epochs=args.epochs, seed=args.seed,
-        train_size=len(x_train),
+        train_size=len(x_train), validation_size=args.validation, patience=args.patience,
         # a diverged run has a NaN loss, which write_json turns into null
         epoch_loss=[float(np.mean(losses[i:i + per_epoch]))
                     for i in range(0, len(losses), per_epoch)],
+        epochs_evaluated=trainer.eval_epochs,
         train_accuracy=trainer.train_acc_list,
+        validation_accuracy_per_epoch=trainer.val_acc_list,
         test_accuracy_per_epoch=trainer.test_acc_list,
-        diverged=trainer.diverged,
+        parameters=kept_parameters(trainer),
+        diverged=trainer.diverged, interrupted=trainer.interrupted,
+        stopped_early=trainer.stopped_early,
         seconds=round(seconds, 2),
         figures={"learning_curves": str(curves)},
     )
-    return 1 if trainer.diverged else 0
+    return trainer
+
+
+def kept_parameters(trainer: Trainer) -> dict[str, Any]:
+    """Which parameters the reported test accuracy belongs to, for the JSON report."""
+    if trainer.diverged:
+        kept, epoch = "last_finite", trainer.current_epoch
+    elif trainer.best_params is not None:
+        kept, epoch = "best_validation", trainer.best_epoch
+    elif trainer.interrupted:
+        kept, epoch = "at_interruption", trainer.current_epoch
+    else:
+        kept, epoch = "final", trainer.current_epoch
+    return {"kept": kept, "epoch": epoch, "description": trainer.params_from}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the program; return the exit status (0 success, 1 data problem or failed run)."""
+    """Run the program; return the exit status (0 success, 1 data problem or failed run,
+    130 interrupted with Ctrl-C: the report, figures and --save are written all the same)."""
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        print("\ninterrupted (Ctrl-C)", file=sys.stderr)
+        return 130
+
+
+def run(argv: list[str] | None = None) -> int:
+    """The program, as ``main`` runs it."""
     parser = build_parser()
     args = parser.parse_args(argv)
     resolve_defaults(parser, args)
+    if args.patience is not None and not args.validation:
+        parser.error("--patience needs --validation N: early stopping watches the validation "
+                     "accuracy, never the test set's")
     try:
         (x_train, t_train), (x_test, t_test) = load_mnist(
             normalize=True, flatten=True, dtype=np.float32, data_dir=args.data_dir)
@@ -246,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
         return report_dataset_error(err)
     if args.train_size is not None:
         x_train, t_train = x_train[:args.train_size], t_train[:args.train_size]
+    if args.validation and args.validation >= len(x_train):
+        parser.error(f"--validation {args.validation} leaves no training images of the "
+                     f"{len(x_train)}")
 
     net = build_network(args)
     layers, name = network_name(args, net)
@@ -258,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     initial_filters = None if args.load else net.params["W1"].copy()  # to draw beside the trained
 
+    status = 0
     if args.load:
         try:
             net.load_params(args.load)
@@ -268,13 +264,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: parameters loaded from {args.load}")
         report.update(mode="evaluate", load=args.load)
         report.update(evaluate(net, x_test, t_test, out, name, args.show))
-        status = 0
+        which = "loaded"
     else:
         report["mode"] = "train"
-        status = train(net, name, args, (x_train, t_train), (x_test, t_test), report)
+        trainer = train(net, name, args, (x_train, t_train), (x_test, t_test), report)
+        status = 130 if trainer.interrupted else 1 if trainer.diverged else 0
         results = evaluate(net, x_test, t_test, out, name, args.show)
         results["figures"] = {**report["figures"], **results["figures"]}
         report.update(results)
+        which = trainer.params_from
         if args.save:
             net.save_params(args.save)
             print(f"parameters saved to {args.save}")
@@ -283,12 +281,6 @@ def main(argv: list[str] | None = None) -> int:
         report["figures"].update(conv_figures(net, initial_filters, x_test[0], out, name,
                                               args.show))
     errors = report["test_errors"]
-    if args.load:
-        which = "loaded"
-    elif report["diverged"]:
-        which = "of the last step whose loss was finite (training diverged)"
-    else:
-        which = f"after the last epoch ({report['epochs']})"
     print(f"test accuracy {report['test_accuracy']:.4f} ({report['test_size'] - errors}/"
           f"{report['test_size']} correct) with the parameters {which}")
     print(f"figures in {out}/: " + ", ".join(Path(p).name for p in report["figures"].values()))

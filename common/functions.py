@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.checks import check_labels
+
 
 def identity_function(x: np.ndarray) -> np.ndarray:
     """Return ``x`` unchanged: f(x) = x."""
@@ -86,7 +88,7 @@ def cross_entropy_error(y: np.ndarray, t: np.ndarray) -> float:
     if y.ndim == 1:
         y = y.reshape(1, -1)
         t = np.reshape(t, (1, -1)) if np.ndim(t) == 1 and np.size(t) == y.size else np.ravel(t)
-    labels = labels_of(t)
+    labels = labels_of(check_labels(t, y.shape[0], y.shape[1], "cross_entropy_error: t"))
     picked = y[np.arange(y.shape[0]), labels]
     return float(-np.mean(np.log(np.maximum(picked, np.finfo(y.dtype).tiny))))
 
@@ -102,6 +104,7 @@ def softmax_cross_entropy(x: np.ndarray, t: np.ndarray) -> float:
 
     Equivalent to ``cross_entropy_error(softmax(x), t)`` but exact for huge logits.
     """
+    t = check_labels(t, x.shape[0], x.shape[1], "softmax_cross_entropy: t")
     return nll_from_log_probs(log_softmax(x), t)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from common.checks import check_binary_targets, check_labels
 from common.fileio import atomic_write
 from common.functions import labels_of
 from common.gradient import frozen_randomness, numerical_gradient
@@ -86,6 +89,12 @@ class Network:
         weight_decay_lambda: float = 0.0,
     ) -> None:
         self.layers = _named_layers(layers)
+        for name, layer in self.layers.items():
+            if not callable(getattr(layer, "forward", None)):
+                raise TypeError(f"layer {name!r} ({type(layer).__name__}) has no forward "
+                                "method: a layer is an object with forward and backward")
+            # a layer's error messages name it as the network does: 'Affine2', not 'Affine'
+            layer.name = name
         self.last_layer = last_layer
         self.weight_decay_lambda = weight_decay_lambda
         self.last_loss: float | None = None
@@ -117,9 +126,13 @@ class Network:
         return next(iter(self.params.values())).dtype if self.params else None
 
     def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
-        """Scores (logits) of the last layer before the loss: (N, ...) -> (N, K)."""
-        if self.dtype is not None:
-            x = np.asarray(x, dtype=self.dtype)
+        """Scores (logits) of the last layer before the loss: (N, ...) -> (N, K).
+
+        A 1-D x is taken as one sample: its scores (K,) are returned.
+        """
+        x = np.asarray(x, dtype=self.dtype)
+        if x.ndim == 1:
+            return self.predict(x[np.newaxis], train_flg)[0]
         for name, layer in self.layers.items():
             try:
                 if getattr(layer, "uses_train_flg", False):
@@ -127,6 +140,8 @@ class Network:
                 else:
                     x = layer.forward(x)
             except ValueError as err:
+                if str(err).startswith(name):
+                    raise
                 # the layer says what is wrong; the network says which of its layers it is
                 raise ValueError(f"layer {name!r}: {err}") from None
         return x
@@ -153,12 +168,20 @@ class Network:
 
         t: labels (N,) or one-hot (N, K). A single output unit is read as a binary
         classifier (class 1 when its logit is positive), otherwise the argmax wins.
+        A 1-D x is one sample (with one label). Labels that cannot belong to x (another
+        count, out of range, not integers) raise ValueError, as an empty x does.
         """
-        labels = labels_of(t).ravel()
+        x = np.asarray(x)
+        if x.ndim == 1:
+            x, t = x[np.newaxis], np.reshape(t, (1, -1))
+        if len(x) == 0:
+            raise ValueError("accuracy of no samples is undefined: x is empty")
         scores = self.predict_batched(x, batch_size)
         if scores.ndim == 1 or scores.shape[1] == 1:
-            predicted = (scores.ravel() > 0).astype(np.int64)
+            labels = check_binary_targets(t, len(scores), "accuracy: t")
+            predicted = (scores.ravel() > 0).astype(labels.dtype)
         else:
+            labels = labels_of(check_labels(t, len(scores), scores.shape[1], "accuracy: t"))
             predicted = scores.argmax(axis=1)
         return int(np.sum(predicted == labels)) / len(labels)
 
@@ -166,6 +189,8 @@ class Network:
         """Inference-mode scores (N, K) of ``predict``, computed ``batch_size`` samples at a
         time (default ``eval_batch_size``) to bound the memory used."""
         batch_size = batch_size or self.eval_batch_size
+        if np.ndim(x) == 1 or len(x) <= batch_size:
+            return self.predict(x)
         return np.concatenate([self.predict(x[i:i + batch_size])
                                for i in range(0, len(x), batch_size)])
 
@@ -224,31 +249,38 @@ class Network:
         not fit this network, and when it was saved from another architecture.
         """
         path = Path(file_name)
+        if not path.is_file():
+            raise ValueError(f"cannot load parameters: there is no file {path}")
+        if not zipfile.is_zipfile(path):
+            raise ValueError(
+                f"{path} is not a parameter file written by save_params (an .npz archive); "
+                "the book's pickled .pkl weights cannot be loaded: train and save_params anew"
+            )
         try:
-            archive = np.load(path, allow_pickle=False)
-        except (OSError, ValueError) as err:
-            raise ValueError(f"cannot read parameters from {path}: {err}") from None
-        with archive:
-            expected = {**self.params, **self.buffers}
-            for key, target in expected.items():
-                if key not in archive.files:
-                    raise ValueError(f"{path} has no parameter {key!r} that this network needs")
-                if archive[key].shape != target.shape:
-                    raise ValueError(
-                        f"parameter {key!r} in {path} has shape {archive[key].shape}, but "
-                        f"this network's {key!r} has shape {target.shape}"
-                    )
-            extra = set(archive.files) - set(expected) - {"__architecture__"}
-            if extra:
+            with np.load(path, allow_pickle=False) as archive:
+                stored = {name: archive[name] for name in archive.files}
+        except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as err:
+            raise ValueError(f"{path} is damaged or not a parameter file of save_params: "
+                             f"{err}") from None
+        expected = {**self.params, **self.buffers}
+        for key, target in expected.items():
+            if key not in stored:
+                raise ValueError(f"{path} has no parameter {key!r} that this network needs")
+            if stored[key].shape != target.shape:
                 raise ValueError(
-                    f"{path} has parameters this network lacks: {', '.join(sorted(extra))}"
+                    f"parameter {key!r} in {path} has shape {stored[key].shape}, but "
+                    f"this network's {key!r} has shape {target.shape}"
                 )
-            if "__architecture__" in archive.files:
-                saved = json.loads(str(archive["__architecture__"]))
-                if saved != self.architecture():
-                    raise ValueError(
-                        f"{path} was saved from a different architecture:\n  saved: {saved}\n"
-                        f"  this:  {self.architecture()}"
-                    )
-            for key, target in expected.items():
-                target[...] = archive[key]
+        extra = set(stored) - set(expected) - {"__architecture__"}
+        if extra:
+            raise ValueError(f"{path} has parameters this network lacks: "
+                             f"{', '.join(sorted(extra))}")
+        if "__architecture__" in stored:
+            saved = json.loads(str(stored["__architecture__"]))
+            if saved != self.architecture():
+                raise ValueError(
+                    f"{path} was saved from a different architecture:\n  saved: {saved}\n"
+                    f"  this:  {self.architecture()}"
+                )
+        for key, target in expected.items():
+            target[...] = stored[key]

@@ -8,12 +8,38 @@ created on the first update, with the parameter's shape and dtype.
 
 from __future__ import annotations
 
+import inspect
 import math
+import numbers
 from typing import Any
 
 import numpy as np
 
 Params = dict[str, np.ndarray]
+
+
+def _checked(optimizer: Any, params: Params, grads: Params) -> Any:
+    """``params.items()``, once every parameter has a gradient of its shape (else a
+    ValueError that says which): no parameter is changed by an update that cannot finish."""
+    who = f"{type(optimizer).__name__}.update"
+    for key, param in params.items():
+        if key not in grads:
+            raise ValueError(f"{who}: grads has no {key!r}; params and grads need the same "
+                             f"keys (params: {', '.join(params)}; grads: {', '.join(grads)})")
+        if np.shape(grads[key]) != param.shape:
+            raise ValueError(f"{who}: the gradient of {key!r} has shape "
+                             f"{np.shape(grads[key])}, but the parameter has shape {param.shape}")
+    return params.items()
+
+
+def _check_settings(optimizer: Any, lr: float, **ratios: float) -> None:
+    """Raise ValueError unless lr is a finite number >= 0 and every ratio lies in [0, 1)."""
+    name = type(optimizer).__name__
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 <= lr < math.inf:
+        raise ValueError(f"{name}: the learning rate lr must be a number >= 0, got {lr!r}")
+    for key, value in ratios.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+            raise ValueError(f"{name}: {key} must be a number in [0, 1), got {value!r}")
 
 
 def _state(store: Params, key: str, like: np.ndarray) -> np.ndarray:
@@ -27,11 +53,12 @@ class SGD:
     """Stochastic gradient descent: W ← W - lr · ∂L/∂W."""
 
     def __init__(self, lr: float = 0.01) -> None:
+        _check_settings(self, lr)
         self.lr = lr
 
     def update(self, params: Params, grads: Params) -> None:
         """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
-        for key, param in params.items():
+        for key, param in _checked(self, params, grads):
             param -= self.lr * grads[key]
 
 
@@ -39,13 +66,14 @@ class Momentum:
     """Momentum SGD: v ← momentum · v - lr · ∂L/∂W;  W ← W + v."""
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
+        _check_settings(self, lr, momentum=momentum)
         self.lr = lr
         self.momentum = momentum
         self.v: Params = {}
 
     def update(self, params: Params, grads: Params) -> None:
         """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
-        for key, param in params.items():
+        for key, param in _checked(self, params, grads):
             v = _state(self.v, key, param)
             v *= self.momentum
             v -= self.lr * grads[key]
@@ -60,7 +88,7 @@ class Nesterov(Momentum):
 
     def update(self, params: Params, grads: Params) -> None:
         """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
-        for key, param in params.items():
+        for key, param in _checked(self, params, grads):
             v = _state(self.v, key, param)
             step = self.lr * grads[key]
             v *= self.momentum
@@ -73,6 +101,7 @@ class AdaGrad:
     """AdaGrad: h ← h + g²;  W ← W - lr · g / (sqrt(h) + 1e-7)   (g = ∂L/∂W)."""
 
     def __init__(self, lr: float = 0.01, eps: float = 1e-7) -> None:
+        _check_settings(self, lr)
         self.lr = lr
         self.eps = eps
         self.h: Params = {}
@@ -80,7 +109,7 @@ class AdaGrad:
 
     def update(self, params: Params, grads: Params) -> None:
         """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
-        for key, param in params.items():
+        for key, param in _checked(self, params, grads):
             g, h, tmp = grads[key], _state(self.h, key, param), _state(self.tmp, key, param)
             np.multiply(g, g, out=tmp)
             h += tmp
@@ -91,6 +120,7 @@ class RMSprop:
     """RMSprop: h ← ρ h + (1 - ρ) g²;  W ← W - lr · g / (sqrt(h) + 1e-7)   (ρ = decay_rate)."""
 
     def __init__(self, lr: float = 0.01, decay_rate: float = 0.99, eps: float = 1e-7) -> None:
+        _check_settings(self, lr, decay_rate=decay_rate)
         self.lr = lr
         self.decay_rate = decay_rate
         self.eps = eps
@@ -99,7 +129,7 @@ class RMSprop:
 
     def update(self, params: Params, grads: Params) -> None:
         """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
-        for key, param in params.items():
+        for key, param in _checked(self, params, grads):
             g, h, tmp = grads[key], _state(self.h, key, param), _state(self.tmp, key, param)
             np.multiply(g, g, out=tmp)
             tmp -= h
@@ -118,6 +148,7 @@ class Adam:
     def __init__(
         self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7
     ) -> None:
+        _check_settings(self, lr, beta1=beta1, beta2=beta2)
         self.lr = lr
         self.beta1 = beta1
         self.beta2 = beta2
@@ -132,7 +163,7 @@ class Adam:
         self.iter += 1
         # a Python float, so that float32 parameters are not promoted to float64
         lr_t = self.lr * math.sqrt(1 - self.beta2**self.iter) / (1 - self.beta1**self.iter)
-        for key, param in params.items():
+        for key, param in _checked(self, params, grads):
             g, tmp = grads[key], _state(self.tmp, key, param)
             m, v = _state(self.m, key, param), _state(self.v, key, param)
             np.subtract(g, m, out=tmp)
@@ -206,4 +237,9 @@ def make_optimizer(name: str, **params: float) -> Any:
         raise ValueError(
             f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}"
         ) from None
+    accepted = list(inspect.signature(cls).parameters)
+    unknown = [key for key in params if key not in accepted]
+    if unknown:
+        raise ValueError(f"{cls.__name__} has no setting {', '.join(map(repr, unknown))}; "
+                         f"it takes: {', '.join(accepted)}")
     return cls(**params)

@@ -71,11 +71,15 @@ def plot_learning_curves(
     acc_xlabel: str = "epoch",
     show: bool = False,
     acc_x: Sequence[float] | None = None,
+    val_acc_list: Sequence[float] | None = None,
+    kept_x: float | None = None,
 ) -> Path:
     """Two panels: the training loss per iteration (raw and smoothed) and the accuracies.
 
     Accuracies are drawn against ``acc_x`` (e.g. the iterations at which they were
-    measured), by default against 1..len(train_acc_list) (epochs).
+    measured), by default against 1..len(train_acc_list) (epochs); the validation
+    accuracy too when given, and a dotted line at ``kept_x``, the epoch whose
+    parameters were kept.
     """
     plt = pyplot(show)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 4))
@@ -89,7 +93,11 @@ def plot_learning_curves(
     ax_loss.legend()
     x = np.arange(1, len(train_acc_list) + 1) if acc_x is None else np.asarray(acc_x)
     ax_acc.plot(x, train_acc_list, marker="o", markersize=3, label="train")
+    if val_acc_list:
+        ax_acc.plot(x, val_acc_list, marker="^", markersize=3, label="validation")
     ax_acc.plot(x, test_acc_list, marker="s", markersize=3, label="test")
+    if kept_x is not None:
+        ax_acc.axvline(kept_x, color="0.5", linestyle=":", label="kept")
     ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))  # no "epoch 1.5"
     ax_acc.set_xlabel(acc_xlabel)
     ax_acc.set_ylabel("accuracy")

@@ -1,4 +1,5 @@
-"""Mini-batch training of a network, epoch by epoch, with progress and the best parameters."""
+"""Mini-batch training of a network, epoch by epoch: progress, validation, early stopping,
+and a clean stop on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 
 import numpy as np
 
+from common.interrupt import StopRequest, stop_on_interrupt
 from common.optimizer import make_optimizer
 from common.progress import EpochProgress, format_seconds
+from common.training_data import check_dataset, choose_validation
 
 
 class TrainingDiverged(RuntimeError):
@@ -29,22 +32,34 @@ class Trainer:
     (``seed``); the last mini-batch of an epoch may be smaller. Records the loss
     of every iteration (``train_loss_list``) and, after every ``evaluate_every``-th
     epoch and the last, the accuracy on the first ``evaluate_sample_num_per_epoch``
-    samples of both sets (all of them when None) in ``train_acc_list`` and
-    ``test_acc_list`` (the epochs in ``eval_epochs``), printing a progress line
-    when ``verbose`` (and, in epochs longer than a few seconds, the batches done,
-    samples per second and the epoch's ETA as it goes: see ``EpochProgress``).
-    Full-batch training is ``mini_batch_size=len(x_train)``:
+    samples of each set (all of them when None) in ``train_acc_list``,
+    ``val_acc_list`` and ``test_acc_list`` (the epochs in ``eval_epochs``), printing
+    a progress line when ``verbose`` (and, in epochs longer than a few seconds, the
+    batches done, samples per second and the epoch's ETA as it goes: see
+    ``EpochProgress``). Full-batch training is ``mini_batch_size=len(x_train)``:
     one update per epoch.
 
     ``optimizer`` is a name ('sgd', 'Adam', ...; case-insensitive, built with
     ``optimizer_param``) or an object with ``update(params, grads)``.
-    The parameters of the epoch with the highest accuracy on ``best_by``
-    ('test' or 'train'; None keeps the final parameters) are kept in
-    ``best_params`` (with the network's ``buffers``, the batch-norm running
-    statistics, that belong to them) and written back into the network when
-    training ends. If the loss becomes NaN or inf, training stops, the network
-    gets back the last parameters whose loss was finite, ``diverged`` is set and
-    ``stop_reason`` says what happened (also printed when ``verbose``).
+
+    Which parameters the network ends with: the test set is measured, for the
+    curves, but never chooses anything. Without validation data training ends
+    with the final parameters, as the book's Trainer does. Validation data,
+    (``x_val``, ``t_val``) or ``validation_split`` (a number of training samples, or
+    a fraction, held out stratified by class and drawn with ``seed``), make the
+    Trainer keep the parameters of the epoch with the best validation accuracy
+    (``best_params``, ``best_epoch``, ``best_acc``, with the batch-norm running
+    statistics that belong to them) and, given ``patience``, stop early after that
+    many evaluations without improvement. ``best_by='train'`` chooses by training
+    accuracy instead. ``params_from`` says in words which parameters were kept.
+
+    The data are checked against the network before the first update (feature
+    count, finite values, one valid label per sample): see ``check_dataset``.
+    If the loss becomes NaN or inf, training stops, the network gets back the
+    last parameters whose loss was finite, ``diverged`` is set and ``stop_reason``
+    says what happened. Ctrl-C stops training after the current mini-batch
+    (``interrupted``), keeping the best or the last parameters; a second Ctrl-C
+    raises KeyboardInterrupt at once.
     """
 
     def __init__(
@@ -61,21 +76,29 @@ class Trainer:
         evaluate_sample_num_per_epoch: int | None = None,
         seed: int | None = None,
         verbose: bool = True,
-        best_by: str | None = "test",
+        best_by: str | None = None,
         evaluate_every: int = 1,
+        x_val: np.ndarray | None = None,
+        t_val: np.ndarray | None = None,
+        validation_split: float | int | None = None,
+        patience: int | None = None,
     ) -> None:
-        if len(x_train) != len(t_train) or len(x_test) != len(t_test):
-            raise ValueError(
-                f"samples and labels differ in number: train {len(x_train)} vs {len(t_train)}, "
-                f"test {len(x_test)} vs {len(t_test)}"
-            )
-        if mini_batch_size < 1 or epochs < 0 or evaluate_every < 1:
-            raise ValueError("mini_batch_size and evaluate_every must be >= 1, epochs >= 0")
-        if best_by not in ("test", "train", None):
-            raise ValueError(f"best_by must be 'test', 'train' or None, got {best_by!r}")
+        for name, value, low in (("mini_batch_size", mini_batch_size, 1), ("epochs", epochs, 0),
+                                 ("evaluate_every", evaluate_every, 1),
+                                 ("patience", 1 if patience is None else patience, 1)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+        (x_train, t_train), (x_val, t_val), best_by = choose_validation(
+            x_train, t_train, x_val, t_val, validation_split, seed, best_by, patience)
+        for name, x, t in (("train", x_train, t_train), ("val", x_val, t_val),
+                           ("test", x_test, t_test)):
+            if x is not None:
+                check_dataset(network, x, t, name)
         self.network = network
         self.x_train, self.t_train = x_train, t_train
+        self.x_val, self.t_val = x_val, t_val
         self.x_test, self.t_test = x_test, t_test
+        self.patience = patience
         self.epochs = epochs
         self.batch_size = mini_batch_size
         self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
@@ -96,11 +119,14 @@ class Trainer:
         self.train_loss_list: list[float] = []
         self.train_acc_list: list[float] = []
         self.test_acc_list: list[float] = []
+        self.val_acc_list: list[float] = []
         self.eval_epochs: list[int] = []
         self.best_params: dict[str, np.ndarray] | None = None
         self.best_acc = -1.0
         self.best_epoch = 0
         self.diverged = False
+        self.interrupted = False
+        self.stopped_early = False
         self.stop_reason = ""
         self.updates = 0  # optimizer steps taken
         self._last_batch: np.ndarray | None = None
@@ -136,16 +162,27 @@ class Trainer:
             )
         return loss
 
-    def _evaluate(self) -> tuple[float, float]:
+    def _evaluate(self) -> None:
+        """Record the accuracy on (the first ``evaluate_sample_num_per_epoch`` samples of)
+        each set, and keep the parameters if they are the best so far."""
         n = self.evaluate_sample_num_per_epoch
-        x_tr, t_tr, x_te, t_te = self.x_train, self.t_train, self.x_test, self.t_test
-        if n is not None:
-            x_tr, t_tr, x_te, t_te = x_tr[:n], t_tr[:n], x_te[:n], t_te[:n]
-        return self.network.accuracy(x_tr, t_tr), self.network.accuracy(x_te, t_te)
+        self.eval_epochs.append(self.current_epoch)
+        for x, t, record in ((self.x_train, self.t_train, self.train_acc_list),
+                             (self.x_val, self.t_val, self.val_acc_list),
+                             (self.x_test, self.t_test, self.test_acc_list)):
+            if x is not None:
+                record.append(self.network.accuracy(x[:n], t[:n]))
+        if self.best_by is None:
+            return
+        score = (self.val_acc_list if self.best_by == "validation" else self.train_acc_list)[-1]
+        if score > self.best_acc:
+            self.best_acc, self.best_epoch = score, self.current_epoch
+            self.best_params = {key: p.copy() for key, p in self._state.items()}
 
-    def train_epoch(self) -> bool:
+    def train_epoch(self, stop: StopRequest | None = None) -> bool:
         """One pass over every training sample in a new random order, then an evaluation
-        if this epoch is due for one; returns whether it was evaluated."""
+        if this epoch is due for one; returns whether it was evaluated. When ``stop`` is
+        requested (Ctrl-C), the epoch ends after the current mini-batch, unevaluated."""
         order = self.rng.permutation(self.train_size)
         if self.progress:
             self.progress.start(self.current_epoch + 1)
@@ -153,21 +190,16 @@ class Trainer:
             self.train_step(order[start:start + self.batch_size])
             if self.progress:
                 self.progress.update(batch, min(start + self.batch_size, self.train_size))
+            if stop is not None and stop.requested:
+                break
         if self.progress:
             self.progress.finish()
+        if stop is not None and stop.requested:
+            return False
         self.current_epoch += 1
         if self.current_epoch % self.evaluate_every and self.current_epoch != self.epochs:
             return False
-        train_acc, test_acc = self._evaluate()
-        self.eval_epochs.append(self.current_epoch)
-        self.train_acc_list.append(train_acc)
-        self.test_acc_list.append(test_acc)
-        if self.best_by is None:
-            return True
-        score = test_acc if self.best_by == "test" else train_acc
-        if score > self.best_acc:
-            self.best_acc, self.best_epoch = score, self.current_epoch
-            self.best_params = {key: p.copy() for key, p in self._state.items()}
+        self._evaluate()
         return True
 
     def _last_batch_loss_is_finite(self) -> bool:
@@ -184,33 +216,73 @@ class Trainer:
         if self.verbose:
             print(f"Training stopped: {reason}")
 
+    def _report(self, start: float) -> None:
+        """The progress line of an evaluated epoch."""
+        epoch = self.current_epoch
+        elapsed = time.perf_counter() - start
+        eta = elapsed / epoch * (self.epochs - epoch)
+        recent = self.train_loss_list[-self.iter_per_epoch * self.evaluate_every:]
+        val = f"val acc {self.val_acc_list[-1]:.4f}  " if self.val_acc_list else ""
+        print(f"epoch {epoch}/{self.epochs}  loss {np.mean(recent):.4f}  "
+              f"train acc {self.train_acc_list[-1]:.4f}  {val}"
+              f"test acc {self.test_acc_list[-1]:.4f}  "
+              f"{format_seconds(elapsed)}  ETA {format_seconds(eta)}", flush=True)
+
+    def _out_of_patience(self) -> bool:
+        """Whether the last ``patience`` evaluations brought no better validation accuracy."""
+        if self.patience is None or not self.eval_epochs:
+            return False
+        since_best = len(self.eval_epochs) - 1 - self.eval_epochs.index(self.best_epoch)
+        return since_best >= self.patience
+
     def train(self) -> None:
-        """Run all epochs, print a line per evaluation, and finish with the best parameters."""
+        """Run the epochs (or until early stopping or Ctrl-C), print a line per evaluation,
+        and finish with the parameters described by ``params_from``."""
         start = time.perf_counter()
-        for epoch in range(1, self.epochs + 1):
-            try:
-                # overflow on the way to a NaN loss is reported below, in one clear message
-                with np.errstate(over="ignore", invalid="ignore"):
-                    evaluated = self.train_epoch()
-            except TrainingDiverged as err:
-                self._stop(str(err))
-                break
-            if self.verbose and evaluated:
-                elapsed = time.perf_counter() - start
-                eta = elapsed / epoch * (self.epochs - epoch)
-                recent = self.train_loss_list[-self.iter_per_epoch * self.evaluate_every:]
-                print(
-                    f"epoch {epoch}/{self.epochs}  loss {np.mean(recent):.4f}  "
-                    f"train acc {self.train_acc_list[-1]:.4f}  "
-                    f"test acc {self.test_acc_list[-1]:.4f}  "
-                    f"{format_seconds(elapsed)}  ETA {format_seconds(eta)}",
-                    flush=True,
-                )
+        with stop_on_interrupt() as stop:
+            while self.current_epoch < self.epochs:
+                try:
+                    # overflow on the way to a NaN loss is reported below, in one clear message
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        evaluated = self.train_epoch(stop)
+                except TrainingDiverged as err:
+                    self._stop(str(err))
+                    break
+                if self.verbose and evaluated:
+                    self._report(start)
+                if stop.requested:
+                    self.interrupted = True
+                    where = (f"after epoch {self.current_epoch}" if self.current_iter ==
+                             self.current_epoch * self.iter_per_epoch else
+                             f"in epoch {self.current_epoch + 1}")
+                    self.stop_reason = (f"interrupted (Ctrl-C) {where}, iteration "
+                                        f"{self.current_iter}")
+                    break
+                if evaluated and self._out_of_patience():
+                    self.stopped_early = True
+                    self.stop_reason = (f"stopped early: no better validation accuracy in "
+                                        f"{self.patience} evaluations after epoch "
+                                        f"{self.best_epoch}")
+                    break
         if not self.diverged and self.updates and not self._last_batch_loss_is_finite():
             # the very last update overflowed: no later step was there to notice it
             self._stop("the last update made the loss overflow; lower the learning rate")
         if self.best_params is not None and not self.diverged:
             _copy_into(self._state, self.best_params)
         self.seconds = time.perf_counter() - start
-        if self.verbose and self.best_params is not None:
-            print(f"best {self.best_by} accuracy {self.best_acc:.4f} at epoch {self.best_epoch}")
+        if self.verbose and (self.interrupted or self.stopped_early):
+            print(self.stop_reason[0].upper() + self.stop_reason[1:])
+        if self.verbose and self.best_params is not None and not self.diverged:
+            print(f"kept the parameters {self.params_from}")
+
+    @property
+    def params_from(self) -> str:
+        """Which parameters the network holds after ``train``, in words."""
+        if self.diverged:
+            return "of the last step whose loss was finite (training diverged)"
+        if self.best_params is not None:
+            return (f"of epoch {self.best_epoch}, the best on {self.best_by} accuracy "
+                    f"({self.best_acc:.4f})")
+        if self.interrupted:
+            return f"at the interruption (iteration {self.current_iter})"
+        return f"after the last epoch ({self.current_epoch})"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.functions import labels_of
+
 
 def to_one_hot(labels: np.ndarray, num_classes: int | None = None,
                dtype: type = np.float32) -> np.ndarray:
@@ -32,28 +34,44 @@ def shuffle_dataset(x: np.ndarray, t: np.ndarray,
 
 
 def train_test_split(
-    x: np.ndarray, t: np.ndarray, test_size: float = 0.2,
+    x: np.ndarray, t: np.ndarray, test_size: float | int = 0.2,
     seed: int | np.random.Generator | None = None, stratify: bool = True,
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Split (x, t) into ((x_train, t_train), (x_test, t_test)).
 
-    With ``stratify`` every class (labels (N,) or one-hot (N, K)) gives
-    round(test_size · its count) samples to the test set, so both parts keep the
-    class proportions. Samples are drawn at random (``seed``); each part keeps
-    the original order of its samples.
+    ``test_size`` is a fraction in (0, 1), or a number of samples (an int >= 1).
+    With ``stratify`` every class (labels (N,) or one-hot (N, K)) gives its share
+    of the test samples (round(test_size · its count) for a fraction; for a number,
+    the shares are rounded so that they add up to exactly that number), so both
+    parts keep the class proportions. Samples are drawn at random (``seed``); each
+    part keeps the original order of its samples.
     """
-    if not 0 < test_size < 1:
-        raise ValueError(f"test_size must be between 0 and 1, got {test_size}")
-    rng = np.random.default_rng(seed)
     n = x.shape[0]
+    if len(t) != n:
+        raise ValueError(f"x has {n} samples but t has {len(t)} labels")
+    is_count = isinstance(test_size, (int, np.integer)) and not isinstance(test_size, bool)
+    if is_count and not 1 <= test_size < n:
+        raise ValueError(f"test_size of {test_size} samples must lie in 1..{n - 1} ({n} samples)")
+    if not is_count and not 0 < test_size < 1:
+        raise ValueError(f"test_size must be a fraction between 0 and 1 or a number of "
+                         f"samples, got {test_size}")
+    rng = np.random.default_rng(seed)
     if stratify:
-        labels = t.argmax(axis=1) if t.ndim == 2 else t
+        labels = labels_of(t)
         groups = [np.flatnonzero(labels == c) for c in np.unique(labels)]
     else:
         groups = [np.arange(n)]
-    test_idx = np.concatenate(
-        [rng.permutation(g)[: int(round(test_size * g.size))] for g in groups]
-    )
+    sizes = np.array([g.size for g in groups])
+    if is_count:
+        # largest remainders: each class's exact share, floored, plus one for the
+        # classes with the largest fractions until the shares add up to test_size
+        exact = test_size * sizes / n
+        quotas = np.floor(exact).astype(int)
+        order = np.argsort(-(exact - quotas), kind="stable")
+        quotas[order[: test_size - quotas.sum()]] += 1
+    else:
+        quotas = [int(round(test_size * size)) for size in sizes]
+    test_idx = np.concatenate([rng.permutation(g)[:q] for g, q in zip(groups, quotas, strict=True)])
     is_test = np.zeros(n, dtype=bool)
     is_test[test_idx] = True
     return (x[~is_test], t[~is_test]), (x[is_test], t[is_test])

@@ -156,7 +156,7 @@ def test_loading_into_another_shape_names_the_parameter(tmp_path):
     with pytest.raises(ValueError, match="different architecture"):
         MultiLayerNet(5, [4], 3, activation="sigmoid").load_params(path)
     (tmp_path / "junk.npz").write_bytes(b"not an npz file")
-    with pytest.raises(ValueError, match="cannot read parameters"):
+    with pytest.raises(ValueError, match="not a parameter file written by save_params"):
         MultiLayerNet(5, [4], 3).load_params(tmp_path / "junk.npz")
 
 

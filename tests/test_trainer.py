@@ -101,13 +101,14 @@ def test_the_best_parameters_are_kept():
 
     steps_per_epoch = 400 // 20
     opt = SabotageAfter(good_steps=3 * steps_per_epoch, ruin=flip)
-    trainer = Trainer(net, x, t, x, t, epochs=5, mini_batch_size=20, optimizer=opt,
-                      seed=0, verbose=False)
+    trainer = Trainer(net, x, t, x[:50], t[:50], epochs=5, mini_batch_size=20, optimizer=opt,
+                      seed=0, verbose=False, x_val=x, t_val=t)
     trainer.train()
-    assert trainer.best_epoch == 3
-    assert trainer.test_acc_list[2] == max(trainer.test_acc_list) > 0.9
+    assert trainer.best_by == "validation" and trainer.best_epoch == 3
+    assert trainer.val_acc_list[2] == max(trainer.val_acc_list) > 0.9
     np.testing.assert_array_equal(net.params["W2"], opt.before_ruin["W2"])
-    assert net.accuracy(x, t) == trainer.test_acc_list[2]
+    assert net.accuracy(x, t) == trainer.val_acc_list[2]
+    assert trainer.params_from.startswith("of epoch 3, the best on validation accuracy")
 
 
 def test_a_nan_loss_stops_training_and_keeps_the_last_good_parameters(capsys):
@@ -145,7 +146,7 @@ def test_a_far_too_large_learning_rate_ends_in_a_clear_stop_without_warnings(cap
 def test_bad_arguments_are_reported():
     x, t = blobs(10)
     net = MultiLayerNet(4, [3], 3)
-    with pytest.raises(ValueError, match="differ in number"):
+    with pytest.raises(ValueError, match="t_train has 5 labels"):
         Trainer(net, x, t[:5], x, t)
     with pytest.raises(ValueError, match="unknown optimizer"):
         Trainer(net, x, t, x, t, optimizer="sgdd")
@@ -162,7 +163,7 @@ def test_the_best_epoch_keeps_its_batchnorm_statistics():
         net = MultiLayerNet(4, [8], 3, seed=0, use_batchnorm=True)
         opt = SabotageAfter(good_steps=3 * 20, ruin=flip)
         trainer = Trainer(net, x, t, x, t, epochs=epochs, mini_batch_size=20, optimizer=opt,
-                          seed=0, verbose=False)
+                          seed=0, verbose=False, x_val=x, t_val=t)
         trainer.train()
         return net, trainer
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.checks import check_dout, forward_cache
 from common.functions import gaussian, sigmoid
 
 
@@ -20,6 +21,7 @@ class Relu:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout where the input was positive, 0 elsewhere."""
+        check_dout(self, dout, forward_cache(self, self.mask).shape)
         return dout * self.mask
 
 
@@ -36,6 +38,7 @@ class Sigmoid:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout · σ(x)(1 - σ(x))."""
+        check_dout(self, dout, forward_cache(self, self.out).shape)
         return dout * self.out * (1 - self.out)
 
 
@@ -52,6 +55,7 @@ class Tanh:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout · (1 - tanh(x)²)."""
+        check_dout(self, dout, forward_cache(self, self.out).shape)
         return dout * (1 - self.out * self.out)
 
 
@@ -74,5 +78,6 @@ class Gaussian:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout · (-2x · exp(-x²))."""
+        check_dout(self, dout, forward_cache(self, self.out).shape)
         # x·out first: it is at most 0.43 in size, where 2x alone could overflow
         return dout * (-2 * (self.x * self.out))

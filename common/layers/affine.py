@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.checks import check_dout, check_features, forward_cache
+
 
 class Affine:
     """Fully connected layer: out = x W + b.
@@ -30,6 +32,7 @@ class Affine:
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """x (N, ...) flattened to (N, D), times W, plus b: (N, M)."""
+        check_features(self, x, self.W.shape[0])
         self.original_x_shape = x.shape
         self.x = x.reshape(x.shape[0], -1)
         out = self.x @ self.W
@@ -38,6 +41,7 @@ class Affine:
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """dW = xᵀ dout, db = Σ_n dout; returns dx = dout Wᵀ in x's shape (or None)."""
+        check_dout(self, dout, (forward_cache(self, self.x).shape[0], self.W.shape[1]))
         # out= also lets NumPy multiply by the transpose xᵀ without a slower generic path
         np.matmul(self.x.T, dout, out=self.dW)
         np.sum(dout, axis=0, out=self.db)
@@ -63,13 +67,15 @@ class MatMul:
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """x W: (N, D) -> (N, M)."""
-        if x.ndim != 2 or x.shape[1] != self.W.shape[0]:
+        if x.ndim != 2:
             raise ValueError(f"MatMul with W of shape {self.W.shape} needs x of shape "
                              f"(N, {self.W.shape[0]}), got {x.shape}")
+        check_features(self, x, self.W.shape[0])
         self.x = x
         return x @ self.W
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dW = xᵀ dout; returns dx = dout Wᵀ, shape (N, D)."""
+        check_dout(self, dout, (forward_cache(self, self.x).shape[0], self.W.shape[1]))
         np.matmul(self.x.T, dout, out=self.dW)
         return dout @ self.W.T

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from common.checks import forward_cache
+
 Value = Any  # a number or an array: the gates work element-wise on both
 
 
@@ -34,7 +36,7 @@ class MulLayer:
 
     def local_gradient(self) -> tuple[Value, Value]:
         """(∂out/∂x, ∂out/∂y) = (y, x)."""
-        return self.y, self.x
+        return forward_cache(self, self.y), self.x
 
     def backward(self, dout: Value) -> tuple[Value, Value]:
         """(dout · y, dout · x): the gradients with respect to x and y."""
@@ -113,11 +115,11 @@ class ExpLayer:
 
     def local_gradient(self) -> Value:
         """∂out/∂x = eˣ."""
-        return self.out
+        return forward_cache(self, self.out)
 
     def backward(self, dout: Value) -> Value:
         """dout · eˣ."""
-        return dout * self.out
+        return dout * self.local_gradient()
 
 
 class ReciprocalLayer:
@@ -135,7 +137,7 @@ class ReciprocalLayer:
 
     def local_gradient(self) -> Value:
         """∂out/∂x = -1/x²."""
-        return -self.out * self.out
+        return -forward_cache(self, self.out) * self.out
 
     def backward(self, dout: Value) -> Value:
         """dout · (-1/x²)."""

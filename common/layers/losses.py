@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.checks import check_binary_targets, check_labels, forward_cache, layer_name
 from common.functions import (
     binary_cross_entropy_with_logits,
-    labels_of,
     log_softmax,
     nll_from_log_probs,
     sigmoid,
@@ -20,6 +20,7 @@ class SoftmaxWithLoss:
     ``forward(x, t)``: logits x (N, K), labels t as integers (N,) or one-hot (N, K);
     returns L = -1/N Σ_n log softmax(x_n)[t_n], computed with log-sum-exp.
     ``backward(dout=1)`` returns dout · (y - onehot(t)) / N, shape (N, K).
+    Labels out of range, of the wrong count or type raise ValueError (``check_targets``).
     """
 
     def __init__(self) -> None:
@@ -27,17 +28,26 @@ class SoftmaxWithLoss:
         self.y: np.ndarray | None = None
         self.t: np.ndarray | None = None
 
+    def check_targets(self, t: np.ndarray, out_shape: tuple[int, ...],
+                      who: str | None = None) -> np.ndarray:
+        """t checked against scores of ``out_shape`` (N, K): labels (N,) in 0..K-1, or
+        one-hot rows (N, K); see ``common.checks.check_labels``."""
+        if len(out_shape) != 2:
+            raise ValueError(f"{layer_name(self)} takes scores of shape (N, K), one row per "
+                             f"sample; got shape {out_shape}")
+        return check_labels(t, out_shape[0], out_shape[1], who or layer_name(self))
+
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
         """Mean cross-entropy of softmax(x) (N, K) against t; keeps y = softmax(x)."""
+        self.t = self.check_targets(t, x.shape)  # one-hot rows, or labels (N,)
         logp = log_softmax(x)
         self.y = np.exp(logp)
-        self.t = t if np.shape(t) == x.shape else labels_of(t)  # one-hot rows, or labels (N,)
-        self.loss = nll_from_log_probs(logp, t)
+        self.loss = nll_from_log_probs(logp, self.t)
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
         """dout · (y - onehot(t)) / N, shape (N, K)."""
-        n = self.y.shape[0]
+        n = forward_cache(self, self.y).shape[0]
         if self.t.ndim == 2:
             dx = self.y - self.t
         else:
@@ -61,21 +71,25 @@ class SigmoidWithLoss:
         self.y: np.ndarray | None = None
         self.t: np.ndarray | None = None
 
+    def check_targets(self, t: np.ndarray, out_shape: tuple[int, ...],
+                      who: str | None = None) -> np.ndarray:
+        """t checked against logits of ``out_shape`` (N,) or (N, 1): one target in [0, 1]
+        per sample, returned as (N,)."""
+        if not out_shape or int(np.prod(out_shape)) != out_shape[0]:
+            raise ValueError(f"{layer_name(self)} takes one logit per sample, (N,) or (N, 1); "
+                             f"got logits of shape {out_shape}")
+        return check_binary_targets(t, out_shape[0], who or layer_name(self))
+
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
         """Mean binary cross-entropy of σ(x) against t; keeps y = σ(x)."""
-        if np.size(t) != x.shape[0] or x.size != x.shape[0]:
-            raise ValueError(
-                f"SigmoidWithLoss expects one logit and one 0/1 target per sample; got "
-                f"logits of shape {x.shape} and targets of shape {np.shape(t)}"
-            )
+        self.t = self.check_targets(t, x.shape).reshape(x.shape).astype(x.dtype)
         self.y = sigmoid(x)
-        self.t = np.reshape(t, x.shape).astype(x.dtype)
         self.loss = binary_cross_entropy_with_logits(x, self.t)
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
         """dout · (σ(x) - t) / N, in the shape of x."""
-        dx = self.y - self.t
+        dx = forward_cache(self, self.y) - self.t
         dx *= dout / self.y.shape[0]
         return dx
 
@@ -96,21 +110,28 @@ class SquaredErrorLoss:
         self.y: np.ndarray | None = None
         self.t: np.ndarray | None = None
 
+    def check_targets(self, t: np.ndarray, out_shape: tuple[int, ...],
+                      who: str | None = None) -> np.ndarray:
+        """t checked against outputs of ``out_shape``: one target per output, returned in
+        that shape."""
+        t = np.asarray(t)
+        if t.size != int(np.prod(out_shape)) or t.shape[:1] != out_shape[:1]:
+            raise ValueError(
+                f"{who or layer_name(self)}: one target per output is needed: outputs of "
+                f"shape {out_shape}, targets of shape {t.shape}; give t the shape of the "
+                "network's output"
+            )
+        return t.reshape(out_shape)
+
     def forward(self, y: np.ndarray, t: np.ndarray) -> float:
         """1/(2N) Σ (y - t)² over the N samples (rows) of y; keeps y and t."""
-        t = np.asarray(t)
-        if t.size != y.size or t.shape[:1] != y.shape[:1]:
-            raise ValueError(
-                f"SquaredErrorLoss needs one target per output: outputs of shape {y.shape}, "
-                f"targets of shape {t.shape}; give t the shape of the network's output"
-            )
+        self.t = self.check_targets(t, y.shape).astype(y.dtype, copy=False)
         self.y = y
-        self.t = t.reshape(y.shape).astype(y.dtype, copy=False)
         self.loss = sum_squared_error(self.y, self.t) / y.shape[0]
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
         """dout · (y - t) / N, in the shape of y."""
-        dx = self.y - self.t
+        dx = forward_cache(self, self.y) - self.t
         dx *= dout / self.y.shape[0]
         return dx

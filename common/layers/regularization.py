@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.checks import check_dout, check_features, forward_cache
+
 
 class Dropout:
     """Inverted dropout: in training, out = x · mask / (1 - p) with mask ~ Bernoulli(1 - p).
@@ -37,8 +39,11 @@ class Dropout:
         return x * self.mask
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        """dout through the same mask."""
-        return dout if self.mask is None else dout * self.mask
+        """dout through the same mask (unchanged after an inference-mode forward)."""
+        if self.mask is None:
+            return dout
+        check_dout(self, dout, self.mask.shape)
+        return dout * self.mask
 
 
 class BatchNormalization:
@@ -49,6 +54,8 @@ class BatchNormalization:
     running = momentum · running + (1 - momentum) · batch.
     At inference the running estimates are used. x is (N, D) or (N, C, H, W)
     (normalised over the flattened C·H·W features, as in the book); γ, β: (D,).
+    ``eps`` is the book's 1e-6 (its ``10e-7``): the book's batch-norm figure, at the
+    smallest weight scales, depends on it.
     """
 
     uses_train_flg = True
@@ -62,7 +69,7 @@ class BatchNormalization:
         momentum: float = 0.9,
         running_mean: np.ndarray | None = None,
         running_var: np.ndarray | None = None,
-        eps: float = 1e-5,
+        eps: float = 1e-6,
     ) -> None:
         self.gamma = gamma
         self.beta = beta
@@ -78,6 +85,7 @@ class BatchNormalization:
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         """γ · x̂ + β with x̂ normalised by batch (training) or running statistics."""
+        check_features(self, x, self.gamma.size)
         self.input_shape = x.shape
         x = x.reshape(x.shape[0], -1)
         if train_flg:
@@ -95,6 +103,7 @@ class BatchNormalization:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Sets dγ, dβ; returns dx in x's shape."""
+        check_dout(self, dout, forward_cache(self, self.input_shape))
         dout = dout.reshape(dout.shape[0], -1)
         n = dout.shape[0]
         self.dbeta = dout.sum(axis=0)

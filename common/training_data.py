@@ -1,0 +1,91 @@
+"""What the Trainer checks before its first update, and where its validation data come from.
+
+A mistake in the data (785 features, a label of 10, a NaN) should stop training
+at once with a message that says what is wrong, not after minutes of epochs or,
+worse, never. ``check_dataset`` runs one forward pass on two samples and looks
+at every label once: a few milliseconds for all of MNIST.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from common.checks import check_finite
+from common.util import train_test_split
+
+
+def check_dataset(network: Any, x: np.ndarray, t: np.ndarray, name: str) -> None:
+    """Raise ValueError, naming the set (``name``: 'train', 'validation', 'test'), unless
+    x (N, ...) fits the network's input, holds finite numbers, and t holds N targets
+    that the network's loss layer accepts (labels in range, one-hot of the right width)."""
+    x_name, t_name = f"x_{name}", f"t_{name}"
+    if np.ndim(x) == 0 or np.ndim(t) == 0:
+        raise ValueError(f"{x_name} and {t_name} must be arrays with one row per sample")
+    if len(x) != len(t):
+        raise ValueError(f"{x_name} has {len(x)} samples but {t_name} has {len(t)} labels; "
+                         "give one label per sample")
+    if len(x) == 0:
+        raise ValueError(f"{x_name} is empty: there is nothing to {name} on")
+    check_finite(x, x_name)
+    try:
+        scores = network.predict(x[:2])
+    except ValueError as err:
+        raise ValueError(f"{x_name} of shape {np.shape(x)} does not fit the network: "
+                         f"{err}") from None
+    check_targets = getattr(getattr(network, "last_layer", None), "check_targets", None)
+    if check_targets is not None:
+        check_targets(t, (len(t), *np.shape(scores)[1:]), who=t_name)
+
+
+def split_validation(x: np.ndarray, t: np.ndarray, size: float | int, seed: int | None
+                     ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Hold out ``size`` training samples (a number, or a fraction in (0, 1)) for
+    validation, stratified by class and drawn with ``seed``; returns (train, validation).
+
+    The draw uses its own stream of ``seed``, so it does not change the order in
+    which the Trainer visits the remaining samples.
+    """
+    rng = np.random.default_rng(None if seed is None else [seed, 1])
+    try:
+        return train_test_split(x, t, size, seed=rng, stratify=True)
+    except ValueError as err:
+        raise ValueError(f"validation_split: {err}") from None
+
+
+def choose_validation(
+    x_train: np.ndarray, t_train: np.ndarray, x_val: np.ndarray | None,
+    t_val: np.ndarray | None, validation_split: float | int | None, seed: int | None,
+    best_by: str | None, patience: int | None,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[Any, Any], str | None]:
+    """The Trainer's training and validation sets, and what chooses the parameters kept.
+
+    Validation data come as (x_val, t_val) or as ``validation_split`` of the training
+    set (see ``split_validation``). ``best_by`` None becomes 'validation' when there
+    are validation data (and stays None, the final parameters, otherwise). Raises
+    ValueError for 'test' (the test set never chooses), and for ``best_by='validation'``
+    or ``patience`` without validation data.
+    """
+    if (x_val is None) != (t_val is None):
+        raise ValueError("give both x_val and t_val, or neither")
+    if x_val is not None and validation_split is not None:
+        raise ValueError("give validation data either as x_val, t_val or as "
+                         "validation_split, not both")
+    if validation_split is not None:
+        (x_train, t_train), (x_val, t_val) = split_validation(x_train, t_train,
+                                                              validation_split, seed)
+    has_val = x_val is not None
+    if best_by == "test":
+        raise ValueError("the test set must not choose the parameters (its accuracy would "
+                         "be optimistic): give validation data (x_val and t_val, or "
+                         "validation_split) and the best validation epoch is kept")
+    if best_by not in (None, "validation", "train"):
+        raise ValueError(f"best_by must be None, 'validation' or 'train', got {best_by!r}")
+    if best_by == "validation" and not has_val:
+        raise ValueError("best_by='validation' needs validation data: x_val and t_val, or "
+                         "validation_split")
+    if patience is not None and not has_val:
+        raise ValueError("patience (early stopping) needs validation data: x_val and t_val, "
+                         "or validation_split")
+    return (x_train, t_train), (x_val, t_val), best_by or ("validation" if has_val else None)
