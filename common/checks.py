@@ -56,7 +56,9 @@ def check_features(layer: Any, x: np.ndarray, expected: int) -> None:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    """'1 sample', '8 samples', '10 classes'."""
+    plural = noun + ("es" if noun.endswith("s") else "s")
+    return f"{n} {noun if n == 1 else plural}"
 
 
 def check_labels(t: Any, n_samples: int, n_classes: int, who: str = "labels") -> np.ndarray:

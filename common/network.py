@@ -14,7 +14,7 @@ import re
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from common.checks import check_binary_targets, check_labels
 from common.fileio import atomic_write
 from common.functions import labels_of
 from common.gradient import frozen_randomness, numerical_gradient
+from common.summary import summary
 
 
 class ParamDict(dict):
@@ -228,6 +229,13 @@ class Network:
                 return self.loss(x, t, train_flg)
 
             return {key: numerical_gradient(f, param, h) for key, param in self.params.items()}
+
+    def summary(self, input_shape: Sequence[int] | int | None = None) -> str:
+        """Print and return a table of the layers: name, type, output shape for N samples
+        of ``input_shape`` (one sample's shape; by default the network's own) and
+        parameter count, then the total parameters, their dtype and memory
+        (``common.summary.summary``; a layer that rejects its input is shown with its error)."""
+        return summary(self, input_shape)
 
     def architecture(self) -> dict[str, Any]:
         """A JSON-able description of the structure, stored with saved parameters."""

@@ -282,11 +282,11 @@ def test_flat_rows_of_the_wrong_length_are_refused():
 
 
 @pytest.mark.parametrize("make, x_shape, message", [
-    (simple, (2, 3, 6, 8), r"layer 'Conv1'.*3 channel.*expect 2"),
-    (simple, (2, 6, 8), r"layer 'Conv1'.*\(N, C, H, W\)"),
-    (deep, (2, 2, 12, 4), r"layer 'Conv1'.*channel"),
+    (simple, (2, 3, 6, 8), r"Conv1.*3 channel.*expect 2"),
+    (simple, (2, 6, 8), r"Conv1.*\(N, C, H, W\)"),
+    (deep, (2, 2, 12, 4), r"Conv1.*channel"),
     # 10×4 -> Pool1 5×2 -> Conv4 (pad 2) 7×4: Pool2's stride 2 does not fit
-    (deep, (2, 1, 10, 4), r"layer 'Pool2'.*stride 2 does not fit"),
+    (deep, (2, 1, 10, 4), r"Pool2.*stride 2 does not fit"),
 ], ids=["simple-channels", "simple-3d", "deep-channels", "deep-pool-size"])
 def test_errors_inside_a_network_name_its_layer(make, x_shape, message):
     net = make(seed=0)

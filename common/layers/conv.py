@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.checks import check_dout, forward_cache, layer_name
 from common.util import window_sum, window_view
 
 
@@ -62,6 +63,7 @@ class Convolution:
         self.pad = pad
         self.input_grad = input_grad
         self.x_shape: tuple[int, ...] | None = None
+        self.out_shape: tuple[int, ...] | None = None
         self.col: np.ndarray | None = None
         self.dW: np.ndarray | None = None
         self.db: np.ndarray | None = None
@@ -69,20 +71,21 @@ class Convolution:
     def forward(self, x: np.ndarray) -> np.ndarray:
         """The convolution of x (N, C, H, W) with the filters, plus the bias: (N, FN, OH, OW)."""
         if np.ndim(self.W) != 4:
-            raise ValueError(f"Convolution needs filters W of shape (FN, C, FH, FW); got W of "
-                             f"shape {np.shape(self.W)}")
-        _check_images("Convolution", x, self.W.shape[1])
+            raise ValueError(f"{layer_name(self)} needs filters W of shape (FN, C, FH, FW); "
+                             f"got W of shape {np.shape(self.W)}")
+        _check_images(layer_name(self), x, self.W.shape[1])
         try:
             out, self.col = _convolve(x, self.W, self.stride, self.pad)
         except ValueError as err:
-            raise ValueError(f"Convolution with {self.W.shape[2]}x{self.W.shape[3]} filters on "
-                             f"{x.shape[2]}x{x.shape[3]} images: {err}") from None
-        self.x_shape = x.shape
+            raise ValueError(f"{layer_name(self)} with {self.W.shape[2]}x{self.W.shape[3]} filters "
+                             f"on {x.shape[2]}x{x.shape[3]} images: {err}") from None
+        self.x_shape, self.out_shape = x.shape, out.shape
         out += np.reshape(self.b, (-1, 1, 1))
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """dW = dout col ᵀ, db = Σ dout over n, y, x; returns dx (N, C, H, W) or None."""
+        check_dout(self, dout, forward_cache(self, self.out_shape))
         fn, c, fh, fw = self.W.shape
         n, _, oh, ow = dout.shape
         d = dout.transpose(1, 0, 2, 3).reshape(fn, n * oh * ow)  # col's column order
@@ -135,12 +138,12 @@ class Pooling:
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """The maximum of every window: (N, C, OH, OW)."""
-        _check_images("Pooling", x)
+        _check_images(layer_name(self), x)
         try:
             self.windows = window_view(x, self.pool_h, self.pool_w, self.stride, self.pad,
                                        pad_value=-np.inf)
         except ValueError as err:
-            raise ValueError(f"Pooling {self.pool_h}x{self.pool_w} on {x.shape[2]}x"
+            raise ValueError(f"{layer_name(self)} {self.pool_h}x{self.pool_w} on {x.shape[2]}x"
                              f"{x.shape[3]} images: {err}") from None
         self.x_shape = x.shape
         if self._tiles(x):
@@ -167,6 +170,7 @@ class Pooling:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout routed to the first maximal element of each window; returns dx (N, C, H, W)."""
+        check_dout(self, dout, forward_cache(self, self.out).shape)
         if self.windows is None:
             return self._backward_tiles(dout)
         grads = np.empty(self.windows.shape, dtype=dout.dtype)
