@@ -48,6 +48,8 @@ def split_validation(x: np.ndarray, t: np.ndarray, size: float | int, seed: int 
     which the Trainer visits the remaining samples.
     """
     rng = np.random.default_rng(None if seed is None else [seed, 1])
+    if isinstance(size, float) and 0 < size < 1:
+        size = max(1, round(size * len(x)))  # exactly that share of all the samples
     try:
         return train_test_split(x, t, size, seed=rng, stratify=True)
     except ValueError as err:

@@ -1,0 +1,242 @@
+"""Honest model selection and clean stops: validation data, early stopping, Ctrl-C, summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from helpers import assert_png, needs_mnist
+
+from common.conv_net import SimpleConvNet
+from common.interrupt import stop_on_interrupt
+from common.multi_layer_net import MultiLayerNet
+from common.trainer import Trainer
+from common.training_data import split_validation
+from common.util import train_test_split
+
+
+def blobs(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Three well separated Gaussian clusters in 4-D."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) % 3
+    x = rng.standard_normal((n, 4)).astype(np.float32) + 3 * np.eye(3, 4, dtype=np.float32)[t]
+    return x, t
+
+
+class Sabotage:
+    """SGD that, from update ``after`` on, makes the network worse at every step."""
+
+    def __init__(self, after: int, lr: float = 0.1) -> None:
+        self.after, self.lr, self.updates = after, lr, 0
+
+    def update(self, params, grads):
+        self.updates += 1
+        for key, p in params.items():
+            p -= self.lr * grads[key] * (-5.0 if self.updates > self.after else 1.0)
+
+
+def test_without_validation_the_final_parameters_are_kept():
+    x, t = blobs(300)
+    net = MultiLayerNet(4, [8], 3, seed=0)
+    trainer = Trainer(net, x, t, x, t, epochs=6, mini_batch_size=30,
+                      optimizer=Sabotage(after=3 * 10), seed=0, verbose=False)
+    trainer.train()
+    assert trainer.best_by is None and trainer.best_params is None
+    # the last epochs made it worse, and the network keeps the worse, final parameters
+    assert trainer.test_acc_list[-1] < max(trainer.test_acc_list)
+    assert net.accuracy(x, t) == trainer.test_acc_list[-1]
+    assert trainer.params_from == "after the last epoch (6)"
+
+
+def test_the_test_set_cannot_choose():
+    x, t = blobs(30)
+    with pytest.raises(ValueError, match="test set must not choose.*validation"):
+        Trainer(MultiLayerNet(4, [3], 3), x, t, x, t, best_by="test")
+    with pytest.raises(ValueError, match="patience.*needs validation data"):
+        Trainer(MultiLayerNet(4, [3], 3), x, t, x, t, patience=2)
+    with pytest.raises(ValueError, match="either as x_val, t_val or as validation_split"):
+        Trainer(MultiLayerNet(4, [3], 3), x, t, x, t, x_val=x, t_val=t, validation_split=5)
+
+
+def test_validation_picks_the_epoch_and_the_test_set_only_watches():
+    x, t = blobs(600)
+    (x_train, t_train), (x_val, t_val) = split_validation(x[:450], t[:450], 90, seed=0)
+    net = MultiLayerNet(4, [8], 3, seed=0)
+    trainer = Trainer(net, x_train, t_train, x[450:], t[450:], epochs=6, mini_batch_size=30,
+                      optimizer=Sabotage(after=3 * 12), seed=0, verbose=False,
+                      x_val=x_val, t_val=t_val)
+    trainer.train()
+    assert len(trainer.val_acc_list) == len(trainer.test_acc_list) == 6
+    best = int(np.argmax(trainer.val_acc_list))  # the first of the best
+    assert trainer.best_epoch == best + 1 and trainer.best_acc == trainer.val_acc_list[best]
+    assert net.accuracy(x_val, t_val) == trainer.best_acc
+    assert net.accuracy(x[450:], t[450:]) == trainer.test_acc_list[best]
+
+
+def test_validation_split_is_stratified_seeded_and_exact():
+    x, t = blobs(103)
+    x_tr, t_tr = x[:100], t[:100]  # classes of 34, 33, 33 samples
+    (a_x, a_t), (v_x, v_t) = split_validation(x_tr, t_tr, 10, seed=3)
+    assert len(v_t) == 10 and len(a_t) == 90
+    assert sorted(np.bincount(v_t)) == [3, 3, 4]  # shares 3.4, 3.3, 3.3 rounded to sum 10
+    again = split_validation(x_tr, t_tr, 10, seed=3)
+    np.testing.assert_array_equal(again[1][0], v_x)
+    assert not np.array_equal(split_validation(x_tr, t_tr, 10, seed=4)[1][0], v_x)
+    # no sample is lost or duplicated
+    assert sorted(map(tuple, np.concatenate([a_x, v_x]))) == sorted(map(tuple, x_tr))
+    (_, _), (_, v_t) = split_validation(x_tr, np.eye(3)[t_tr], 0.3, seed=0)
+    assert v_t.shape == (30, 3)
+    with pytest.raises(ValueError, match=r"validation_split: test_size of 100 samples must lie "
+                                         r"in 1\.\.99"):
+        split_validation(x_tr, t_tr, 100, seed=0)
+
+
+def test_train_test_split_takes_a_count():
+    x, t = blobs(90)
+    (_, t_train), (_, t_test) = train_test_split(x, t, 7, seed=0)
+    assert len(t_test) == 7 and len(t_train) == 83
+    assert sorted(np.bincount(t_test, minlength=3)) == [2, 2, 3]
+
+
+def test_validation_split_inside_the_trainer_and_early_stopping(capsys):
+    x, t = blobs(400)
+    net = MultiLayerNet(4, [8], 3, seed=0)
+    trainer = Trainer(net, x, t, x[:60], t[:60], epochs=30, mini_batch_size=20,
+                      optimizer=Sabotage(after=2 * 18), seed=0, verbose=True,
+                      validation_split=0.1, patience=3)
+    assert len(trainer.x_val) == 40 and trainer.train_size == 360
+    trainer.train()
+    assert trainer.stopped_early and not trainer.interrupted
+    since_best = len(trainer.eval_epochs) - trainer.eval_epochs.index(trainer.best_epoch) - 1
+    assert since_best == 3 and trainer.current_epoch < 30
+    assert all(acc <= trainer.best_acc for acc in trainer.val_acc_list)
+    out = capsys.readouterr().out
+    assert "val acc" in out and "Stopped early" in out
+    assert f"kept the parameters of epoch {trainer.best_epoch}" in out
+
+
+class InterruptingNet(MultiLayerNet):
+    """Sends itself Ctrl-C (SIGINT) during its ``at``-th gradient (and again at ``twice``)."""
+
+    def __init__(self, at: int, twice: bool = False) -> None:
+        super().__init__(4, [8], 3, seed=0)
+        self.at, self.twice, self.calls = at, twice, 0
+
+    def gradient(self, x, t):
+        self.calls += 1
+        if self.calls == self.at:
+            os.kill(os.getpid(), signal.SIGINT)
+            if self.twice:
+                os.kill(os.getpid(), signal.SIGINT)
+        return super().gradient(x, t)
+
+
+def test_ctrl_c_stops_after_the_current_mini_batch():
+    x, t = blobs(200)
+    net = InterruptingNet(at=13)
+    trainer = Trainer(net, x, t, x, t, epochs=5, mini_batch_size=20, optimizer="sgd",
+                      seed=0, verbose=False)
+    trainer.train()  # returns: no KeyboardInterrupt escapes
+    assert trainer.interrupted and trainer.updates == 13 and net.calls == 13
+    assert trainer.stop_reason == "interrupted (Ctrl-C) in epoch 2, iteration 13"
+    assert trainer.eval_epochs == [1]
+    assert trainer.params_from == "at the interruption (iteration 13)"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_ctrl_c_with_validation_keeps_the_best_parameters():
+    x, t = blobs(200)
+    net = InterruptingNet(at=35)
+    trainer = Trainer(net, x, t, x, t, epochs=5, mini_batch_size=20, optimizer="sgd",
+                      seed=0, verbose=False, x_val=x[:50], t_val=t[:50])
+    trainer.train()
+    assert trainer.interrupted and trainer.best_epoch in (1, 2, 3)
+    for key, p in net.params.items():
+        np.testing.assert_array_equal(p, trainer.best_params[key])
+
+
+def test_a_second_ctrl_c_raises_at_once():
+    with pytest.raises(KeyboardInterrupt), stop_on_interrupt() as stop:
+        os.kill(os.getpid(), signal.SIGINT)
+        assert stop.requested
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_summary_lists_layers_shapes_and_parameters(capsys):
+    net = SimpleConvNet(seed=0)
+    text = net.summary((1, 28, 28))
+    assert capsys.readouterr().out.strip() == text
+    rows = {line.split()[0]: line.split() for line in text.splitlines()[4:12]}
+    assert rows["Conv1"][1:] == ["Convolution", "(N,", "30,", "24,", "24)", "780"]
+    assert rows["Pool1"][2:6] == ["(N,", "30,", "12,", "12)"]
+    assert rows["Affine2"][-1] == "432,100" and rows["Affine3"][-1] == "1,010"
+    assert "Total parameters: 433,890 (float32, 1.7 MiB)" in text
+    assert net.summary() == text  # the network's own input shape by default
+
+
+def test_summary_of_a_batchnorm_net_and_of_a_shape_error(capsys):
+    net = MultiLayerNet(784, [100, 50], 10, use_batchnorm=True, dtype=np.float64)
+    text = net.summary(784)
+    assert "BatchNorm1" in text and "(N, 100)" in text
+    assert "Total parameters: 84,360 (float64, 659.1 KiB)" in text
+    assert "Running statistics (not trained): 300" in text
+    with pytest.raises(ValueError, match="Affine1 expects 784 features per sample, got 785"):
+        net.summary((785,))
+    shown = capsys.readouterr().out
+    assert "Affine1" in shown and "error: Affine1 expects 784" in shown
+
+
+@needs_mnist
+def test_ch_mnist_ctrl_c_reports_saves_and_exits_130(tmp_path):
+    out, report, params = tmp_path / "out", tmp_path / "r.json", tmp_path / "p.npz"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ch_mnist", "--train-size", "10000", "--epochs", "200",
+         "--out", str(out), "--json", str(report), "--save", str(params)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg"})
+    lines = []
+    for line in process.stdout:  # wait until training is under way
+        lines.append(line)
+        if line.startswith("epoch 2/200"):
+            process.send_signal(signal.SIGINT)
+            break
+    rest, _ = process.communicate(timeout=120)
+    printed = "".join(lines) + rest
+    assert process.returncode == 130, printed
+    assert "Interrupted (Ctrl-C)" in printed and "Traceback" not in printed
+    assert "test accuracy" in printed and "parameters saved" in printed
+    data = json.loads(report.read_text())
+    assert data["interrupted"] and data["parameters"]["kept"] == "at_interruption"
+    assert 2 <= len(data["test_accuracy_per_epoch"]) < 200
+    assert params.is_file()
+    assert_png(out / "learning_curves.png")
+
+
+@needs_mnist
+def test_ch_mnist_validation_keeps_the_best_epoch_and_says_so(tmp_path, capsys):
+    from ch_mnist import cli
+    report = tmp_path / "r.json"
+    status = cli.main(["--train-size", "3000", "--epochs", "4", "--validation", "500",
+                       "--patience", "2", "--out", str(tmp_path / "out"), "--json", str(report)])
+    assert status == 0
+    printed = capsys.readouterr().out
+    data = json.loads(report.read_text())
+    assert data["train_size"] == 2500 and data["validation_size"] == 500
+    val = data["validation_accuracy_per_epoch"]
+    best = int(np.argmax(val)) + 1
+    assert data["parameters"]["kept"] == "best_validation" and data["parameters"]["epoch"] == best
+    assert data["test_accuracy"] == data["test_accuracy_per_epoch"][best - 1]
+    assert f"with the parameters of epoch {best}, the best on validation accuracy" in printed
+
+
+def test_ch_mnist_patience_needs_validation(capsys):
+    from ch_mnist import cli
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--patience", "2"])
+    assert exc.value.code == 2
+    assert "--patience needs --validation" in capsys.readouterr().err
