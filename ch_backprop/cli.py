@@ -17,7 +17,7 @@ from typing import Any
 from ch_backprop.calculus import PartResult, run_descent, run_graph, run_neuron
 from ch_backprop.circles import run_circles, run_softmax
 from ch_backprop.models import run_logistic, run_rbf, run_regression
-from common.cli import add_output_options, nonnegative_int, write_json
+from common.cli import add_output_options, exit_130_on_ctrl_c, nonnegative_int, write_json
 from common.gradient import GradientMismatch
 from common.plot import show_figures
 
@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@exit_130_on_ctrl_c
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen parts in order; return 0, or 1 if a gradient check or writing fails."""
     args = build_parser().parse_args(argv)

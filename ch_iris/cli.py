@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 
 from common.cli import (
+    INTERRUPTED,
     add_output_options,
+    exit_130_on_ctrl_c,
     hidden_sizes,
     nonnegative_float,
     nonnegative_int,
@@ -185,6 +187,7 @@ def write_outputs(trainer: Trainer, matrix: np.ndarray, names: list[str],
         print(f"Metrics: {args.json}")
 
 
+@exit_130_on_ctrl_c
 def main(argv: list[str] | None = None) -> int:
     """Run the chapter with the command-line arguments ``argv``; return the exit status.
 
@@ -222,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
               "(the steps are too large).\nThe network keeps the last parameters with a "
               "finite loss.")
     else:
+        if trainer.interrupted:
+            print(trainer.stop_reason[0].upper() + trainer.stop_reason[1:])
         print(f"Kept the parameters of iteration {trainer.best_epoch}, the first with the "
               f"best training accuracy (checked every {args.eval_every}).")
 
@@ -246,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         "iterations": updates,
         "seconds": round(seconds, 4),
         "diverged": trainer.diverged,
+        "interrupted": trainer.interrupted,
         "confusion_matrix": matrix.tolist(),
         "class_names": list(CLASS_NAMES),
         "n_train": len(t_train),
@@ -264,4 +270,4 @@ def main(argv: list[str] | None = None) -> int:
     if trainer.diverged:
         print("error: training diverged; lower --lr", file=sys.stderr)
         return 1
-    return 0
+    return INTERRUPTED if trainer.interrupted else 0

@@ -19,7 +19,9 @@ import numpy as np
 from ch_logic.nets import make_one_net, make_two_net, predicted_class, probability_of_one
 from ch_logic.plots import Panel, plot_decision_boundaries, plot_loss_curves, plot_xor_hidden
 from common.cli import (
+    INTERRUPTED,
     add_output_options,
+    exit_130_on_ctrl_c,
     nonnegative_float,
     nonnegative_int,
     positive_float,
@@ -304,6 +306,7 @@ def write_outputs(runs: list[GateRun], args: argparse.Namespace, all_learned: bo
         print(f"Metrics: {args.json}")
 
 
+@exit_130_on_ctrl_c
 def main(argv: list[str] | None = None) -> int:
     """Run the chapter with the command-line arguments ``argv``; return the exit status.
 
@@ -316,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
 
     runs: list[GateRun] = []
     for gate in gates:
+        if runs and runs[-1].trainer.interrupted:
+            break  # Ctrl-C: report the gates trained so far
         if gate == "xor":
             # the lesson first (a line fails), then the network that succeeds
             runs.append(run_gate("xor_onenet", gate, False, args))
@@ -344,4 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     diverged = any(run.diverged for run in runs)
     if diverged:
         print("error: a training run diverged; lower --lr", file=sys.stderr)
+    if runs[-1].trainer.interrupted:
+        print(f"interrupted (Ctrl-C) while training {runs[-1].gate}", file=sys.stderr)
+        return INTERRUPTED
     return 1 if diverged else 0

@@ -30,7 +30,9 @@ from ch_mnist.networks import (
 from ch_mnist.options import add_data_dir, report_dataset_error
 from ch_mnist.report import conv_figures, evaluate
 from common.cli import (
+    INTERRUPTED,
     add_output_options,
+    exit_130_on_ctrl_c,
     hidden_sizes,
     nonnegative_float,
     nonnegative_int,
@@ -213,18 +215,10 @@ def kept_parameters(trainer: Trainer) -> dict[str, Any]:
     return {"kept": kept, "epoch": epoch, "description": trainer.params_from}
 
 
+@exit_130_on_ctrl_c
 def main(argv: list[str] | None = None) -> int:
     """Run the program; return the exit status (0 success, 1 data problem or failed run,
     130 interrupted with Ctrl-C: the report, figures and --save are written all the same)."""
-    try:
-        return run(argv)
-    except KeyboardInterrupt:
-        print("\ninterrupted (Ctrl-C)", file=sys.stderr)
-        return 130
-
-
-def run(argv: list[str] | None = None) -> int:
-    """The program, as ``main`` runs it."""
     parser = build_parser()
     args = parser.parse_args(argv)
     resolve_defaults(parser, args)
@@ -268,7 +262,7 @@ def run(argv: list[str] | None = None) -> int:
     else:
         report["mode"] = "train"
         trainer = train(net, name, args, (x_train, t_train), (x_test, t_test), report)
-        status = 130 if trainer.interrupted else 1 if trainer.diverged else 0
+        status = INTERRUPTED if trainer.interrupted else 1 if trainer.diverged else 0
         results = evaluate(net, x_test, t_test, out, name, args.show)
         results["figures"] = {**report["figures"], **results["figures"]}
         report.update(results)

@@ -18,7 +18,14 @@ import time
 import numpy as np
 
 from ch_mnist.options import add_data_dir, report_dataset_error
-from common.cli import hidden_sizes, nonnegative_float, positive_float, positive_int, ratio
+from common.cli import (
+    exit_130_on_ctrl_c,
+    hidden_sizes,
+    nonnegative_float,
+    positive_float,
+    positive_int,
+    ratio,
+)
 from common.conv_net import SimpleConvNet
 from common.gradient import gradient_check
 from common.multi_layer_net import MultiLayerNet
@@ -84,6 +91,7 @@ def build_network(args: argparse.Namespace) -> tuple[Network, str]:
     return net, "MultiLayerNet " + "-".join(str(n) for n in (784, *args.hidden, 10))
 
 
+@exit_130_on_ctrl_c
 def main(argv: list[str] | None = None) -> int:
     """Run the check; return 0 if every relative error is within the tolerance, else 1."""
     args = build_parser().parse_args(argv)

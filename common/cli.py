@@ -3,21 +3,44 @@
 Each type function turns the text of an option into a value or raises
 ``argparse.ArgumentTypeError``, so that a bad value ends the program with
 argparse's one-line message and exit status 2 instead of a traceback later on.
-``write_json`` saves a program's final metrics atomically.
+``write_json`` saves a program's final metrics atomically; ``exit_130_on_ctrl_c`` ends
+a program interrupted outside training with one line and the shell's status 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from common.fileio import atomic_write
+
+#: The exit status of a program stopped by Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+
+
+def exit_130_on_ctrl_c(main: Callable[..., int]) -> Callable[..., int]:
+    """Wrap a program's ``main(argv)`` so that Ctrl-C where nothing catches it (loading
+    data, drawing) prints one line and returns 130 instead of a traceback. Training
+    loops catch Ctrl-C themselves and finish their report first (``common.trainer``)."""
+
+    @functools.wraps(main)
+    def wrapper(*args: Any, **kwargs: Any) -> int:
+        try:
+            return main(*args, **kwargs)
+        except KeyboardInterrupt:
+            print("\ninterrupted (Ctrl-C)", file=sys.stderr)
+            return INTERRUPTED
+
+    return wrapper
 
 
 def _whole_number(text: str) -> int:

@@ -19,7 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from common.cli import add_output_options, positive_int, write_json
+from common.cli import (
+    INTERRUPTED,
+    add_output_options,
+    exit_130_on_ctrl_c,
+    positive_int,
+    write_json,
+)
+from common.interrupt import StopRequest, stop_on_interrupt
 from common.multi_layer_net import MultiLayerNet
 from common.optimizer import OPTIMIZERS, make_optimizer
 from common.plot import show_figures
@@ -65,12 +72,14 @@ def batch_schedule(n_samples: int, batch_size: int, iters: int, seed: int) -> np
 
 
 def train_run(name: str, lr: float, train: tuple[np.ndarray, np.ndarray],
-              test: tuple[np.ndarray, np.ndarray], batches: np.ndarray, seed: int) -> Run:
+              test: tuple[np.ndarray, np.ndarray], batches: np.ndarray, seed: int,
+              stop: StopRequest | None = None) -> Run:
     """Train a fresh network (weights from ``seed``) with one optimizer on ``batches``.
 
     The loss recorded for an iteration is the one its forward pass computed
     (``net.last_loss``), before the update: no second forward pass is needed.
-    Stops early, marking the run as diverged, if the loss becomes NaN or infinite.
+    Stops early, marking the run as diverged, if the loss becomes NaN or infinite, and
+    after the current iteration when ``stop`` is requested (Ctrl-C).
     """
     (x, t), (x_test, t_test) = train, test
     # the same seed gives every optimizer the very same initial weights
@@ -88,6 +97,8 @@ def train_run(name: str, lr: float, train: tuple[np.ndarray, np.ndarray],
                 diverged_at = i + 1
                 break
             optimizer.update(net.params, grads)
+            if stop is not None and stop.requested:
+                break
     seconds = time.perf_counter() - start
     accuracy = net.accuracy(x_test, t_test) if diverged_at is None else float("nan")
     return Run(name, lr, losses, accuracy, seconds, diverged_at)
@@ -95,10 +106,17 @@ def train_run(name: str, lr: float, train: tuple[np.ndarray, np.ndarray],
 
 def compare(names: list[str], lrs: dict[str, float], train: tuple[np.ndarray, np.ndarray],
             test: tuple[np.ndarray, np.ndarray], iters: int, batch_size: int,
-            seed: int) -> dict[str, Run]:
-    """Train one network per optimizer in ``names`` on the same mini-batches; name -> Run."""
+            seed: int, stop: StopRequest | None = None) -> dict[str, Run]:
+    """Train one network per optimizer in ``names`` on the same mini-batches; name -> Run.
+    When ``stop`` is requested (Ctrl-C), the runs finished so far are returned."""
     batches = batch_schedule(len(train[0]), batch_size, iters, seed)
-    return {name: train_run(name, lrs[name], train, test, batches, seed) for name in names}
+    runs = {}
+    for name in names:
+        run = train_run(name, lrs[name], train, test, batches, seed, stop)
+        if stop is not None and stop.requested:
+            break  # a run cut short cannot be compared with the others
+        runs[name] = run
+    return runs
 
 
 def checkpoints(losses: np.ndarray, every: int, window: int) -> dict[int, float]:
@@ -169,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@exit_130_on_ctrl_c
 def main(argv: list[str] | None = None) -> int:
     """Run the comparison; return the exit status (0 success, 1 data problem or divergence)."""
     args = build_parser().parse_args(argv)
@@ -189,8 +208,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"MultiLayerNet {layers} (ReLU, He init, seed {args.seed}), {args.iters} iterations "
           f"of {args.batch_size} images per optimizer: "
           + ", ".join(f"{name} lr {lrs[name]:g}" for name in args.optimizers), flush=True)
-    runs = compare(args.optimizers, lrs, (x_train, t_train), test, args.iters,
-                   args.batch_size, args.seed)
+    with stop_on_interrupt() as stop:
+        runs = compare(args.optimizers, lrs, (x_train, t_train), test, args.iters,
+                       args.batch_size, args.seed, stop)
+    if stop.requested:
+        skipped = [name for name in args.optimizers if name not in runs]
+        print(f"Interrupted (Ctrl-C): not compared: {', '.join(skipped)}", file=sys.stderr)
+        if not runs:
+            return INTERRUPTED
     print(format_table(runs, args.checkpoint, args.window))
     for run in runs.values():
         if run.diverged_at is not None:
@@ -207,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         write_json(args.json, report(runs, args))
     show_figures(args.show)
+    if stop.requested:
+        return INTERRUPTED
     return 1 if any(run.diverged_at is not None for run in runs.values()) else 0
 
 

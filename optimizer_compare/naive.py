@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from common.cli import add_output_options, positive_int, write_json
+from common.cli import add_output_options, exit_130_on_ctrl_c, positive_int, write_json
 from common.descent import (
     PARABOLA_MIN,
     Params,
@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@exit_130_on_ctrl_c
 def main(argv: list[str] | None = None) -> int:
     """Run the three experiments, print their outcome, draw them; return 0."""
     args = build_parser().parse_args(argv)

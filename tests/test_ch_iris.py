@@ -19,8 +19,8 @@ from dataset.iris import load_iris
 
 REPORT_KEYS = {"train_accuracy", "test_accuracy", "best_iteration", "best_train_accuracy",
                "final_train_accuracy", "final_test_accuracy", "loss", "iterations", "seconds",
-               "diverged", "confusion_matrix", "class_names", "n_train", "n_test", "seed",
-               "settings"}
+               "diverged", "interrupted", "confusion_matrix", "class_names", "n_train",
+               "n_test", "seed", "settings"}
 
 
 

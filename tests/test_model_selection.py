@@ -240,3 +240,39 @@ def test_ch_mnist_patience_needs_validation(capsys):
         cli.main(["--patience", "2"])
     assert exc.value.code == 2
     assert "--patience needs --validation" in capsys.readouterr().err
+
+
+def test_ctrl_c_outside_training_ends_a_program_with_130_and_one_line(capsys):
+    from common.cli import exit_130_on_ctrl_c
+
+    @exit_130_on_ctrl_c
+    def main(argv=None):
+        raise KeyboardInterrupt
+
+    assert main([]) == 130
+    assert capsys.readouterr().err.strip() == "interrupted (Ctrl-C)"
+
+
+def test_optimizer_compare_keeps_the_runs_finished_before_ctrl_c():
+    from common.interrupt import StopRequest
+    from optimizer_compare.cli import compare
+
+    x, t = np.random.default_rng(0).random((64, 784), dtype=np.float32), np.arange(64) % 10
+    lrs = {"sgd": 0.01, "adam": 0.001}
+
+    class StopDuringSecond(StopRequest):
+        calls = 0
+
+        @property
+        def requested(self):  # asked once per iteration: 'yes' in the second run's 3rd
+            self.calls += 1
+            return self.calls > 8 + 3 - 1
+
+        @requested.setter
+        def requested(self, value):
+            pass
+
+    runs = compare(["sgd", "adam"], lrs, (x, t), (x, t), iters=8, batch_size=16, seed=0,
+                   stop=StopDuringSecond())
+    assert list(runs) == ["sgd"] and len(runs["sgd"].losses) == 8
+    assert np.isfinite(runs["sgd"].losses).all()
