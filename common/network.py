@@ -24,6 +24,7 @@ from common.checks import check_binary_targets, check_labels
 from common.fileio import atomic_write
 from common.functions import labels_of
 from common.gradient import frozen_randomness, numerical_gradient
+from common.layers import layer_forward
 from common.summary import summary
 
 
@@ -136,10 +137,7 @@ class Network:
             return self.predict(x[np.newaxis], train_flg)[0]
         for name, layer in self.layers.items():
             try:
-                if getattr(layer, "uses_train_flg", False):
-                    x = layer.forward(x, train_flg)
-                else:
-                    x = layer.forward(x)
+                x = layer_forward(layer, x, train_flg)
             except ValueError as err:
                 if str(err).startswith(name):
                     raise

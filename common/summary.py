@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from common.layers import layer_forward
+
 
 def _size_in_bytes(n: int) -> str:
     """1536 -> '1.5 KiB'."""
@@ -52,10 +54,7 @@ def summary(network: Any, input_shape: Sequence[int] | int | None = None,
     failure = None
     for name, layer in network.layers.items():
         try:
-            if getattr(layer, "uses_train_flg", False):
-                x = layer.forward(x, False)
-            else:
-                x = layer.forward(x)
+            x = layer_forward(layer, x)
         except ValueError as err:
             failure = err
             rows.append((name, type(layer).__name__, "error", ""))

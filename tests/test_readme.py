@@ -1,4 +1,4 @@
-"""The README's example of building a network from layers runs and learns."""
+"""The README's examples run and show what the library prints."""
 
 import re
 from pathlib import Path
@@ -18,3 +18,11 @@ def test_build_your_own_network_example_runs(capsys):
     assert lines[0] == "['W1', 'b1', 'W2', 'b2']"
     accuracy = float(lines[1].rsplit(" ", 1)[1])
     assert accuracy >= 0.9
+
+
+def test_the_summary_shown_is_what_summary_prints(capsys):
+    from common.conv_net import SimpleConvNet
+
+    text = README.read_text(encoding="utf-8")
+    shown = re.search(r">>> SimpleConvNet\(\)\.summary\(\).*?\n(.*?)```", text, re.S).group(1)
+    assert SimpleConvNet().summary() == shown.rstrip("\n")

@@ -11,6 +11,10 @@ its layers always hold the same arrays. Layers that behave differently while
 training set ``uses_train_flg = True`` and take ``forward(x, train_flg)``.
 """
 
+from typing import Any
+
+import numpy as np
+
 from common.layers.activations import Gaussian, Relu, Sigmoid, Tanh
 from common.layers.affine import Affine, MatMul
 from common.layers.conv import Convolution, Pooling
@@ -24,6 +28,15 @@ from common.layers.gates import (
 )
 from common.layers.losses import SigmoidWithLoss, SoftmaxWithLoss, SquaredErrorLoss
 from common.layers.regularization import BatchNormalization, Dropout
+
+
+def layer_forward(layer: Any, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+    """``layer.forward(x, train_flg)`` for layers that take the flag (``uses_train_flg``),
+    ``layer.forward(x)`` for the others."""
+    if getattr(layer, "uses_train_flg", False):
+        return layer.forward(x, train_flg)
+    return layer.forward(x)
+
 
 __all__ = [
     "Affine",
@@ -46,4 +59,5 @@ __all__ = [
     "ScaleLayer",
     "SquaredErrorLoss",
     "Tanh",
+    "layer_forward",
 ]
