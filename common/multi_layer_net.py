@@ -60,6 +60,12 @@ class MultiLayerNet(Network):
         dtype: Any = np.float32,
         seed: int | None = None,
     ) -> None:
+        sizes = [input_size, *hidden_size_list, output_size]
+        if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
+               for n in sizes):
+            raise ValueError(f"MultiLayerNet needs layer sizes that are whole numbers >= 1; got "
+                             f"input_size {input_size!r}, hidden_size_list "
+                             f"{list(hidden_size_list)!r}, output_size {output_size!r}")
         if activation.lower() not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}: use 'relu' or 'sigmoid'")
         self.input_size = int(input_size)

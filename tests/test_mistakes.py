@@ -262,3 +262,9 @@ def test_the_trainer_checks_its_settings(net):
         Trainer(net, X, T, X, T, mini_batch_size=0)
     with pytest.raises(ValueError, match=r"epochs must be an integer >= 0, got 2\.5"):
         Trainer(net, X, T, X, T, epochs=2.5)
+
+
+def test_layer_sizes_must_be_positive_whole_numbers():
+    raises_from_common(ValueError, r"sizes that are whole numbers >= 1.*\[100, 0\]",
+                       MultiLayerNet, 784, [100, 0], 10)
+    raises_from_common(ValueError, r"input_size 784\.5", MultiLayerNet, 784.5, [10], 10)
