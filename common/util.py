@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.checks import check_labels
 from common.functions import labels_of
 
 
@@ -95,10 +96,12 @@ def smooth_curve(x: np.ndarray, window: int = 11, beta: float = 2.0) -> np.ndarr
 def confusion_matrix(t: np.ndarray, y: np.ndarray, num_classes: int) -> np.ndarray:
     """Counts C[i, j] of samples with true class i predicted as j: (K, K) int64.
 
-    t and y are integer labels (N,) (one-hot rows are accepted for t).
+    t and y are integer labels (N,) (one-hot rows are accepted for t); labels outside
+    0..K-1 or of different counts raise ValueError.
     """
-    t = t.argmax(axis=1) if np.ndim(t) == 2 else np.asarray(t)
-    counts = np.bincount(t * num_classes + np.asarray(y), minlength=num_classes**2)
+    y = check_labels(y, len(y), num_classes, "confusion_matrix: y")
+    t = labels_of(check_labels(t, len(y), num_classes, "confusion_matrix: t"))
+    counts = np.bincount(t * num_classes + y, minlength=num_classes**2)
     return counts.reshape(num_classes, num_classes)
 
 

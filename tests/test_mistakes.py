@@ -268,3 +268,13 @@ def test_layer_sizes_must_be_positive_whole_numbers():
     raises_from_common(ValueError, r"sizes that are whole numbers >= 1.*\[100, 0\]",
                        MultiLayerNet, 784, [100, 0], 10)
     raises_from_common(ValueError, r"input_size 784\.5", MultiLayerNet, 784.5, [10], 10)
+
+
+def test_confusion_matrix_refuses_labels_out_of_range():
+    from common.util import confusion_matrix
+    raises_from_common(ValueError, r"confusion_matrix: t: label 10 is out of range",
+                       confusion_matrix, np.array([0, 10]), np.array([0, 1]), 10)
+    raises_from_common(ValueError, r"confusion_matrix: y: label -1", confusion_matrix,
+                       np.array([0, 1]), np.array([0, -1]), 10)
+    raises_from_common(ValueError, r"confusion_matrix: t: 2 samples but 3 labels",
+                       confusion_matrix, np.array([0, 1, 2]), np.array([0, 1]), 10)
