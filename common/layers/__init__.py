@@ -9,6 +9,10 @@ Layers with parameters list them in ``param_names``; the arrays are the ones
 passed in and are only ever changed in place, so a network's ``params`` dict and
 its layers always hold the same arrays. Layers that behave differently while
 training set ``uses_train_flg = True`` and take ``forward(x, train_flg)``.
+
+Mistakes get clear errors (``common.checks``): an input of the wrong size names the
+layer (by the ``name`` a network gives it, e.g. 'Affine1'), and ``backward`` before
+``forward``, or with a ``dout`` of another shape than the output, says so.
 """
 
 from typing import Any
