@@ -107,9 +107,9 @@ class Pooling:
     x: (N, C, H, W) -> (N, C, OH, OW). Padding adds -inf, so it is never the
     maximum. ``backward`` sends each window's gradient to one maximal element
     (the first in row-major order when several are equal, as after a ReLU).
-    The usual case, square windows that tile the image (stride = pool size, no
-    padding), takes a faster route: the maximum of each row of the window, then
-    the maximum of those, on reshaped views of x (a 2×2 window: two pairs of maxima).
+    The usual case, square k×k windows that tile the image (stride = k, no padding),
+    takes a faster route: x reshaped to (N, C, OH, k, OW, k) shows the k² pixels of
+    every window as k² strided views of x, and the maximum is taken view by view.
     """
 
     def __init__(self, pool_h: int, pool_w: int, stride: int = 2, pad: int = 0) -> None:
@@ -124,13 +124,13 @@ class Pooling:
         self.x_shape: tuple[int, ...] | None = None
         self.out: np.ndarray | None = None
         self.windows: np.ndarray | None = None  # the general route's windows of x
-        self.col_arg: np.ndarray | None = None  # the tiled route's winning column and row
-        self.row_arg: np.ndarray | None = None
+        self.arg: np.ndarray | None = None  # the tiled route's winner: i·k + j in each window
 
     def _tiles(self, x: np.ndarray) -> bool:
-        """Whether the windows tile x exactly: square, stride = size, no padding."""
+        """Whether the windows tile x exactly: square, stride = size, no padding (and
+        k² ≤ 128, so that the index of a window's winner fits the int8 it is kept in)."""
         k = self.pool_h
-        return (self.pool_w == k == self.stride and self.pad == 0
+        return (self.pool_w == k == self.stride and self.pad == 0 and k * k <= 128
                 and x.shape[2] % k == 0 and x.shape[3] % k == 0)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -154,16 +154,17 @@ class Pooling:
                 np.maximum(self.out, self.windows[:, :, i, j], out=self.out)
         return self.out.copy()  # backward compares with self.out: the caller may change this
 
-    def _forward_tiles(self, x: np.ndarray) -> np.ndarray:
-        """Max over each window row (k adjacent pixels), then over the window's k rows,
-        remembering which column and which row won (the first of equals)."""
+    def _tile_views(self, x: np.ndarray) -> list[np.ndarray]:
+        """The k² pixels of every window (N, C, OH, OW), in row-major order, as views of x."""
         k = self.pool_h
         n, c, h, w = x.shape
-        cols = x.reshape(-1, k)  # the k pixels of each window row
-        row_max, self.col_arg = _max_and_argmax(cols[:, j] for j in range(k))
-        rows = row_max.reshape(-1, k, w // k)  # the k row maxima of each window
-        out, self.row_arg = _max_and_argmax(rows[:, i] for i in range(k))
-        return out.reshape(n, c, h // k, w // k)
+        tiles = x.reshape(n, c, h // k, k, w // k, k)
+        return [tiles[:, :, :, i, :, j] for i in range(k) for j in range(k)]
+
+    def _forward_tiles(self, x: np.ndarray) -> np.ndarray:
+        """Max over the k² views, remembering which one won (the first of equals)."""
+        out, self.arg = _max_and_argmax(self._tile_views(x))
+        return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout routed to the first maximal element of each window; returns dx (N, C, H, W)."""
@@ -179,17 +180,11 @@ class Pooling:
         return window_sum(grads, self.x_shape, self.stride, self.pad)
 
     def _backward_tiles(self, dout: np.ndarray) -> np.ndarray:
-        """dout to the winning row of each window, then to the winning column of that row."""
-        k = self.pool_h
-        d_rows = np.empty((self.row_arg.shape[0], k, self.row_arg.shape[1]), dtype=dout.dtype)
-        d_out = dout.reshape(self.row_arg.shape)
-        for i in range(k):
-            np.multiply(d_out, self.row_arg == i, out=d_rows[:, i])
-        dx = np.empty((self.col_arg.size, k), dtype=dout.dtype)
-        d_rows = d_rows.reshape(-1)
-        for j in range(k):
-            np.multiply(d_rows, self.col_arg == j, out=dx[:, j])
-        return dx.reshape(self.x_shape)
+        """dout to the winning pixel of each window, 0 to its other pixels."""
+        dx = np.empty(self.x_shape, dtype=dout.dtype)
+        for index, pixels in enumerate(self._tile_views(dx)):
+            np.multiply(dout, self.arg == index, out=pixels)
+        return dx
 
 
 def _max_and_argmax(arrays) -> tuple[np.ndarray, np.ndarray]:
