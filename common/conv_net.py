@@ -5,6 +5,15 @@ numbered after the weights they hold, so ``params`` carries the book's names:
 ``Conv1`` holds W1 and b1, and in SimpleConvNet ``Affine2`` holds W2 and b2.
 Inputs are images (N, C, H, W); flat MNIST rows (N, 784) are accepted and
 reshaped to ``input_dim``.
+
+Where the book has a ReLU directly before a max pooling (conv - relu - pool), the
+layers here pool first and apply the ReLU after: conv - pool - relu. The two compute
+the same function and the same gradients, because max and ReLU commute,
+relu(max(a, b, ...)) = max(relu(a), relu(b), ...) (both are non-decreasing), and in
+backward a gradient reaches an input only if it was the window's maximum and positive,
+in either order. Pooling first leaves the ReLU a quarter of the values (2×2 windows).
+The layers keep the book's names (``Relu1`` still follows ``Conv1``), so ``net.layers``
+lists them as Conv1, Pool1, Relu1.
 """
 
 from __future__ import annotations
@@ -74,7 +83,8 @@ def _affine_layer(rng: np.random.Generator, fan_in: int, fan_out: int, std: str 
 
 
 class SimpleConvNet(_ImageNet):
-    """conv - relu - pool - affine - relu - affine - softmax, the book's chapter 7 network.
+    """conv - relu - pool - affine - relu - affine - softmax, the book's chapter 7 network
+    (built as conv - pool - relu: the same function, faster; see the module docstring).
 
     With the defaults on MNIST: 30 filters 5×5 (1×28×28 -> 30×24×24), 2×2 max
     pooling (-> 30×12×12 = 4320), Affine 4320 -> 100, Affine 100 -> 10.
@@ -107,8 +117,8 @@ class SimpleConvNet(_ImageNet):
         # the first layer's input gradient would be the gradient w.r.t. the data: unused
         layers["Conv1"] = _conv_layer(rng, channels, conv_param, weight_init_std, dtype,
                                       input_grad=False)
+        layers["Pool1"] = Pooling(2, 2, stride=2)  # before Relu1: see the module docstring
         layers["Relu1"] = Relu()
-        layers["Pool1"] = Pooling(2, 2, stride=2)
         layers["Affine2"] = _affine_layer(rng, pooled, self.hidden_size, weight_init_std, dtype)
         layers["Relu2"] = Relu()
         layers["Affine3"] = _affine_layer(rng, self.hidden_size, self.output_size,
@@ -138,6 +148,9 @@ class DeepConvNet(_ImageNet):
 
         (conv - relu - conv - relu - pool) × 3 - affine - relu - [dropout] - affine
         - [dropout] - softmax
+
+    (each pool comes before the ReLU that precedes it in the book: the same function,
+    faster; see the module docstring).
 
     Six 3×3 convolutions with 16, 16, 32, 32, 64, 64 filters (pads 1, 1, 1, 2, 1, 1);
     on 1×28×28 the pools give 16×14×14, 32×8×8, 64×4×4 = 1024 -> Affine 1024 -> 50 -> 10.
@@ -174,14 +187,14 @@ class DeepConvNet(_ImageNet):
         for i, param in enumerate(self.conv_params, start=1):
             layers[f"Conv{i}"] = _conv_layer(rng, channels, param, weight_init_std, dtype,
                                              input_grad=i > 1)
-            layers[f"Relu{i}"] = Relu()
             channels = param["filter_num"]
             size, pad, stride = param["filter_size"], param["pad"], param.get("stride", 1)
             height = conv_output_size(height, size, stride, pad)
             width = conv_output_size(width, size, stride, pad)
-            if i % 2 == 0:
+            if i % 2 == 0:  # the pool before the ReLU: see the module docstring
                 layers[f"Pool{i // 2}"] = Pooling(2, 2, stride=2)
                 height, width = _pooled(height, f"Conv{i}"), _pooled(width, f"Conv{i}")
+            layers[f"Relu{i}"] = Relu()
         layers["Affine7"] = _affine_layer(rng, channels * height * width, self.hidden_size,
                                           weight_init_std, dtype)
         layers["Relu7"] = Relu()

@@ -143,6 +143,37 @@ def test_deep_conv_net_dropout_layers():
 
 
 # --- structure ---------------------------------------------------------------------------
+def book_order(net):
+    """The same layer objects in the book's order, each ReLU before the pooling it feeds."""
+    names = list(net.layers)
+    for i in [i for i, name in enumerate(names) if name.startswith("Pool")]:
+        names[i], names[i + 1] = names[i + 1], names[i]  # Pool, Relu -> Relu, Pool
+    return OrderedDict((name, net.layers[name]) for name in names)
+
+
+@pytest.mark.parametrize("make", [simple, lambda **kw: deep(use_dropout=False, **kw)],
+                         ids=["simple", "deep"])
+def test_pooling_before_relu_is_the_books_network(make):
+    # conv - pool - relu computes exactly what the book's conv - relu - pool does, and has
+    # exactly its gradients; blank images and biases of both signs make windows of equal
+    # values (ties) and windows whose maximum is negative
+    net = make(weight_init_std="he", seed=0)
+    names = list(net.layers)
+    assert all(names[i + 1].startswith("Relu") for i, name in enumerate(names)
+               if name.startswith("Pool"))
+    for key, b in net.params.items():
+        if key.startswith("b"):
+            b[...] = np.random.default_rng(1).standard_normal(b.shape)
+    x, t = images(net, n=6)
+    x[:2] = 0.0
+    scores, grads = net.predict(x), {k: g.copy() for k, g in net.gradient(x, t).items()}
+    net.layers = book_order(net)
+    assert "Relu1, Pool1" in ", ".join(net.layers) or "Relu2, Pool1" in ", ".join(net.layers)
+    np.testing.assert_array_equal(net.predict(x), scores)
+    for key, g in net.gradient(x, t).items():
+        np.testing.assert_array_equal(g, grads[key], err_msg=key)
+
+
 def test_parameter_names_and_shapes_follow_the_book():
     net = SimpleConvNet(seed=0)
     shapes = {key: p.shape for key, p in net.params.items()}
