@@ -27,11 +27,18 @@ import numpy as np
 from common.layers import Affine, Convolution, Dropout, Pooling, Relu, SoftmaxWithLoss
 from common.multi_layer_net import init_scale
 from common.network import Network
-from common.util import conv_output_size
+from common.util import conv_output_size, random_shift
 
 
 class _ImageNet(Network):
-    """A Network whose input is images of shape ``input_dim`` (C, H, W)."""
+    """A Network whose input is images of shape ``input_dim`` (C, H, W).
+
+    With ``train_shift`` = k > 0, the forward pass in training (``train_flg=True``, as in
+    ``gradient``) first moves every image by a random -k..k pixels down and across
+    (``common.util.random_shift``, drawn from ``rng``): data augmentation, which makes
+    the network see a slightly different copy of each digit in every epoch. Inference
+    (``predict``, ``accuracy``) sees the images as they are.
+    """
 
     #: Every convolution keeps the windows of its last forward pass (for backward): in
     #: DeepConvNet about 1.1 MB per image, all six layers together. Evaluating 100 images
@@ -39,8 +46,13 @@ class _ImageNet(Network):
     eval_batch_size = 100
 
     def __init__(self, input_dim: Sequence[int], layers: OrderedDict,
-                 weight_decay_lambda: float) -> None:
+                 weight_decay_lambda: float, train_shift: int = 0,
+                 rng: np.random.Generator | None = None) -> None:
+        if train_shift < 0:
+            raise ValueError(f"train_shift must be 0 or more pixels, got {train_shift}")
         self.input_dim = tuple(int(d) for d in input_dim)
+        self.train_shift = int(train_shift)
+        self.shift_rng = np.random.default_rng(rng)
         super().__init__(layers, SoftmaxWithLoss(), weight_decay_lambda)
 
     def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
@@ -51,6 +63,8 @@ class _ImageNet(Network):
                                  f"rows of {np.prod(self.input_dim)} values; got rows of "
                                  f"{x.shape[1]}")
             x = x.reshape(len(x), *self.input_dim)
+        if train_flg and self.train_shift:
+            x = random_shift(x, self.train_shift, self.shift_rng)
         return super().predict(x, train_flg)
 
 
@@ -89,6 +103,8 @@ class SimpleConvNet(_ImageNet):
     With the defaults on MNIST: 30 filters 5×5 (1×28×28 -> 30×24×24), 2×2 max
     pooling (-> 30×12×12 = 4320), Affine 4320 -> 100, Affine 100 -> 10.
     ``weight_init_std`` is a number (the book's 0.01) or 'he' / 'xavier'.
+    ``train_shift``: random shifts of the training images (see ``_ImageNet``), 0 (off)
+    by default as in the book.
     """
 
     def __init__(
@@ -101,6 +117,7 @@ class SimpleConvNet(_ImageNet):
         weight_decay_lambda: float = 0.0,
         dtype: Any = np.float32,
         seed: int | None = None,
+        train_shift: int = 0,
     ) -> None:
         conv_param = {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1,
                       **(conv_param or {})}
@@ -123,7 +140,7 @@ class SimpleConvNet(_ImageNet):
         layers["Relu2"] = Relu()
         layers["Affine3"] = _affine_layer(rng, self.hidden_size, self.output_size,
                                           weight_init_std, dtype)
-        super().__init__(input_dim, layers, weight_decay_lambda)
+        super().__init__(input_dim, layers, weight_decay_lambda, train_shift, rng.spawn(1)[0])
 
     def architecture(self) -> dict[str, Any]:
         """What saved parameters must match: input, convolution and layer sizes."""

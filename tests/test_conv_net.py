@@ -18,7 +18,7 @@ from common.gradient import frozen_randomness, gradient_check, numerical_gradien
 from common.layers import Affine, Convolution, Dropout, Pooling, Relu, SoftmaxWithLoss
 from common.optimizer import SGD
 from common.trainer import Trainer
-from common.util import im2col
+from common.util import im2col, random_shift
 
 TOL = 1e-6
 
@@ -172,6 +172,39 @@ def test_pooling_before_relu_is_the_books_network(make):
     np.testing.assert_array_equal(net.predict(x), scores)
     for key, g in net.gradient(x, t).items():
         np.testing.assert_array_equal(g, grads[key], err_msg=key)
+
+
+def test_random_shift_moves_each_image_by_at_most_max_shift_pixels():
+    rng = np.random.default_rng(0)
+    x = rng.random((40, 2, 6, 7)).astype(np.float32) + 1  # no zeros: the fill shows
+    out = random_shift(x, 2, rng=1)
+    assert out.shape == x.shape and out.dtype == np.float32
+    np.testing.assert_array_equal(out, random_shift(x, 2, rng=1))  # seeded
+    padded = np.pad(x, ((0, 0), (0, 0), (2, 2), (2, 2)))
+    seen = set()
+    for n in range(len(x)):
+        matches = [(dy, dx) for dy in range(5) for dx in range(5)
+                   if np.array_equal(out[n], padded[n, :, dy:dy + 6, dx:dx + 7])]
+        assert len(matches) == 1, n  # one shift of the whole image, both channels alike
+        seen.add(matches[0])
+    assert len(seen) > 10  # shifts drawn per image
+    np.testing.assert_array_equal(random_shift(x, 0), x)
+
+
+def test_train_shift_moves_the_training_images_only():
+    net = simple(train_shift=1, seed=0)
+    plain = simple(seed=0)
+    x, t = images(net, n=8)
+    np.testing.assert_array_equal(net.predict(x), plain.predict(x))  # inference: no shift
+    assert not np.array_equal(net.predict(x, train_flg=True), plain.predict(x, train_flg=True))
+    grads = net.gradient(x, t)
+    assert not np.array_equal(grads["W1"], plain.gradient(x, t)["W1"])
+    # the same seed draws the same shifts; the weights are those of train_shift=0
+    first, again = simple(train_shift=1, seed=0), simple(train_shift=1, seed=0)
+    np.testing.assert_array_equal(again.gradient(x, t)["W1"], first.gradient(x, t)["W1"])
+    np.testing.assert_array_equal(again.params["W1"], plain.params["W1"])
+    with pytest.raises(ValueError, match="train_shift"):
+        simple(train_shift=-1)
 
 
 def test_parameter_names_and_shapes_follow_the_book():
