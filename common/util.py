@@ -1,5 +1,5 @@
 """Small data helpers (one-hot labels, shuffling, splits, curve smoothing) and the
-sliding windows behind convolution and pooling (im2col, col2im)."""
+sliding windows behind convolution and pooling (im2col, col2im) and random shifts."""
 
 from __future__ import annotations
 
@@ -140,6 +140,21 @@ def window_view(x: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pa
     return np.lib.stride_tricks.as_strided(
         x, (n, c, filter_h, filter_w, oh, ow), (sn, sc, sh, sw, sh * stride, sw * stride),
         writeable=False)
+
+
+def random_shift(images: np.ndarray, max_shift: int,
+                 rng: np.random.Generator | int | None = None) -> np.ndarray:
+    """Every image of (N, C, H, W) moved by its own random whole number of pixels, from
+    -max_shift to max_shift down and across (drawn independently), the border it
+    uncovers filled with 0: a new array, for data augmentation.
+
+    The (2·max_shift + 1)² shifted copies of an image are the H × W windows of the
+    image padded by max_shift (``window_view``); each image takes one of its own.
+    """
+    n, _, h, w = images.shape
+    windows = window_view(images, h, w, 1, max_shift)  # (N, C, H, W, 2k+1, 2k+1)
+    dy, dx = np.random.default_rng(rng).integers(0, 2 * max_shift + 1, size=(2, n))
+    return windows[np.arange(n), :, :, :, dy, dx]
 
 
 def window_sum(windows: np.ndarray, input_shape: tuple[int, ...], stride: int = 1,

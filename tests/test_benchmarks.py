@@ -34,8 +34,8 @@ def test_the_suite_runs_with_tiny_sizes(tmp_path):
     assert (deep["iterations"], deep["scale"]) == (2, 300)
     assert "torch" not in simple and "ratio_vs_torch" not in deep
     profile = report["results"][7]
-    assert [r["layer"] for r in profile["layers"]][:5] == ["Conv1", "Relu1", "Conv2", "Relu2",
-                                                           "Pool1"]
+    assert [r["layer"] for r in profile["layers"]][:5] == ["Conv1", "Relu1", "Conv2", "Pool1",
+                                                           "Relu2"]
     assert profile["groups"]["conv forward"] > 0 and profile["groups"]["conv backward"] > 0
     assert "conv backward" in proc.stdout and "DeepConvNet epoch batch 100" in proc.stdout
 

@@ -202,7 +202,8 @@ def test_conv_net_run_draws_filters_and_feature_maps_and_reloads(tmp_path):
     # the network's own defaults, unless given
     assert report["batch_size"] == 100 and report["epochs"] == 1
     assert report["network"]["weight_decay"] == 0
-    assert report["network"]["layers"][:3] == ["Conv1", "Relu1", "Pool1"]
+    assert report["network"]["layers"][:3] == ["Conv1", "Pool1", "Relu1"]
+    assert "shifted by up to 1 pixel" in report["network"]["name"]  # the conv default
     assert report["test_accuracy"] > 0.6  # 10 updates: far above chance (0.1)
     for name in ("learning_curves", "confusion_matrix", "misclassified", "filters",
                  "feature_maps"):

@@ -18,7 +18,7 @@ from common.gradient import frozen_randomness, gradient_check, numerical_gradien
 from common.layers import Affine, Convolution, Dropout, Pooling, Relu, SoftmaxWithLoss
 from common.optimizer import SGD
 from common.trainer import Trainer
-from common.util import im2col
+from common.util import im2col, random_shift
 
 TOL = 1e-6
 
@@ -143,6 +143,70 @@ def test_deep_conv_net_dropout_layers():
 
 
 # --- structure ---------------------------------------------------------------------------
+def book_order(net):
+    """The same layer objects in the book's order, each ReLU before the pooling it feeds."""
+    names = list(net.layers)
+    for i in [i for i, name in enumerate(names) if name.startswith("Pool")]:
+        names[i], names[i + 1] = names[i + 1], names[i]  # Pool, Relu -> Relu, Pool
+    return OrderedDict((name, net.layers[name]) for name in names)
+
+
+@pytest.mark.parametrize("make", [simple, lambda **kw: deep(use_dropout=False, **kw)],
+                         ids=["simple", "deep"])
+def test_pooling_before_relu_is_the_books_network(make):
+    # conv - pool - relu computes exactly what the book's conv - relu - pool does, and has
+    # exactly its gradients; blank images and biases of both signs make windows of equal
+    # values (ties) and windows whose maximum is negative
+    net = make(weight_init_std="he", seed=0)
+    names = list(net.layers)
+    assert all(names[i + 1].startswith("Relu") for i, name in enumerate(names)
+               if name.startswith("Pool"))
+    for key, b in net.params.items():
+        if key.startswith("b"):
+            b[...] = np.random.default_rng(1).standard_normal(b.shape)
+    x, t = images(net, n=6)
+    x[:2] = 0.0
+    scores, grads = net.predict(x), {k: g.copy() for k, g in net.gradient(x, t).items()}
+    net.layers = book_order(net)
+    assert "Relu1, Pool1" in ", ".join(net.layers) or "Relu2, Pool1" in ", ".join(net.layers)
+    np.testing.assert_array_equal(net.predict(x), scores)
+    for key, g in net.gradient(x, t).items():
+        np.testing.assert_array_equal(g, grads[key], err_msg=key)
+
+
+def test_random_shift_moves_each_image_by_at_most_max_shift_pixels():
+    rng = np.random.default_rng(0)
+    x = rng.random((40, 2, 6, 7)).astype(np.float32) + 1  # no zeros: the fill shows
+    out = random_shift(x, 2, rng=1)
+    assert out.shape == x.shape and out.dtype == np.float32
+    np.testing.assert_array_equal(out, random_shift(x, 2, rng=1))  # seeded
+    padded = np.pad(x, ((0, 0), (0, 0), (2, 2), (2, 2)))
+    seen = set()
+    for n in range(len(x)):
+        matches = [(dy, dx) for dy in range(5) for dx in range(5)
+                   if np.array_equal(out[n], padded[n, :, dy:dy + 6, dx:dx + 7])]
+        assert len(matches) == 1, n  # one shift of the whole image, both channels alike
+        seen.add(matches[0])
+    assert len(seen) > 10  # shifts drawn per image
+    np.testing.assert_array_equal(random_shift(x, 0), x)
+
+
+def test_train_shift_moves_the_training_images_only():
+    net = simple(train_shift=1, seed=0)
+    plain = simple(seed=0)
+    x, t = images(net, n=8)
+    np.testing.assert_array_equal(net.predict(x), plain.predict(x))  # inference: no shift
+    assert not np.array_equal(net.predict(x, train_flg=True), plain.predict(x, train_flg=True))
+    grads = net.gradient(x, t)
+    assert not np.array_equal(grads["W1"], plain.gradient(x, t)["W1"])
+    # the same seed draws the same shifts; the weights are those of train_shift=0
+    first, again = simple(train_shift=1, seed=0), simple(train_shift=1, seed=0)
+    np.testing.assert_array_equal(again.gradient(x, t)["W1"], first.gradient(x, t)["W1"])
+    np.testing.assert_array_equal(again.params["W1"], plain.params["W1"])
+    with pytest.raises(ValueError, match="train_shift"):
+        simple(train_shift=-1)
+
+
 def test_parameter_names_and_shapes_follow_the_book():
     net = SimpleConvNet(seed=0)
     shapes = {key: p.shape for key, p in net.params.items()}
