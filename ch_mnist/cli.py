@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     net.add_argument("--batchnorm", action="store_true",
                      help="batch normalisation before every hidden activation (fully "
                           "connected networks)")
+    net.add_argument("--train-shift", type=nonnegative_int, metavar="PIXELS",
+                     help="--net conv: move every training image by a random -PIXELS..PIXELS "
+                          "pixels each way (data augmentation; default 1, 0 turns it off)")
     net.add_argument("--weight-decay", type=nonnegative_float, metavar="LAMBDA",
                      help="L2 penalty LAMBDA/2 * sum of squared weights added to the loss "
                           "(default: the network's; 0 turns it off)")

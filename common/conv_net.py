@@ -24,21 +24,22 @@ from typing import Any
 
 import numpy as np
 
-from common.layers import Affine, Convolution, Dropout, Pooling, Relu, SoftmaxWithLoss
+from common.layers import (
+    Affine,
+    Convolution,
+    Dropout,
+    Pooling,
+    RandomShift,
+    Relu,
+    SoftmaxWithLoss,
+)
 from common.multi_layer_net import init_scale
 from common.network import Network
-from common.util import conv_output_size, random_shift
+from common.util import conv_output_size
 
 
 class _ImageNet(Network):
-    """A Network whose input is images of shape ``input_dim`` (C, H, W).
-
-    With ``train_shift`` = k > 0, the forward pass in training (``train_flg=True``, as in
-    ``gradient``) first moves every image by a random -k..k pixels down and across
-    (``common.util.random_shift``, drawn from ``rng``): data augmentation, which makes
-    the network see a slightly different copy of each digit in every epoch. Inference
-    (``predict``, ``accuracy``) sees the images as they are.
-    """
+    """A Network whose input is images of shape ``input_dim`` (C, H, W)."""
 
     #: Every convolution keeps the windows of its last forward pass (for backward): in
     #: DeepConvNet about 1.1 MB per image, all six layers together. Evaluating 100 images
@@ -46,13 +47,8 @@ class _ImageNet(Network):
     eval_batch_size = 100
 
     def __init__(self, input_dim: Sequence[int], layers: OrderedDict,
-                 weight_decay_lambda: float, train_shift: int = 0,
-                 rng: np.random.Generator | None = None) -> None:
-        if train_shift < 0:
-            raise ValueError(f"train_shift must be 0 or more pixels, got {train_shift}")
+                 weight_decay_lambda: float) -> None:
         self.input_dim = tuple(int(d) for d in input_dim)
-        self.train_shift = int(train_shift)
-        self.shift_rng = np.random.default_rng(rng)
         super().__init__(layers, SoftmaxWithLoss(), weight_decay_lambda)
 
     def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
@@ -63,8 +59,6 @@ class _ImageNet(Network):
                                  f"rows of {np.prod(self.input_dim)} values; got rows of "
                                  f"{x.shape[1]}")
             x = x.reshape(len(x), *self.input_dim)
-        if train_flg and self.train_shift:
-            x = random_shift(x, self.train_shift, self.shift_rng)
         return super().predict(x, train_flg)
 
 
@@ -103,8 +97,9 @@ class SimpleConvNet(_ImageNet):
     With the defaults on MNIST: 30 filters 5×5 (1×28×28 -> 30×24×24), 2×2 max
     pooling (-> 30×12×12 = 4320), Affine 4320 -> 100, Affine 100 -> 10.
     ``weight_init_std`` is a number (the book's 0.01) or 'he' / 'xavier'.
-    ``train_shift``: random shifts of the training images (see ``_ImageNet``), 0 (off)
-    by default as in the book.
+    ``train_shift`` = k > 0 puts a ``RandomShift(k)`` layer named ``Shift`` first: data
+    augmentation that moves every training image by a random -k..k pixels (inference
+    sees the images as they are). 0, the default, is the book's network.
     """
 
     def __init__(
@@ -140,10 +135,16 @@ class SimpleConvNet(_ImageNet):
         layers["Relu2"] = Relu()
         layers["Affine3"] = _affine_layer(rng, self.hidden_size, self.output_size,
                                           weight_init_std, dtype)
-        super().__init__(input_dim, layers, weight_decay_lambda, train_shift, rng.spawn(1)[0])
+        if train_shift:
+            # drawn after the weights, so that the weights do not depend on train_shift
+            layers["Shift"] = RandomShift(train_shift, rng=rng.spawn(1)[0])
+            layers.move_to_end("Shift", last=False)
+        self.train_shift = train_shift
+        super().__init__(input_dim, layers, weight_decay_lambda)
 
     def architecture(self) -> dict[str, Any]:
-        """What saved parameters must match: input, convolution and layer sizes."""
+        """What saved parameters must match: input, convolution and layer sizes (not the
+        shifts of training, which change no parameter)."""
         return {"class": "SimpleConvNet", "input_dim": list(self.input_dim),
                 "conv_param": dict(self.conv_param), "hidden_size": self.hidden_size,
                 "output_size": self.output_size}

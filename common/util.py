@@ -142,19 +142,30 @@ def window_view(x: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pa
         writeable=False)
 
 
+def shift_images(images: np.ndarray, rows: np.ndarray, cols: np.ndarray,
+                 max_shift: int) -> np.ndarray:
+    """Image n of (N, C, H, W) moved by rows[n] - max_shift pixels up and cols[n] - max_shift
+    to the left (rows, cols in 0..2·max_shift, so the move is -max_shift..max_shift each
+    way), the border it uncovers filled with 0: a new array.
+
+    The (2·max_shift + 1)² shifted copies of an image are the H × W windows of the
+    image padded by max_shift (``window_view``); each image takes one of its own.
+    Moving by (2·max_shift - rows, 2·max_shift - cols) is the adjoint: it takes a
+    gradient back to the unshifted pixels.
+    """
+    n, _, h, w = images.shape
+    windows = window_view(images, h, w, 1, max_shift)  # (N, C, H, W, 2k+1, 2k+1)
+    return windows[np.arange(n), :, :, :, rows, cols]
+
+
 def random_shift(images: np.ndarray, max_shift: int,
                  rng: np.random.Generator | int | None = None) -> np.ndarray:
     """Every image of (N, C, H, W) moved by its own random whole number of pixels, from
     -max_shift to max_shift down and across (drawn independently), the border it
-    uncovers filled with 0: a new array, for data augmentation.
-
-    The (2·max_shift + 1)² shifted copies of an image are the H × W windows of the
-    image padded by max_shift (``window_view``); each image takes one of its own.
-    """
-    n, _, h, w = images.shape
-    windows = window_view(images, h, w, 1, max_shift)  # (N, C, H, W, 2k+1, 2k+1)
-    dy, dx = np.random.default_rng(rng).integers(0, 2 * max_shift + 1, size=(2, n))
-    return windows[np.arange(n), :, :, :, dy, dx]
+    uncovers filled with 0: a new array, for data augmentation (``shift_images``)."""
+    rows, cols = np.random.default_rng(rng).integers(0, 2 * max_shift + 1,
+                                                     size=(2, images.shape[0]))
+    return shift_images(images, rows, cols, max_shift)
 
 
 def window_sum(windows: np.ndarray, input_shape: tuple[int, ...], stride: int = 1,

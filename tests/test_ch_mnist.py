@@ -202,7 +202,7 @@ def test_conv_net_run_draws_filters_and_feature_maps_and_reloads(tmp_path):
     # the network's own defaults, unless given
     assert report["batch_size"] == 100 and report["epochs"] == 1
     assert report["network"]["weight_decay"] == 0
-    assert report["network"]["layers"][:3] == ["Conv1", "Pool1", "Relu1"]
+    assert report["network"]["layers"][:4] == ["Shift", "Conv1", "Pool1", "Relu1"]
     assert "shifted by up to 1 pixel" in report["network"]["name"]  # the conv default
     assert report["test_accuracy"] > 0.6  # 10 updates: far above chance (0.1)
     for name in ("learning_curves", "confusion_matrix", "misclassified", "filters",
@@ -212,6 +212,12 @@ def test_conv_net_run_draws_filters_and_feature_maps_and_reloads(tmp_path):
     assert cli.main(["--net", "conv", "--load", str(params), "--out", str(tmp_path / "out2"),
                      "--json", str(loaded)]) == 0
     assert json.loads(loaded.read_text())["test_accuracy"] == report["test_accuracy"]
+    # the shift is training only: the parameters load into the network without it
+    assert cli.main(["--net", "conv", "--train-shift", "0", "--load", str(params), "--out",
+                     str(tmp_path / "out3"), "--json", str(loaded)]) == 0
+    again = json.loads(loaded.read_text())
+    assert again["test_accuracy"] == report["test_accuracy"]
+    assert again["network"]["layers"][0] == "Conv1" and "shifted" not in again["network"]["name"]
     assert cli.main(["--net", "deep", "--load", str(params), "--out", str(tmp_path / "x")]) == 1
 
 
@@ -232,6 +238,10 @@ def test_options_of_fully_connected_nets_are_refused_for_conv_nets(capsys):
             cli.main(argv)
         assert exit_info.value.code == 2
         assert "does not apply to --net" in capsys.readouterr().err
+    for net in ("three", "deep"):
+        with pytest.raises(SystemExit):
+            cli.main(["--net", net, "--train-shift", "1"])
+        assert "--train-shift applies to --net conv only" in capsys.readouterr().err
 
 
 @needs_mnist

@@ -15,7 +15,15 @@ from helpers import needs_mnist
 
 from common.conv_net import DeepConvNet, SimpleConvNet
 from common.gradient import frozen_randomness, gradient_check, numerical_gradient, relative_error
-from common.layers import Affine, Convolution, Dropout, Pooling, Relu, SoftmaxWithLoss
+from common.layers import (
+    Affine,
+    Convolution,
+    Dropout,
+    Pooling,
+    RandomShift,
+    Relu,
+    SoftmaxWithLoss,
+)
 from common.optimizer import SGD
 from common.trainer import Trainer
 from common.util import im2col, random_shift
@@ -203,8 +211,38 @@ def test_train_shift_moves_the_training_images_only():
     first, again = simple(train_shift=1, seed=0), simple(train_shift=1, seed=0)
     np.testing.assert_array_equal(again.gradient(x, t)["W1"], first.gradient(x, t)["W1"])
     np.testing.assert_array_equal(again.params["W1"], plain.params["W1"])
-    with pytest.raises(ValueError, match="train_shift"):
+    assert list(net.layers)[:2] == ["Shift", "Conv1"] and list(plain.layers)[0] == "Conv1"
+    with pytest.raises(ValueError, match=r"max_shift must be a whole number of pixels >= 0"):
         simple(train_shift=-1)
+
+
+def test_random_shift_backward_is_the_adjoint_and_inference_is_the_identity():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((5, 2, 6, 7))
+    layer = RandomShift(2, rng=0)
+    np.testing.assert_array_equal(layer.forward(x, train_flg=False), x)
+    assert layer.backward(x) is x  # after an inference pass: nothing to undo
+    out = layer.forward(x, train_flg=True)
+    y = rng.standard_normal(out.shape)
+    dx = layer.backward(y)
+    # <shift(x), y> = <x, backward(y)>: backward is the transpose of the (linear) shift
+    assert np.vdot(out, y) == pytest.approx(np.vdot(x, dx), rel=1e-12)
+    assert layer.backward(None) is None  # the first convolution skips its input gradient
+    with pytest.raises(ValueError, match=r"RandomShift\.backward got dout of shape"):
+        layer.backward(y[:3])
+
+
+def test_a_shifting_network_passes_the_gradient_check():
+    # the shifts are drawn again on every loss evaluation of the numerical gradient,
+    # from the same state (frozen_randomness rewinds the layer's rng): it stays exact
+    net = SimpleConvNet(input_dim=(1, 8, 8), conv_param={"filter_num": 3, "filter_size": 3},
+                        hidden_size=6, output_size=3, weight_init_std="he",
+                        dtype=np.float64, seed=2, train_shift=1)
+    for key in ("b1", "b2", "b3"):
+        net.params[key] = np.random.default_rng(1).uniform(0.05, 0.2, net.params[key].shape)
+    x = np.random.default_rng(0).random((3, 1, 8, 8))
+    errors = gradient_check(net, x, np.array([0, 1, 2]), h=1e-6)
+    assert max(errors.values()) < 1e-6, errors
 
 
 def test_parameter_names_and_shapes_follow_the_book():

@@ -31,7 +31,7 @@ from common.layers.gates import (
     ScaleLayer,
 )
 from common.layers.losses import SigmoidWithLoss, SoftmaxWithLoss, SquaredErrorLoss
-from common.layers.regularization import BatchNormalization, Dropout
+from common.layers.regularization import BatchNormalization, Dropout, RandomShift
 
 
 def layer_forward(layer: Any, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
@@ -48,6 +48,7 @@ __all__ = [
     "Convolution",
     "Dropout",
     "Pooling",
+    "RandomShift",
     "Relu",
     "Sigmoid",
     "SigmoidWithLoss",

@@ -1,10 +1,12 @@
-"""Layers that behave differently in training and at inference: Dropout, BatchNormalization."""
+"""Layers that behave differently in training and at inference: Dropout, BatchNormalization,
+and the data augmentation RandomShift."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_dout, check_features, forward_cache
+from common.checks import check_dout, check_features, forward_cache, layer_name
+from common.util import shift_images
 
 
 class Dropout:
@@ -112,3 +114,48 @@ class BatchNormalization:
         # dx = γ/(N σ) · (N dout - Σ dout - x̂ Σ dout·x̂)
         dx = (self.gamma * self.inv_std / n) * (n * dout - self.dbeta - self.xhat * self.dgamma)
         return dx.reshape(self.input_shape)
+
+
+class RandomShift:
+    """Data augmentation as a layer: in training, every image of x (N, C, H, W) moves by
+    its own random -k..k pixels down and across (k = ``max_shift``; zeros fill the
+    border it uncovers); at inference it is the identity.
+
+    The network then sees a slightly different copy of each training image in every
+    epoch, and learns that a digit one pixel to the left is the same digit. ``rng`` (a
+    ``np.random.Generator`` or a seed) makes the shifts reproducible. ``backward``
+    moves the gradient back by the opposite shift; given None (the next layer skipped
+    its input gradient, as a network's first convolution does) it returns None.
+    """
+
+    uses_train_flg = True
+
+    def __init__(self, max_shift: int = 1,
+                 rng: np.random.Generator | int | None = None) -> None:
+        if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)) \
+                or max_shift < 0:
+            raise ValueError(f"max_shift must be a whole number of pixels >= 0, got "
+                             f"{max_shift!r}")
+        self.max_shift = int(max_shift)
+        self.rng = np.random.default_rng(rng)
+        self.shifts: np.ndarray | None = None  # (2, N): each image's window row and column
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        """Every image shifted at random while training (new shifts each call); x itself
+        at inference."""
+        self.shifts = None
+        if not train_flg or not self.max_shift:
+            return x
+        if x.ndim != 4:
+            raise ValueError(f"{layer_name(self)} takes images of shape (N, C, H, W); got "
+                             f"an array of shape {x.shape}")
+        self.shifts = self.rng.integers(0, 2 * self.max_shift + 1, size=(2, x.shape[0]))
+        return shift_images(x, self.shifts[0], self.shifts[1], self.max_shift)
+
+    def backward(self, dout: np.ndarray | None) -> np.ndarray | None:
+        """dout moved back by the opposite shifts (dout itself after an inference pass)."""
+        if dout is None or self.shifts is None:
+            return dout
+        check_dout(self, dout, (self.shifts.shape[1], *dout.shape[1:]))
+        back = 2 * self.max_shift - self.shifts
+        return shift_images(dout, back[0], back[1], self.max_shift)
