@@ -207,15 +207,8 @@ def train(net: Network, name: str, args: argparse.Namespace,
 
 def kept_parameters(trainer: Trainer) -> dict[str, Any]:
     """Which parameters the reported test accuracy belongs to, for the JSON report."""
-    if trainer.diverged:
-        kept, epoch = "last_finite", trainer.current_epoch
-    elif trainer.best_params is not None:
-        kept, epoch = "best_validation", trainer.best_epoch
-    elif trainer.interrupted:
-        kept, epoch = "at_interruption", trainer.current_epoch
-    else:
-        kept, epoch = "final", trainer.current_epoch
-    return {"kept": kept, "epoch": epoch, "description": trainer.params_from}
+    epoch = trainer.best_epoch if trainer.kept.startswith("best") else trainer.current_epoch
+    return {"kept": trainer.kept, "epoch": epoch, "description": trainer.params_from}
 
 
 @exit_130_on_ctrl_c

@@ -276,13 +276,23 @@ class Trainer:
             print(f"kept the parameters {self.params_from}")
 
     @property
-    def params_from(self) -> str:
-        """Which parameters the network holds after ``train``, in words."""
+    def kept(self) -> str:
+        """Which parameters the network holds after ``train``: 'last_finite' (training
+        diverged), 'best_validation' or 'best_train' (the best epoch), 'at_interruption'
+        (Ctrl-C) or 'final'."""
         if self.diverged:
-            return "of the last step whose loss was finite (training diverged)"
+            return "last_finite"
         if self.best_params is not None:
-            return (f"of epoch {self.best_epoch}, the best on {self.best_by} accuracy "
-                    f"({self.best_acc:.4f})")
-        if self.interrupted:
-            return f"at the interruption (iteration {self.current_iter})"
-        return f"after the last epoch ({self.current_epoch})"
+            return f"best_{self.best_by}"
+        return "at_interruption" if self.interrupted else "final"
+
+    @property
+    def params_from(self) -> str:
+        """``kept`` in words, with its epoch or iteration."""
+        return {
+            "last_finite": "of the last step whose loss was finite (training diverged)",
+            f"best_{self.best_by}": f"of epoch {self.best_epoch}, the best on {self.best_by} "
+                                    f"accuracy ({self.best_acc:.4f})",
+            "at_interruption": f"at the interruption (iteration {self.current_iter})",
+            "final": f"after the last epoch ({self.current_epoch})",
+        }[self.kept]
