@@ -93,6 +93,7 @@ def _named_layers(layers: Mapping[str, Any] | Iterable[Any]) -> OrderedDict:
         short = _SHORT_NAMES.get(cls, cls)
         if _holds_parameters(layer):
             own = {*getattr(layer, "param_names", ()), *getattr(layer, "buffer_names", ())}
+            # a layer with no names of its own (one holding other layers') takes a new number
             if not number or not own or own & taken:
                 number, taken = number + 1, set()
             taken |= own
