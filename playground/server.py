@@ -102,20 +102,21 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: PlaygroundServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: a page steps 20 times a second; errors are answered to the page."""
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._handle("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._handle("POST")
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         self._handle("DELETE")
 
     def _handle(self, method: str) -> None:
         try:
+            self._read_body()  # first: an unread body would be taken for the next request
             self._check_host()
             path = self.path.split("?", 1)[0]
             if method == "GET" and (path == "/" or path.startswith("/static/")):
@@ -166,7 +167,7 @@ class Handler(BaseHTTPRequestHandler):
             if not sessions.delete(key):
                 raise HttpError(HTTPStatus.NOT_FOUND, "no such session")
             return HTTPStatus.OK, {"deleted": key}
-        body = self._body()  # read before the session look-up: the connection stays usable
+        body = self._body()
         session = sessions.get(key)
         if session is None:
             raise HttpError(HTTPStatus.NOT_FOUND, "this session has expired or never "
@@ -179,8 +180,9 @@ class Handler(BaseHTTPRequestHandler):
             session.step(iterations)
             return HTTPStatus.OK, session.state(grid)
 
-    def _body(self) -> Any:
-        """The request's JSON body (at most MAX_BODY bytes; none is an empty object)."""
+    def _read_body(self) -> None:
+        """Read the request's body (at most MAX_BODY bytes) into ``self.raw_body``."""
+        self.raw_body = b""
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
@@ -189,14 +191,17 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the body is not read: the connection is spent
             raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                             f"a request body may have at most {MAX_BODY} bytes")
-        data = self.rfile.read(length)
-        if not length:
+        self.raw_body = self.rfile.read(length)
+
+    def _body(self) -> Any:
+        """The request's body as JSON (none is an empty object)."""
+        if not self.raw_body:
             return {}
         if (self.headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
             raise HttpError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                             "send the request body as application/json")
         try:
-            return json.loads(data)
+            return json.loads(self.raw_body)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
             raise cfg.BadRequest(f"the request body is not valid JSON: {err}") from None
 
@@ -243,7 +248,7 @@ class PlaygroundServer(ThreadingHTTPServer):
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), Handler)
-        self.sessions = sessions or Sessions()
+        self.sessions = sessions if sessions is not None else Sessions()
         self.static = load_static()
         self.allowed_hosts = {"localhost", "127.0.0.1", "::1"} if is_loopback(host) else set()
 
