@@ -346,3 +346,13 @@ def test_a_host_that_is_not_loopback_gets_a_warning():
         proc.kill()
     assert "not a loopback address" in err
 
+
+
+def test_the_benchmark_times_real_step_requests():
+    from benchmarks.bench_playground import describe, playground_case
+
+    result = playground_case(repeat=1)
+    assert result["requests"] == 40
+    assert 0 < result["min_s"] <= result["median_s"] <= result["max_s"]
+    assert set(result["parts_median_ms"]) == {"train", "pictures", "json"}
+    assert "target median <= 25 ms" in describe(result)
