@@ -5,7 +5,9 @@ shows the server's messages."""
 from __future__ import annotations
 
 import math
+import os
 import threading
+from pathlib import Path
 
 import pytest
 from browser import browser_missing, close_browser, open_browser
@@ -100,7 +102,7 @@ def test_changing_the_data_set_or_the_network_resets_the_picture(page):
     play_until(page, 50)
     Select(by_id(page, "dataset")).select_by_value("spiral")
     wait(page, lambda d: iteration(d) == 0
-         and d.find_element("css selector", "#lanes figcaption").text == "Spiral")
+         and d.find_element("css selector", "#lanes figcaption").text.startswith("Spiral:"))
     play_until(page, 20)
     by_id(page, "add-layer").click()
     wait(page, lambda d: by_id(d, "layer-count").text == "3" and iteration(d) == 0)
@@ -133,7 +135,10 @@ def test_the_backprop_view_updates_when_an_input_changes(page):
     page.find_element("css selector", ".tab[data-view='backprop']").click()
 
     def wire(kind, key):
-        return page.find_element("css selector", f"#circuit text.{kind}[data-wire='{key}']").text
+        # read in one script: the circuit is redrawn as the answers arrive
+        return page.execute_script(
+            "const t = document.querySelector(`#circuit text.${arguments[0]}"
+            "[data-wire='${arguments[1]}']`); return t && t.textContent;", kind, key)
 
     wait(page, lambda d: d.find_elements("css selector", "#circuit text.value"))
     assert wire("value", "1/x") == "0.73" and wire("grad", "w0") == "-0.20"
@@ -178,3 +183,36 @@ def test_a_diverging_run_pauses_and_says_what_to_do(page):
     wait(page, lambda d: message.is_displayed() and "diverged" in message.text)
     assert "Lower the learning rate (now 10; try 1)" in message.text
     wait(page, lambda d: not d.execute_script("return window.playground.playing()"))
+
+
+SHOTS = os.environ.get("PLAYGROUND_SCREENSHOTS")
+
+
+@pytest.mark.skipif(not SHOTS, reason="set PLAYGROUND_SCREENSHOTS=docs/playground to write "
+                                      "the README's screenshots")
+def test_screenshots_for_the_readme(url):
+    """The main view after 1000 iterations of the defaults, the optimizer race after 1000,
+    and the backprop view."""
+    folder = Path(SHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    driver = open_browser(1400, 1180)
+    try:
+        driver.get(url)
+        wait(driver, lambda d: d.execute_script("return !!(window.playground && "
+                                                "window.playground.state())"))
+        play_until(driver, 1000)
+        driver.set_window_size(1400, 960)  # the main view is shorter than the race's
+        driver.save_screenshot(str(folder / "main.png"))
+        driver.set_window_size(1400, 1180)
+        by_id(driver, "preset-race").click()
+        wait(driver, lambda d: len(d.find_elements("css selector", "#lanes figure")) == 4)
+        play_until(driver, 1000)
+        driver.save_screenshot(str(folder / "race.png"))
+        driver.set_window_size(1400, 800)
+        driver.find_element("css selector", ".tab[data-view='backprop']").click()
+        wait(driver, lambda d: d.find_elements("css selector", "#circuit text.value"))
+        driver.save_screenshot(str(folder / "backprop.png"))
+    finally:
+        close_browser(driver)
+    for name in ("main.png", "race.png", "backprop.png"):
+        assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -9,7 +9,7 @@ const FIELDS = ["dataset", "noise", "points", "train_ratio", "seed", "optimizer"
 const $ = (id) => document.getElementById(id);
 
 let options, config, session = null, state = null, histories = [], selected = 0;
-let playing = false, generation = 0;
+let playing = false, generation = 0, busy = false;
 
 function showMessage(text, kind = "error") {
   const box = $("message");
@@ -104,7 +104,13 @@ function record(answer) {
 
 async function step() {
   const asked = generation;
-  const answer = await send(`/api/sessions/${session}/step`, { iterations: ITERATIONS, grid: GRID });
+  busy = true;
+  let answer;
+  try {
+    answer = await send(`/api/sessions/${session}/step`, { iterations: ITERATIONS, grid: GRID });
+  } finally {
+    busy = false;
+  }
   // the settings changed (or a new session began) meanwhile: this answer is of the old ones
   if (answer.config || asked !== generation) return;
   answer.data = state.data;
@@ -143,7 +149,8 @@ function draw() {
     figure.classList.toggle("selected", many && i === selected);
     drawBoundary(figure.querySelector("canvas"), images[i], data);
     figure.querySelector("figcaption").textContent = many
-      ? `${lane.label}: test accuracy ${fmt(lane.test_accuracy, 2)}` : data.title;
+      ? `${lane.label}: test accuracy ${fmt(lane.test_accuracy, 2)}`
+      : `${data.title}: training points ringed white, test points dark`;
   });
   const columns = drawNetwork($("network"), lanes[selected], data, images[selected]);
   // each hidden layer's width control above its column
@@ -235,7 +242,9 @@ async function start() {
     $("circuit-message").textContent = text || "";
   });
   await configure();
-  window.playground = { state: () => state, config: () => config, playing: () => playing };
+  // for the browser tests: what the page shows, and whether it is still stepping
+  window.playground = { state: () => state, config: () => config,
+    playing: () => playing || busy };
 }
 
 start().catch((err) => showMessage(err.message));
