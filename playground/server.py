@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
 
-from ch_backprop.calculus import NEURON, neuron_circuit
+from common.circuit import NEURON, neuron_circuit
 from common.optimizer import OPTIMIZERS
 from playground import config as cfg
 from playground.presets import PRESETS
@@ -81,7 +81,7 @@ def options() -> dict[str, Any]:
 
 def backprop(raw: Any) -> dict[str, Any]:
     """The sigmoid neuron's circuit for the inputs and weights in ``raw``: every wire's
-    value and gradient, computed by the gate layers (``ch_backprop.calculus``)."""
+    value and gradient, computed by the gate layers (``common.circuit``)."""
     raw = cfg.check_object(raw, "the circuit's inputs")
     unknown = set(raw) - set(NEURON)
     if unknown:

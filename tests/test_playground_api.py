@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import math
-import os
 import signal
 import subprocess
 import sys
@@ -331,10 +330,6 @@ def test_a_port_in_use_is_a_clear_error(server):
 
 
 def test_a_host_that_is_not_loopback_gets_a_warning():
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.run([sys.executable, "-m", "playground", "--host", "0.0.0.0", "--port",
-                           "70000"], capture_output=True, text=True, timeout=30, env=env)
-    assert proc.returncode == 2 and "--port must be in 0..65535" in proc.stderr
     proc = subprocess.Popen([sys.executable, "-m", "playground", "--host", "0.0.0.0", "--port",
                              "0", "--no-browser"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
