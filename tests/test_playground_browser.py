@@ -39,15 +39,16 @@ def browser():
 @pytest.fixture
 def page(browser, url):
     """The page, freshly loaded and drawn; afterwards, no console error may have appeared
-    but the 400 answers a test asked for."""
+    but the 400 answers a test asked for (and what it adds to ``page.allowed_console``)."""
     browser.get_log("browser")  # forget what earlier tests left
+    browser.allowed_console = ["the server responded with a status of 400"]
     browser.get(url)
     wait(browser, lambda d: d.execute_script("return !!(window.playground && "
                                              "window.playground.state())"))
     yield browser
     errors = [entry["message"] for entry in browser.get_log("browser")
               if entry["level"] == "SEVERE"
-              and "the server responded with a status of 400" not in entry["message"]]
+              and not any(allowed in entry["message"] for allowed in browser.allowed_console)]
     assert not errors
 
 
@@ -183,6 +184,23 @@ def test_a_diverging_run_pauses_and_says_what_to_do(page):
     wait(page, lambda d: message.is_displayed() and "diverged" in message.text)
     assert "Lower the learning rate (now 10; try 1)" in message.text
     wait(page, lambda d: not d.execute_script("return window.playground.playing()"))
+
+
+def test_an_expired_session_is_replaced_without_a_word(page):
+    play_until(page, 30)
+    page.allowed_console.append("/step - Failed to load resource: the server responded with "
+                                "a status of 404")
+    # the server forgets the session, as it does after 15 idle minutes
+    page.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const sessions = performance.getEntriesByType('resource')
+            .map((e) => e.name.match(new RegExp("sessions/([^/]+)/step"))).filter(Boolean);
+        fetch(`/api/sessions/${sessions.at(-1)[1]}`, {method: 'DELETE'}).then(done);""")
+    by_id(page, "step").click()
+    wait(page, lambda d: iteration(d) == 0
+         and not d.execute_script("return window.playground.playing()"))
+    assert not by_id(page, "message").is_displayed()
+    play_until(page, 20)
 
 
 SHOTS = os.environ.get("PLAYGROUND_SCREENSHOTS")
