@@ -137,7 +137,8 @@ class Handler(BaseHTTPRequestHandler):
         """On a loopback address, only a loopback Host: another site's page cannot reach
         the server through a name of its own (DNS rebinding)."""
         allowed = self.server.allowed_hosts
-        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
+        host = (self.headers.get("Host") or "").lower()  # name:port, or [IPv6]:port
+        host = host[1:host.find("]")] if host.startswith("[") else host.rsplit(":", 1)[0]
         if allowed and host not in allowed:
             raise HttpError(HTTPStatus.FORBIDDEN, f"unexpected Host {host!r}: open the "
                                                   "playground at its loopback address")
@@ -223,8 +224,7 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(content)
+        self.wfile.write(content)
 
 
 def is_loopback(host: str) -> bool:

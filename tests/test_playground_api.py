@@ -197,7 +197,9 @@ def test_unknown_paths_methods_and_sessions(client):
 def test_another_host_name_is_refused(client):
     status, _, answer = client.call("GET", "/api/options", headers={"Host": "evil.example:80"})
     assert status == 403 and "loopback" in answer["error"]
-    assert client.call("GET", "/", headers={"Host": "localhost:1234"})[0] == 200
+    for host in ("localhost:1234", "127.0.0.1", "[::1]:80", "[::1]"):
+        assert client.call("GET", "/", headers={"Host": host})[0] == 200
+    assert client.call("GET", "/", headers={"Host": "[evil]:80"})[0] == 403
 
 
 def test_a_diverging_run_says_so(client):

@@ -55,21 +55,19 @@ function readControls() {
   if (config.dataset === "iris" && before !== "iris") config.output = "softmax";
 }
 
-async function send(path, body) {
-  try {
-    return await request("POST", path, body);
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 404 || !session) throw err;
-    // the session expired while the tab was idle: start a new one with the same settings
-    session = null;
-    return configure();
-  }
-}
+// the server forgot this tab's session (idle for too long): the caller starts a new one
+const expired = (err) => err instanceof ApiError && err.status === 404;
 
 async function configure() {
-  const answer = session
-    ? await send(`/api/sessions/${session}/config`, config)
-    : await request("POST", "/api/sessions", config);
+  let answer;
+  try {
+    answer = session
+      ? await request("POST", `/api/sessions/${session}/config`, config)
+      : await request("POST", "/api/sessions", config);
+  } catch (err) {
+    if (!session || !expired(err)) throw err;
+    answer = await request("POST", "/api/sessions", config);
+  }
   if (answer.session) session = answer.session;
   generation += 1;
   config = answer.config;
@@ -107,12 +105,18 @@ async function step() {
   busy = true;
   let answer;
   try {
-    answer = await send(`/api/sessions/${session}/step`, { iterations: ITERATIONS, grid: GRID });
+    answer = await request("POST", `/api/sessions/${session}/step`,
+      { iterations: ITERATIONS, grid: GRID });
+  } catch (err) {
+    if (!expired(err)) throw err;
+    session = null;
+    await configure();  // the same settings, from the start, in a new session
+    return;
   } finally {
     busy = false;
   }
-  // the settings changed (or a new session began) meanwhile: this answer is of the old ones
-  if (answer.config || asked !== generation) return;
+  // the settings changed meanwhile: this answer is of the old ones
+  if (asked !== generation) return;
   answer.data = state.data;
   state = answer;
   record(answer);
