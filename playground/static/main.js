@@ -41,8 +41,10 @@ function showConfig() {
       `<b>${width}</b><button data-layer="${i}" data-change="1">+</button>`;
     return group;
   }));
-  const gates = ["and", "or", "xor_gate", "iris"].includes(config.dataset);
-  for (const key of ["noise", "points", "train_ratio"]) $(key).disabled = gates;
+  // a truth table is what it is; so are the 150 flowers, which are still split
+  const table = ["and", "or", "xor_gate"].includes(config.dataset);
+  for (const key of ["noise", "points"]) $(key).disabled = table || config.dataset === "iris";
+  $("train_ratio").disabled = table;
 }
 
 function readControls() {
