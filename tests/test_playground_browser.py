@@ -106,7 +106,8 @@ def test_changing_the_data_set_or_the_network_resets_the_picture(page):
          and d.find_element("css selector", "#lanes figcaption").text.startswith("Spiral:"))
     play_until(page, 20)
     by_id(page, "add-layer").click()
-    wait(page, lambda d: by_id(d, "layer-count").text == "3" and iteration(d) == 0)
+    wait(page, lambda d: by_id(d, "network-title").text == "3 HIDDEN LAYERS"
+         and iteration(d) == 0)
     state = page.execute_script("return window.playground.state()")
     assert state["lanes"][0]["sizes"] == [2, 6, 4, 4, 1]
     assert len(state["lanes"][0]["units"]) == 3

@@ -47,6 +47,18 @@ export function boundaryImage(lane, grid, classes) {
   });
 }
 
+// the output units' pictures: one sigmoid unit shows the boundary itself, one softmax unit
+// per class the probability of its class (white 0, the class's colour 1)
+function outputImages(lane, grid, classes, boundary) {
+  const outputs = lane.sizes.at(-1);
+  if (outputs === 1) return [boundary];
+  const bytes = decode(lane.boundary);
+  const n = grid * grid;
+  const p = classes === 2 ? (k, i) => (k ? bytes[i] : 255 - bytes[i]) : (k, i) => bytes[k * n + i];
+  return Array.from({ length: outputs },
+    (_, k) => paint(grid, (i) => mix(WHITE, CLASS_COLORS[k], p(k, i) / 255)));
+}
+
 // the boundary, then the points: training ones with a white ring, test ones with a dark one
 export function drawBoundary(canvas, image, data) {
   const ctx = canvas.getContext("2d");
@@ -69,7 +81,7 @@ export function drawBoundary(canvas, image, data) {
 
 // the network: units as small maps of their output over the plane, weights as lines;
 // returns the centre of every layer's column, as a fraction of the canvas width
-export function drawNetwork(canvas, lane, data, boundary) {
+export function drawNetwork(canvas, lane, data, grid, boundary) {
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   const sizes = lane.sizes;
@@ -96,12 +108,11 @@ export function drawNetwork(canvas, lane, data, boundary) {
     const bytes = decode(b64);
     return Array.from({ length: bytes.length / (u * u) },
       (_, k) => paint(u, (i) => UNIT_LUT[bytes[k * u * u + i]]));
-  })];
+  }), outputImages(lane, grid, data.classes, boundary)];
   sizes.forEach((n, l) => {
     for (let j = 0; j < n; j++) {
       const [x, y] = place(l, j);
-      const image = l < maps.length ? maps[l][j] : boundary;
-      ctx.drawImage(image, x, y, box, box);
+      ctx.drawImage(maps[l][j], x, y, box, box);
       ctx.strokeStyle = "#555";
       ctx.lineWidth = 1;
       ctx.strokeRect(x, y, box, box);

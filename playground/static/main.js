@@ -32,7 +32,9 @@ function showConfig() {
   for (const key of FIELDS) $(key).value = config[key];
   $("noise-value").textContent = config.noise;
   $("train_ratio-value").textContent = `${Math.round(config.train_ratio * 100)}%`;
-  $("layer-count").textContent = config.hidden.length;
+  // in lanes that set their own widths, the controls would not say what is trained
+  const fixed = config.lanes.some((lane) => lane.hidden);
+  for (const id of ["add-layer", "remove-layer", "widths"]) $(id).hidden = fixed;
   const widths = $("widths");
   widths.replaceChildren(...config.hidden.map((width, i) => {
     const group = document.createElement("span");
@@ -158,7 +160,11 @@ function draw() {
       ? `${lane.label}: test accuracy ${fmt(lane.test_accuracy, 2)}`
       : `${data.title}: training points ringed white, test points dark`;
   });
-  const columns = drawNetwork($("network"), lanes[selected], data, images[selected]);
+  const lane = lanes[selected];
+  const columns = drawNetwork($("network"), lane, data, state.grid, images[selected]);
+  const layers = lane.sizes.length - 2;
+  $("network-title").textContent = `${layers} hidden layer${layers === 1 ? "" : "s"}` +
+    (many ? ` (${lane.label}; click a boundary to see another lane)` : "");
   // each hidden layer's width control above its column
   [...$("widths").children].forEach((group, i) => {
     group.style.left = `${100 * columns[i + 1]}%`;
