@@ -69,7 +69,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "text": "The same network, data and initial weights, trained side by side. After "
                 "1000 iterations Momentum and Adam have bent the boundary between the moons "
                 "(loss near 0), while SGD and AdaGrad still draw an almost straight line "
-                "(loss above 0.2): SGD takes small steps on the plateau, and AdaGrad's "
+                "(loss about 0.2): SGD takes small steps on the plateau, and AdaGrad's "
                 "steps shrink as it sums the squared gradients.",
     },
 }
