@@ -68,7 +68,6 @@ from benchmarks.bench_conv import (
     profile_iterations,
 )
 from benchmarks.bench_mlp import SIZES, make_trainer, mlp_data, train_epoch
-from benchmarks.bench_playground import describe, playground_case
 from benchmarks.torch_mlp import torch_available, torch_epoch_runner
 from common.fileio import atomic_write
 
@@ -380,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(r)
             print_profile(f"{r['case']} ({r['data']} data)", r)
     if "playground" in cases:
+        from benchmarks.bench_playground import describe, playground_case
+
         r = playground_case(repeat)
         results.append(r)
         print_row(r)
