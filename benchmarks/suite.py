@@ -34,7 +34,10 @@ Cases (each timed ``--repeat`` times after a warm-up; median, min and max shown)
   accuracy after that epoch. ``--deep-epochs N`` trains N epochs instead, and
   ``--deep-epochs 0`` runs the program's own defaults: the full training with the
   accuracy target, about 10 minutes per run (use ``--repeat 1``);
-- ``optimizer_compare``: ``python -m optimizer_compare`` end to end (needs MNIST_DIR).
+- ``optimizer_compare``: ``python -m optimizer_compare`` end to end (needs MNIST_DIR);
+- ``playground``: a step request of the playground (10 iterations of the default network
+  and a 60×60 boundary grid) over HTTP on loopback, ``40 × --repeat`` requests, against
+  its target (median <= 25 ms) (``benchmarks.bench_playground``).
 
 ``--quick`` shrinks everything (2048 samples for the MLP, 500 for SimpleConvNet, 2
 DeepConvNet iterations, 2 profiled iterations, one run, no end-to-end programs): a
@@ -72,7 +75,7 @@ from benchmarks.torch_mlp import torch_available, torch_epoch_runner
 from common.fileio import atomic_write
 
 CASES = ("gemm", "mlp", "conv", "profile", "hand_conv", "load", "ch_mnist", "ch_mnist_deep",
-         "optimizer_compare")
+         "optimizer_compare", "playground")
 #: End-to-end programs: they need MNIST_DIR and are skipped by --quick.
 PROGRAM_CASES = ("load", "ch_mnist", "ch_mnist_deep", "optimizer_compare")
 #: Targets of the conv networks' ours/PyTorch epoch-time ratio (issue 9).
@@ -386,6 +389,13 @@ def main(argv: list[str] | None = None) -> int:
                 r.pop("target", None)
             results.append(r)
             print_hand_row(r)
+    if "playground" in cases:
+        from benchmarks.bench_playground import describe, playground_case
+
+        r = playground_case(repeat)
+        results.append(r)
+        print_row(r)
+        print(f"  {describe(r)}", flush=True)
     skipped = []
     failed: list[dict[str, str]] = []
     for case in PROGRAM_CASES:

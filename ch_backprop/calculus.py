@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ch_backprop.plots_circuit import Wire, plot_circuit, plot_descent
+from common.circuit import NEURON, neuron_circuit
 from common.descent import (
     PARABOLA_MIN,
     descend,
@@ -21,16 +22,7 @@ from common.descent import (
     paraboloid,
     paraboloid_gradient,
 )
-from common.layers import (
-    AddLayer,
-    Affine,
-    ExpLayer,
-    MulLayer,
-    OffsetLayer,
-    ReciprocalLayer,
-    ScaleLayer,
-    Sigmoid,
-)
+from common.layers import AddLayer, Affine, MulLayer, ScaleLayer, Sigmoid
 from common.optimizer import SGD
 
 
@@ -169,36 +161,7 @@ def run_graph(out: Path, show: bool) -> PartResult:
 
 
 # --- part 2: CS231n's sigmoid neuron ---------------------------------------------------------
-NEURON = {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0}
-
-
-def neuron_circuit(w0: float, x0: float, w1: float, x1: float,
-                   w2: float) -> tuple[dict[str, float], dict[str, float]]:
-    """f = 1 / (1 + exp(-(w0·x0 + w1·x1 + w2))) through primitive gates: (value, gradient)
-    of every wire, the gradient being ∂f/∂wire."""
-    m0, m1, s1, s2 = MulLayer(), MulLayer(), AddLayer(), AddLayer()
-    neg, exp, plus1, inv = ScaleLayer(-1.0), ExpLayer(), OffsetLayer(1.0), ReciprocalLayer()
-    v = {"w0": w0, "x0": x0, "w1": w1, "x1": x1, "w2": w2}
-    v["w0x0"] = m0.forward(w0, x0)
-    v["w1x1"] = m1.forward(w1, x1)
-    v["sum"] = s1.forward(v["w0x0"], v["w1x1"])
-    v["+w2"] = s2.forward(v["sum"], w2)
-    v["*-1"] = neg.forward(v["+w2"])
-    v["exp"] = exp.forward(v["*-1"])
-    v["+1"] = plus1.forward(v["exp"])
-    v["1/x"] = inv.forward(v["+1"])
-    g = {"1/x": 1.0}
-    g["+1"] = inv.backward(g["1/x"])
-    g["exp"] = plus1.backward(g["+1"])
-    g["*-1"] = exp.backward(g["exp"])
-    g["+w2"] = neg.backward(g["*-1"])
-    g["sum"], g["w2"] = s2.backward(g["+w2"])
-    g["w0x0"], g["w1x1"] = s1.backward(g["sum"])
-    g["w0"], g["x0"] = m0.backward(g["w0x0"])
-    g["w1"], g["x1"] = m1.backward(g["w1x1"])
-    return v, g
-
-
+# the circuit itself is common.circuit.neuron_circuit, which the playground shows too
 WIRE_NAMES = {"w0": "w0", "x0": "x0", "w1": "w1", "x1": "x1", "w2": "w2", "w0x0": "w0*x0",
               "w1x1": "w1*x1", "sum": "w0*x0 + w1*x1", "+w2": "+ w2", "*-1": "* (-1)",
               "exp": "exp", "+1": "+ 1", "1/x": "1/x (output)"}

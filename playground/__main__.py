@@ -1,0 +1,5 @@
+"""Entry point of ``python -m playground``."""
+
+from playground.cli import main
+
+raise SystemExit(main())
