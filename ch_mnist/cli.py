@@ -63,6 +63,7 @@ DEFAULT_LR = {
     "adagrad": 0.01,
     "rmsprop": 0.001,
     "adam": 0.001,
+    "adamw": 0.001,
 }
 
 #: Training images whose accuracy is measured after every epoch (all 10000 test
