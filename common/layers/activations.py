@@ -81,3 +81,49 @@ class Gaussian:
         check_dout(self, dout, forward_cache(self, self.out).shape)
         # x·out first: it is at most 0.43 in size, where 2x alone could overflow
         return dout * (-2 * (self.x * self.out))
+
+
+class GELU:
+    """GPT-2's GELU, in its tanh form, element-wise; any shape:
+
+    out = ½ · x · (1 + tanh(u)),  u = √(2/π) · (x + 0.044715 · x³).
+
+    Like ReLU for large |x|, but smooth: small negative inputs pass a little.
+    """
+
+    C = float(np.sqrt(2 / np.pi))
+    A = 0.044715
+
+    def __init__(self) -> None:
+        self.x: np.ndarray | None = None
+        self.tanh: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """½ · x · (1 + tanh(u)); keeps x and tanh(u) for the derivative."""
+        self.x = x
+        u = x * x
+        u *= self.A
+        u += 1
+        u *= x
+        u *= self.C
+        self.tanh = np.tanh(u, out=u)
+        out = self.tanh + 1
+        out *= x
+        out *= 0.5
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dout · (½(1 + tanh u) + ½ x (1 - tanh² u) · √(2/π)(1 + 3 · 0.044715 · x²))."""
+        th = forward_cache(self, self.tanh)
+        check_dout(self, dout, th.shape)
+        x = self.x
+        # du/dx = C·(1 + 3A·x²); x·du/dx·(1 - th²) built in one buffer
+        grad = x * x
+        grad *= 3 * self.A * self.C
+        grad += self.C
+        grad *= x
+        grad *= 1 - th * th
+        grad += 1 + th
+        grad *= 0.5
+        grad *= dout
+        return grad
