@@ -54,7 +54,8 @@ def load_text(args: argparse.Namespace) -> tuple[str, str]:
     if args.text is None:
         return load_tiny_shakespeare(), "tiny Shakespeare"
     # the validation part must hold a window and its target
-    needed = max(MIN_TEXT_CHARS, math.ceil((args.context + 2) / (1 - args.train_fraction)))
+    needed = max(MIN_TEXT_CHARS,
+                 math.ceil((args.context + 2) / (1 - args.train_fraction) - 1e-9))
     return load_text_file(args.text, min_chars=needed), str(args.text)
 
 
