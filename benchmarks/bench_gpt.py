@@ -186,8 +186,10 @@ def gpt_case(repeat: int, iterations: int, use_torch: bool, seed: int = 0,
     batches = gpt_batches((repeat + 1) * iterations, seed=seed, context=context,
                           vocab_size=vocab)
     runners: dict[str, Callable[[Sequence[tuple[np.ndarray, np.ndarray]]], float]] = {}
-    result: dict[str, Any] = {"case": f"gpt iteration batch {BATCH_SIZE}", "data": "random ids",
-                              "iterations": iterations}
+    shape = {**CONFIG, **sizes}
+    name = (f"gpt iteration ({shape['num_layers']}x{shape['dim']}, T={shape['context']}, "
+            f"batch {BATCH_SIZE})")
+    result: dict[str, Any] = {"case": name, "data": "random ids", "iterations": iterations}
     if use_torch:
         from benchmarks.torch_gpt import check_equivalence, torch_gpt_runner
 

@@ -290,3 +290,11 @@ def test_network_lists_nested_parameters_and_names_errors():
     with pytest.raises(ValueError, match="Residual1.fc expects x of shape"):
         Network([Residual({"fc": TimeAffine(np.zeros((5, 5)))})],
                 TimeSoftmaxWithLoss()).predict(np.zeros((1, 2, 4)))
+
+
+def test_gelu_is_stable_for_huge_inputs():
+    x = np.array([-1e30, -100.0, -10.0, 0.0, 10.0, 1e30], dtype=np.float32)
+    layer = GELU()
+    out = layer.forward(x)  # no overflow warning (pytest turns it into an error)
+    np.testing.assert_allclose(out, [0, 0, -0.0, 0, 10, 1e30], atol=1e-6)
+    assert np.isfinite(layer.backward(np.ones_like(x))).all()
