@@ -226,8 +226,9 @@ def main(argv: list[str] | None = None) -> int:
               f"clipped at {args.clip:g}, batch {args.batch_size}x{args.context}, seed "
               f"{args.seed}; losses on {args.eval_windows} fixed windows every "
               f"{args.eval_every} iterations", flush=True)
+        config = settings(args, vocab, text)
         try:
-            trainer = train(net, args, train_ids, eval_sets, settings(args, vocab, text))
+            trainer = train(net, args, train_ids, eval_sets, config)
         except CheckpointError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
@@ -237,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         losses = {name: history[f"{name}_loss"][-1] for name in eval_sets}
         status = INTERRUPTED if trainer.interrupted else 1 if trainer.diverged else 0
         report.update(
-            mode="train", settings=settings(args, vocab, text) | {"text_sha256": None},
+            mode="train", settings={key: value for key, value in config.items()
+                                    if key not in ("text_sha256", "vocabulary")},
             iterations=trainer.iteration, interrupted=trainer.interrupted,
             diverged=trainer.diverged, resumed_from=str(args.resume) if args.resume else None,
             seconds=round(trainer.seconds, 2),
@@ -245,7 +247,6 @@ def main(argv: list[str] | None = None) -> int:
             history={key: history[key] for key in ("loss", "eval_iteration", "train_loss",
                                                    "val_loss")},
         )
-        report["settings"].pop("text_sha256")
         report["figures"]["loss_curves"] = str(plot_loss_curves(
             history["loss"], history["eval_iteration"],
             {name: history[f"{name}_loss"] for name in eval_sets}, out / "loss_curves.png",

@@ -210,6 +210,7 @@ def train(net: Network, name: str, args: argparse.Namespace,
         parameters=kept_parameters(trainer),
         diverged=trainer.diverged, interrupted=trainer.interrupted,
         stopped_early=trainer.stopped_early,
+        resumed_from=str(args.resume) if args.resume else None,
         seconds=round(seconds, 2),
         figures={"learning_curves": str(curves)},
     )

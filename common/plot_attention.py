@@ -51,7 +51,7 @@ def plot_attention(weights: np.ndarray, chars: Sequence[str], path: str | os.Pat
     ``chars`` (T) label both axes."""
     plt = pyplot(show)
     heads, length = weights.shape[0], weights.shape[1]
-    cols = min(heads, 4)
+    cols = math.ceil(math.sqrt(heads))  # 4 heads: 2 x 2
     rows = math.ceil(heads / cols)
     side = max(3.0, 0.16 * length)
     fig, axes = plt.subplots(rows, cols, figsize=(side * cols, side * rows + 0.6),

@@ -14,7 +14,7 @@ from common.interrupt import StopRequest, stop_on_interrupt
 from common.optimizer import make_optimizer
 from common.progress import EpochProgress, format_seconds
 from common.trainer_checkpoint import copy_into as _copy_into
-from common.trainer_checkpoint import resume_trainer, save_trainer
+from common.trainer_checkpoint import resume_trainer, save_trainer, trainer_settings
 from common.training_data import check_dataset, choose_validation
 
 
@@ -58,14 +58,9 @@ class Trainer:
     (``interrupted``), keeping the best or the last parameters; a second Ctrl-C
     raises KeyboardInterrupt at once.
 
-    Checkpoints: with ``checkpoint`` (a path), the whole state of the run (parameters,
-    optimizer state, the random generators, the current epoch's order of samples, the
-    curves, the best parameters so far) is written there atomically every
-    ``checkpoint_every`` iterations, on Ctrl-C and at the end (see ``common.checkpoint``).
-    ``resume(path)`` before ``train()`` continues such a run, even from the middle of an
-    epoch, taking bit for bit the steps the uninterrupted run would have taken; a
-    checkpoint of another network, optimizer or settings (``checkpoint_config``, the
-    Trainer's own settings) is refused with a ValueError and changes nothing.
+    ``checkpoint`` (a path): the state of the run is written there every
+    ``checkpoint_every`` iterations, on Ctrl-C and at the end; ``resume(path)`` continues
+    it exactly, even mid-epoch (``common.trainer_checkpoint``).
     """
 
     def __init__(
@@ -143,11 +138,7 @@ class Trainer:
         self.seconds = 0.0  # time spent in train()
         self.checkpoint = checkpoint
         self.checkpoint_every = checkpoint_every
-        self.config = {"trainer": {
-            "epochs": epochs, "mini_batch_size": mini_batch_size, "train_size": self.train_size,
-            "evaluate_every": evaluate_every, "best_by": best_by, "patience": patience,
-            "evaluate_sample_num_per_epoch": evaluate_sample_num_per_epoch,
-            "validation_size": None if x_val is None else len(x_val)}, **(checkpoint_config or {})}
+        self.config = {"trainer": trainer_settings(self), **(checkpoint_config or {})}
         self._order: np.ndarray | None = None  # this epoch's order of the samples
         self._start_epoch = 0  # the epoch train() began at (> 0 after resume)
         # everything that defines the network's function: weights, and running statistics

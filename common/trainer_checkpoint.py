@@ -1,5 +1,14 @@
 """The Trainer's checkpoints: its whole state in a ``common.checkpoint`` file, and back.
 
+With ``Trainer(..., checkpoint=path)`` the state of the run (parameters, optimizer state,
+the random generators, the current epoch's order of samples, the curves, the best
+parameters so far) is written atomically every ``checkpoint_every`` iterations, on
+Ctrl-C and at the end. ``trainer.resume(path)`` before ``train()`` continues such a run,
+even from the middle of an epoch, taking bit for bit the steps the uninterrupted run
+would have taken; a checkpoint of another network, optimizer or settings (the
+Trainer's, and the caller's ``checkpoint_config``) raises CheckpointError and changes
+nothing.
+
 Besides what every checkpoint holds (parameters, optimizer, generators, iteration),
 a Trainer needs its curves, its counters, the order of the samples in the epoch
 it was in (so a run resumed mid-epoch visits the rest of that epoch's batches), the
@@ -20,6 +29,15 @@ def copy_into(params: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> N
     """Write ``values`` into the existing parameter arrays, so the layers see them."""
     for key, p in params.items():
         np.copyto(p, values[key])
+
+
+def trainer_settings(trainer: Any) -> dict[str, Any]:
+    """The Trainer's settings that a resumed run must share with the checkpointed one."""
+    return {"epochs": trainer.epochs, "mini_batch_size": trainer.batch_size,
+            "train_size": trainer.train_size, "evaluate_every": trainer.evaluate_every,
+            "best_by": trainer.best_by, "patience": trainer.patience,
+            "evaluate_sample_num_per_epoch": trainer.evaluate_sample_num_per_epoch,
+            "validation_size": None if trainer.x_val is None else len(trainer.x_val)}
 
 
 def save_trainer(trainer: Any, path: str | os.PathLike) -> None:
