@@ -4,7 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench lint clean
+# The dependency floor: the oldest supported Python, NumPy and matplotlib (pinned, with what
+# they need pinned beside them, in .ci/oldest-constraints.txt), in a venv of their own.
+OLDEST_PYTHON ?= $(firstword $(wildcard /usr/bin/python3.10 /usr/local/bin/python3.10 \
+                                        $(HOME)/.pyenv/versions/3.10*/bin/python3.10))
+OLDEST_VENV := .venv-oldest
+OLDEST_STAMP := $(OLDEST_VENV)/.installed
+
+.PHONY: test test-oldest demo bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,6 +20,18 @@ $(STAMP): pyproject.toml
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+$(OLDEST_STAMP): pyproject.toml .ci/oldest-constraints.txt
+	@test -n "$(OLDEST_PYTHON)" || { echo "test-oldest needs Python 3.10: install it (e.g." \
+	    "pyenv install 3.10) or pass OLDEST_PYTHON=/path/to/python3.10" >&2; exit 1; }
+	test -x $(OLDEST_VENV)/bin/python || $(OLDEST_PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install -q -c .ci/oldest-constraints.txt -e ".[test]"
+	touch $(OLDEST_STAMP)
+
+test-oldest: $(OLDEST_STAMP)  # the suite on the oldest supported versions
+	$(OLDEST_VENV)/bin/python -c "import sys, numpy, matplotlib; print('oldest:', \
+	    sys.version.split()[0], 'numpy', numpy.__version__, 'matplotlib', matplotlib.__version__)"
+	$(OLDEST_VENV)/bin/python -m pytest
 
 demo: $(STAMP)
 	$(PY) -m ch_logic
@@ -27,4 +46,4 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 clean:
-	rm -rf $(VENV) out .pytest_cache *.egg-info
+	rm -rf $(VENV) $(OLDEST_VENV) out .pytest_cache *.egg-info

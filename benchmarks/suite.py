@@ -22,6 +22,9 @@ Cases (each timed ``--repeat`` times after a warm-up; median, min and max shown)
 - ``profile``: where our conv networks' time goes: the median forward and backward
   time of every layer of a training iteration (batch 100, float32), and their sums
   by group (conv forward, conv backward, pooling, relu, affine, loss+optimizer);
+- ``hand_conv``: SimpleConvNet and DeepConvNet assembled by hand from ``common.layers`` in
+  the book's order, and the book's chapter 7 class, against the library's networks
+  (``benchmarks.bench_hand_conv``: time per iteration, interleaved, ratios and targets);
 - ``load``: a cached ``load_mnist()`` of all 70000 images (needs MNIST_DIR);
 - ``ch_mnist``: ``python -m ch_mnist`` with its defaults, end to end: wall time,
   peak memory (RSS) and test accuracy (needs MNIST_DIR);
@@ -72,7 +75,7 @@ from benchmarks.bench_mlp import SIZES, make_trainer, mlp_data, train_epoch
 from benchmarks.torch_mlp import torch_available, torch_epoch_runner
 from common.fileio import atomic_write
 
-CASES = ("gemm", "mlp", "conv", "profile", "load", "ch_mnist", "ch_mnist_deep",
+CASES = ("gemm", "mlp", "conv", "profile", "hand_conv", "load", "ch_mnist", "ch_mnist_deep",
          "optimizer_compare", "gpt")
 #: End-to-end programs: they need MNIST_DIR and are skipped by --quick.
 PROGRAM_CASES = ("load", "ch_mnist", "ch_mnist_deep", "optimizer_compare")
@@ -381,6 +384,14 @@ def main(argv: list[str] | None = None) -> int:
         for r in profile_cases(2 if args.quick else args.profile_iterations):
             results.append(r)
             print_profile(f"{r['case']} ({r['data']} data)", r)
+    if "hand_conv" in cases:
+        from benchmarks.bench_hand_conv import hand_conv_cases, print_hand_row
+
+        for r in hand_conv_cases(repeat, *((2, 1) if args.quick else (20, 5))):
+            if args.quick:
+                r.pop("target", None)
+            results.append(r)
+            print_hand_row(r)
     skipped = []
     failed: list[dict[str, str]] = []
     for case in PROGRAM_CASES:

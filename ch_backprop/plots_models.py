@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib.colors import LogNorm
 
 from common.functions import gaussian, sigmoid, softmax
 from common.plot import pyplot, save_figure
@@ -29,8 +30,9 @@ def _cost_contours(ax: Any, axis: np.ndarray, surface: np.ndarray, path: np.ndar
                    xlabel: str, ylabel: str) -> None:
     """Filled contours of a cost surface (log-spaced levels) with the descent's path on top."""
     levels = np.geomspace(surface.min(), surface.max(), 20)
+    # LogNorm(), not norm="log": matplotlib before 3.6 takes only Normalize objects
     filled = ax.contourf(axis, axis, surface, levels=levels, cmap="viridis_r",
-                         norm="log")
+                         norm=LogNorm())
     ax.figure.colorbar(filled, ax=ax, label="cost", format="%.3g")
     ax.plot(path[:, 0], path[:, 1], **PATH_STYLE)
     ax.annotate("start", path[0], textcoords="offset points", xytext=(6, -10), color="white")

@@ -35,7 +35,7 @@ from common.layers import (
 )
 from common.multi_layer_net import init_scale
 from common.network import Network
-from common.util import conv_output_size
+from common.util import window_positions
 
 
 class _ImageNet(Network):
@@ -63,10 +63,11 @@ class _ImageNet(Network):
 
 
 def _pooled(size: int, after: str) -> int:
-    """The size after a 2×2 pooling of stride 2 that follows layer ``after``; a clear error
-    when it does not fit."""
+    """The size after a 2×2 pooling of stride 2 that follows layer ``after`` (an odd size
+    loses its last row or column, as in the book and PyTorch); a clear error when not
+    even one window fits."""
     try:
-        return conv_output_size(size, 2, 2)
+        return window_positions(size, 2, 2)
     except ValueError as err:
         raise ValueError(f"the 2x2 pooling after {after} does not fit its {size}-pixel "
                          f"output: {err}; choose another input size or padding") from None
@@ -120,8 +121,8 @@ class SimpleConvNet(_ImageNet):
         self.hidden_size, self.output_size = int(hidden_size), int(output_size)
         channels, height, width = input_dim
         size, pad, stride = conv_param["filter_size"], conv_param["pad"], conv_param["stride"]
-        conv_h = conv_output_size(height, size, stride, pad)
-        conv_w = conv_output_size(width, size, stride, pad)
+        conv_h = window_positions(height, size, stride, pad)
+        conv_w = window_positions(width, size, stride, pad)
         pooled = conv_param["filter_num"] * _pooled(conv_h, "Conv1") * _pooled(conv_w, "Conv1")
 
         rng = np.random.default_rng(seed)
@@ -207,8 +208,8 @@ class DeepConvNet(_ImageNet):
                                              input_grad=i > 1)
             channels = param["filter_num"]
             size, pad, stride = param["filter_size"], param["pad"], param.get("stride", 1)
-            height = conv_output_size(height, size, stride, pad)
-            width = conv_output_size(width, size, stride, pad)
+            height = window_positions(height, size, stride, pad)
+            width = window_positions(width, size, stride, pad)
             if i % 2 == 0:  # the pool before the ReLU: see the module docstring
                 layers[f"Pool{i // 2}"] = Pooling(2, 2, stride=2)
                 height, width = _pooled(height, f"Conv{i}"), _pooled(width, f"Conv{i}")

@@ -66,17 +66,26 @@ def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-4) -> float:
     return float(np.linalg.norm(a - b)) / scale
 
 
+def _in_float64(network: Any) -> contextlib.AbstractContextManager:
+    """``network.in_float64()`` where the network has it (``common.network.Network``): the
+    block computes on a float64 twin of its parameters. Other networks (the book's own
+    classes) are used as they are."""
+    twin = getattr(network, "in_float64", None)
+    return twin() if callable(twin) else contextlib.nullcontext()
+
+
 def gradient_check(network: Any, x: np.ndarray, t: np.ndarray,
                    h: float = 1e-4) -> dict[str, float]:
     """Relative error between backprop and numerical gradients, per parameter name.
 
-    Both are taken of the training loss with identical random draws. Build the
-    network with ``dtype=np.float64`` and pass a few samples: a correct backward
-    pass gives errors below about 1e-7. ``h`` is the central-difference step: a
-    smaller one (1e-6 in float64) keeps the probes from crossing ReLU's kink or a
-    max-pooling tie when a network has very many units close to them.
+    Both are taken of the training loss with identical random draws, in float64 whatever
+    the network's dtype (on a float64 twin of its parameters, ``Network.in_float64``; the
+    network's arrays and dtype are left as they were). Pass a few samples: a correct
+    backward pass gives errors below about 1e-7. ``h`` is the central-difference step: a
+    smaller one (1e-6) keeps the probes from crossing ReLU's kink or a max-pooling tie
+    when a network has very many units close to them.
     """
-    with frozen_randomness(network.layers.values()) as rewind:
+    with _in_float64(network), frozen_randomness(network.layers.values()) as rewind:
         backprop = network.gradient(x, t)
         backprop = {key: g.copy() for key, g in backprop.items()}
         rewind()
@@ -97,9 +106,9 @@ def check_gradients(network: Any, x: np.ndarray, t: np.ndarray, scale: float = 1
     central difference (L(θ + h) - L(θ - h)) / 2h. An element passes when
     |numerical - backprop| <= atol + rtol·|backprop| (``np.isclose``'s rule); the
     first element that does not raises ``GradientMismatch`` naming the parameter
-    and the element, e.g. ``W1[0, 2]``. Use a float64 network.
+    and the element, e.g. ``W1[0, 2]``. Computed in float64, as ``gradient_check``.
     """
-    with frozen_randomness(network.layers.values()) as rewind:
+    with _in_float64(network), frozen_randomness(network.layers.values()) as rewind:
         backprop = {key: scale * g for key, g in network.gradient(x, t).items()}
         rewind()
         numerical = {key: scale * g for key, g in network.numerical_gradient(x, t, h=h).items()}

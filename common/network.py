@@ -9,6 +9,7 @@ No subclassing is needed: any object with ``forward``/``backward`` is a layer.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import zipfile
@@ -61,16 +62,44 @@ def _param_key(layer_name: str, attr: str) -> str:
     return f"{attr}{number.group(1)}" if number else f"{layer_name}.{attr}"
 
 
+#: Short names of layer classes in automatic names, as the book and ``common.conv_net``
+#: name them (Conv1, Pool1, BatchNorm2); other classes go by their own name (Affine3).
+_SHORT_NAMES = {"Convolution": "Conv", "Pooling": "Pool", "BatchNormalization": "BatchNorm"}
+
+
+def _holds_parameters(layer: Any) -> bool:
+    """Whether ``layer`` holds parameters, and so is numbered in the sequence that gives
+    parameters their book names (W1, W2, ...)."""
+    return bool(getattr(layer, "param_names", ()))
+
+
 def _named_layers(layers: Mapping[str, Any] | Iterable[Any]) -> OrderedDict:
-    """Layers as an OrderedDict; unnamed layers are named ClassName1, ClassName2, ..."""
+    """Layers as an OrderedDict. A plain list is named the way the book numbers its layers:
+
+    - the layers that hold parameters in one sequence, whatever their class, so that the
+      parameters get unique book names: Conv1 -> W1, Affine2 -> W2, Affine3 -> W3;
+    - except that a layer whose parameters have other names than those already given
+      that number keeps it, as the book's batch normalisation does: Affine1 (W1, b1),
+      BatchNorm1 (gamma1, beta1), Affine2;
+    - the other layers by their own count per class: Relu1, Pool1, Relu2.
+    """
     if isinstance(layers, Mapping):
         return OrderedDict(layers)
     named: OrderedDict = OrderedDict()
     counts: dict[str, int] = {}
+    number, taken = 0, set()  # the current number, and the names it has given
     for layer in layers:
         cls = type(layer).__name__
-        counts[cls] = counts.get(cls, 0) + 1
-        named[f"{cls}{counts[cls]}"] = layer
+        short = _SHORT_NAMES.get(cls, cls)
+        if _holds_parameters(layer):
+            own = {*getattr(layer, "param_names", ()), *getattr(layer, "buffer_names", ())}
+            if not number or not own or own & taken:
+                number, taken = number + 1, set()
+            taken |= own
+            named[f"{short}{number}"] = layer
+        else:
+            counts[short] = counts.get(short, 0) + 1
+            named[f"{short}{counts[short]}"] = layer
     return named
 
 
@@ -110,9 +139,10 @@ def _network_input(network: Network, x: Any) -> np.ndarray:
 class Network:
     """A feed-forward network: ``layers`` applied in order, then ``last_layer`` (the loss).
 
-    ``layers`` is an OrderedDict name -> layer, or a list of layers (then named
-    ``Affine1``, ``Relu1``, ``Affine2``, ...). Parameters of a layer named
-    ``Affine2`` appear in ``params`` as ``W2`` and ``b2``, as in the book, and
+    ``layers`` is an OrderedDict name -> layer, or a list of layers, then named as the
+    book numbers them (``_named_layers``): the layers holding parameters in one sequence
+    (``Conv1``, ``Relu1``, ``Pool1``, ``Affine2``, ``Relu2``, ``Affine3``). Parameters of
+    a layer named ``Affine2`` appear in ``params`` as ``W2`` and ``b2``, as in the book, and
     ``params`` holds the very arrays the layers use. ``weight_decay_lambda`` adds
     λ/2 · Σ ||W||² over every weight matrix ``W`` to the loss and λ·W to its gradient.
     """
@@ -241,20 +271,50 @@ class Network:
     def numerical_gradient(
         self, x: np.ndarray, t: np.ndarray, train_flg: bool = True, h: float = 1e-4
     ) -> dict[str, np.ndarray]:
-        """Gradients of ``loss(x, t, train_flg)`` by central differences, keyed like ``params``.
+        """Gradients of ``loss(x, t, train_flg)`` by central differences, keyed like ``params``:
+        float64 arrays, whatever the network's dtype.
 
-        Slow (two forward passes per parameter element): for checking backprop on
-        small inputs, with a float64 network. Random layers (Dropout) draw the
-        same masks on every evaluation, so the result matches ``gradient``. ``h`` is the
-        step of the central differences.
+        Computed on a float64 twin of the parameters (``in_float64``): in float32, a central
+        difference of step 1e-4 is mostly rounding noise (differences of 1e-3 where the
+        book's float64 check shows 1e-7). The network's own arrays, their dtype and its
+        running statistics are as they were afterwards. Slow (two forward passes per
+        parameter element): for checking backprop on small inputs. Random layers (Dropout)
+        draw the same masks on every evaluation, so the result matches ``gradient``. ``h``
+        is the step of the central differences.
         """
-        with frozen_randomness(self.layers.values()) as rewind:
+        with self.in_float64(), frozen_randomness(self.layers.values()) as rewind:
 
             def f(_: np.ndarray) -> float:
                 rewind()
                 return self.loss(x, t, train_flg)
 
             return {key: numerical_gradient(f, param, h) for key, param in self.params.items()}
+
+    @contextlib.contextmanager
+    def in_float64(self) -> Iterator[None]:
+        """Within the block, the network computes in float64: its layers and ``params`` hold
+        float64 copies of every parameter that is not float64 already (a twin, which gradient
+        checks may probe in place), so inputs are taken in float64 too. Afterwards the
+        layers and ``params`` hold their own arrays again, unchanged and in their own
+        dtype, and the running statistics (``buffers``) have the values they had before."""
+        originals: dict[str, Any] = {}
+        for key, (layer, attr) in self._param_owner.items():
+            array = self.params[key]
+            if np.asarray(array).dtype != np.float64:
+                originals[key] = array
+                twin = np.array(array, dtype=np.float64)
+                setattr(layer, attr, twin)
+                dict.__setitem__(self.params, key, twin)  # not ParamDict's copy into the array
+        saved = {key: np.copy(values) for key, values in self.buffers.items()}
+        try:
+            yield
+        finally:
+            for key, array in originals.items():
+                layer, attr = self._param_owner[key]
+                setattr(layer, attr, array)
+                dict.__setitem__(self.params, key, array)
+            for key, values in saved.items():
+                self.buffers[key][...] = values
 
     def summary(self, input_shape: Sequence[int] | int | None = None) -> str:
         """Print and return a table of the layers: name, type, output shape for N samples

@@ -106,20 +106,38 @@ def confusion_matrix(t: np.ndarray, y: np.ndarray, num_classes: int) -> np.ndarr
 
 
 # --- convolution helpers -------------------------------------------------------------------
-def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: int = 0) -> int:
-    """Output length of a convolution or pooling along one axis: (in + 2·pad - filter) / stride + 1.
+def conv_output_size(input_size: int, filter_size: int, stride: int = 1,
+                     pad: int = 0) -> float:
+    """The book's ``conv_output_size``: (input + 2·pad - filter) / stride + 1, with ``/``.
 
-    Raises ValueError when the filter is larger than the padded input or when the
-    stride does not fit it exactly (the windows would not end on the last pixel).
+    Kept as the book has it, so it returns a float, and one with a fraction when the
+    stride does not divide (input + 2·pad - filter): 10 pixels, a 3-pixel filter, pad 1,
+    stride 2 give 5.5. The layers themselves (and ``im2col``, ``col2im``) use the whole
+    number of windows that fit, ``window_positions``: 5 there, as in the book's im2col
+    (``//``) and in PyTorch.
     """
+    return (input_size + 2 * pad - filter_size) / stride + 1
+
+
+def window_positions(input_size: int, filter_size: int, stride: int = 1, pad: int = 0) -> int:
+    """How many windows fit along one axis: floor((in + 2·pad - filter) / stride) + 1.
+
+    This is the output length of a convolution or pooling, as in the book's im2col and in
+    PyTorch: when the stride does not divide (in + 2·pad - filter), the last rows or
+    columns that no window reaches are not used (and get a zero gradient). Raises
+    ValueError when the stride is not a whole number >= 1 or when not even one window
+    fits (a filter larger than the padded input).
+    """
+    if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
+        raise ValueError(f"the stride must be a whole number >= 1, got {stride!r}")
+    if isinstance(pad, bool) or not isinstance(pad, (int, np.integer)) or pad < 0:
+        raise ValueError(f"the padding must be a whole number >= 0, got {pad!r}")
+    if filter_size < 1:
+        raise ValueError(f"a filter (or pooling window) needs a size >= 1, got {filter_size}")
     span = input_size + 2 * pad - filter_size
     if span < 0:
         raise ValueError(f"a filter of size {filter_size} does not fit an input of size "
                          f"{input_size} padded by {pad}; use a smaller filter or more padding")
-    if stride < 1 or span % stride:
-        raise ValueError(f"stride {stride} does not fit: (input {input_size} + 2·pad {pad} - "
-                         f"filter {filter_size}) = {span} is not a multiple of it; change the "
-                         "stride or the padding")
     return span // stride + 1
 
 
@@ -128,12 +146,17 @@ def window_view(x: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pa
     """Every filter_h × filter_w window of x (N, C, H, W), as a read-only strided view.
 
     Returns shape (N, C, FH, FW, OH, OW): element [n, c, i, j, y, x] is the padded
-    input at row y·stride + i, column x·stride + j. No data is copied except the
-    padding (border of ``pad_value``); reshaping the view copies it exactly once.
+    input at row y·stride + i, column x·stride + j, for the OH × OW windows that fit
+    (``window_positions``: rows and columns past the last window are left out). No data
+    is copied except the padding (border of ``pad_value``); reshaping the view copies it
+    exactly once.
     """
+    if np.ndim(x) != 4:
+        raise ValueError(f"expected images of shape (N, C, H, W); got an array of shape "
+                         f"{np.shape(x)}")
     n, c, h, w = x.shape
-    oh = conv_output_size(h, filter_h, stride, pad)
-    ow = conv_output_size(w, filter_w, stride, pad)
+    oh = window_positions(h, filter_h, stride, pad)
+    ow = window_positions(w, filter_w, stride, pad)
     if pad:
         x = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), constant_values=pad_value)
     sn, sc, sh, sw = x.strides
@@ -174,7 +197,8 @@ def window_sum(windows: np.ndarray, input_shape: tuple[int, ...], stride: int = 
     its place in an (N, C, H, W) image, summing where windows overlap.
 
     One vectorised addition per kernel offset (i, j), FH·FW in all (``np.add.at``
-    would be far slower); the padding border is cut off at the end.
+    would be far slower); the padding border is cut off at the end. Pixels that no
+    window covers (past the last window, when the stride does not divide) get 0.
     """
     n, c, fh, fw, oh, ow = windows.shape
     h, w = input_shape[2] + 2 * pad, input_shape[3] + 2 * pad
@@ -203,10 +227,16 @@ def col2im(col: np.ndarray, input_shape: tuple[int, ...], filter_h: int, filter_
     """The book's col2im, the adjoint of ``im2col``: (N·OH·OW, C·FH·FW) -> (N, C, H, W).
 
     Each row's window is added back where it came from, overlapping windows
-    summed (so ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩); it is not an inverse.
+    summed (so ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩); it is not an inverse. Pixels that no
+    window covers get 0, as in the book's.
     """
     n, c, h, w = input_shape
-    oh = conv_output_size(h, filter_h, stride, pad)
-    ow = conv_output_size(w, filter_w, stride, pad)
+    oh = window_positions(h, filter_h, stride, pad)
+    ow = window_positions(w, filter_w, stride, pad)
+    if np.shape(col) != (n * oh * ow, c * filter_h * filter_w):
+        raise ValueError(f"col2im: images {tuple(input_shape)} with {filter_h}x{filter_w} "
+                         f"filters, stride {stride}, pad {pad} have {oh}x{ow} windows, so col "
+                         f"must have shape ({n * oh * ow}, {c * filter_h * filter_w}) (one row "
+                         f"per window); got {np.shape(col)}")
     windows = col.reshape(n, oh, ow, c, filter_h, filter_w).transpose(0, 3, 4, 5, 1, 2)
     return window_sum(windows, input_shape, stride, pad)

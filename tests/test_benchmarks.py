@@ -21,11 +21,19 @@ def test_the_suite_runs_with_tiny_sizes(tmp_path):
     assert proc.returncode == 0, proc.stderr
     report = json.loads(out.read_text())
     cases = [r["case"] for r in report["results"]]
-    assert cases == ["gemm float32 256^3", "mlp epoch float32 batch 256",
-                     "mlp epoch float32 batch 100", "mlp epoch float64 batch 256",
-                     "SimpleConvNet epoch batch 100", "DeepConvNet epoch batch 100",
-                     "profile SimpleConvNet iteration", "profile DeepConvNet iteration",
-                     "gpt iteration (1x128, T=16, batch 12)"]
+    assert cases[:8] == ["gemm float32 256^3", "mlp epoch float32 batch 256",
+                         "mlp epoch float32 batch 100", "mlp epoch float64 batch 256",
+                         "SimpleConvNet epoch batch 100", "DeepConvNet epoch batch 100",
+                         "profile SimpleConvNet iteration", "profile DeepConvNet iteration"]
+    hand = [r for r in report["results"] if r["case"].endswith("iteration")
+            and not r["case"].startswith("profile")]
+    assert [r["case"] for r in hand] == [
+        "SimpleConvNet (library, float32) iteration", "SimpleConvNet by hand (float32) iteration",
+        "SimpleConvNet by hand (float64 weights) iteration",
+        "the book's SimpleConvNet class iteration", "DeepConvNet (library, float32) iteration",
+        "DeepConvNet by hand (float32) iteration"]
+    assert all(r["ratio_vs_library"] > 0 for r in hand if "library" not in r["case"])
+    assert cases[-1] == "gpt iteration (1x128, T=16, batch 12)"
     for r in report["results"]:
         assert 0 < r["min_s"] <= r["median_s"] <= r["max_s"]
     assert report["machine"]["cpus"] >= 1

@@ -387,9 +387,13 @@ def test_flat_rows_of_the_wrong_length_are_refused():
     (simple, (2, 3, 6, 8), r"Conv1.*3 channel.*expect 2"),
     (simple, (2, 6, 8), r"Conv1.*\(N, C, H, W\)"),
     (deep, (2, 2, 12, 4), r"Conv1.*channel"),
-    # 10×4 -> Pool1 5×2 -> Conv4 (pad 2) 7×4: Pool2's stride 2 does not fit
-    (deep, (2, 1, 10, 4), r"Pool2.*stride 2 does not fit"),
-], ids=["simple-channels", "simple-3d", "deep-channels", "deep-pool-size"])
+    # 4×4 -> Pool1 2×2 -> Conv4 (pad 2) 4×4 -> Pool2 2×2 -> Pool3 1×1: 4 features for
+    # Affine7, which takes the 4×2×1 = 8 of 12×4 images
+    (deep, (2, 1, 4, 4), r"Affine7 expects 8 features per sample, got 4"),
+    # 1×4 -> Conv1, Conv2 (pad 1) 1×4: no 2×2 window fits in Pool1
+    (deep, (2, 1, 1, 4), r"Pool1 2x2 on 1x4 images: a filter of size 2 does not fit"),
+], ids=["simple-channels", "simple-3d", "deep-channels", "deep-affine-size",
+        "deep-pool-size"])
 def test_errors_inside_a_network_name_its_layer(make, x_shape, message):
     net = make(seed=0)
     with pytest.raises(ValueError, match=message):

@@ -43,6 +43,9 @@ class Affine:
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """dW = xᵀ dout, db = Σ_n dout; returns dx = dout Wᵀ in x's shape (or None)."""
         check_dout(self, dout, (forward_cache(self, self.x).shape[0], self.W.shape[1]))
+        if self.dW.shape != self.W.shape or self.dW.dtype != self.W.dtype:
+            # W was replaced (the book's load_params), or a gradient check runs in float64
+            self.dW, self.db = np.empty_like(self.W), np.empty_like(self.b)
         # out= also lets NumPy multiply by the transpose xᵀ without a slower generic path
         np.matmul(self.x.T, dout, out=self.dW)
         np.sum(dout, axis=0, out=self.db)
@@ -78,6 +81,8 @@ class MatMul:
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dW = xᵀ dout; returns dx = dout Wᵀ, shape (N, D)."""
         check_dout(self, dout, (forward_cache(self, self.x).shape[0], self.W.shape[1]))
+        if self.dW.shape != self.W.shape or self.dW.dtype != self.W.dtype:
+            self.dW = np.empty_like(self.W)  # W was replaced, or is a float64 twin
         np.matmul(self.x.T, dout, out=self.dW)
         return dout @ self.W.T
 
