@@ -174,3 +174,19 @@ def test_readme_example_prints_what_it_shows(capsys):
     code, shown = re.search(r"```python\n(.*?)```\s*```\n(.*?)```", section, re.S).groups()
     exec(compile(code, "README", "exec"), {})
     assert capsys.readouterr().out == shown
+
+
+def test_float32_gpt_checks_its_gradients_in_float64():
+    from common.gradient import gradient_check
+
+    net = tiny(seed=2)
+    rng = np.random.default_rng(0)
+    for key, p in net.params.items():  # weights large enough for every gradient to matter
+        p[...] = (1.0 if key.endswith("gamma") else 0) + rng.normal(0, 0.4, p.shape)
+    before = {key: p.copy() for key, p in net.params.items()}
+    idx, targets = rng.integers(0, 7, (2, 6)), rng.integers(0, 7, (2, 6))
+    errors = gradient_check(net, idx, targets)
+    assert set(errors) == set(net.params) and max(errors.values()) < 1e-6
+    for key, p in net.params.items():  # the network's own float32 arrays, unchanged
+        assert p.dtype == np.float32 and np.array_equal(p, before[key])
+    assert net.gradient(idx, targets)["mlp1.fc.W"].dtype == np.float32

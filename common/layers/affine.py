@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_dout, check_features, forward_cache, layer_name
+from common.checks import check_dout, check_features, forward_cache, gradient_buffer, layer_name
 
 
 class Affine:
@@ -123,6 +123,7 @@ class TimeAffine:
         d, m = self.W.shape
         check_dout(self, dout, (*x.shape[:-1], m))
         rows = dout.reshape(-1, m)
+        self.dW, self.db = gradient_buffer(self.dW, self.W), gradient_buffer(self.db, self.b)
         np.matmul(x.reshape(-1, d).T, rows, out=self.dW)
         if self.db is not None:
             np.sum(rows, axis=0, out=self.db)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from common.checks import check_dout, forward_cache, layer_name
+from common.checks import check_dout, forward_cache, gradient_buffer, layer_name
 
 
 class CausalSelfAttention:
@@ -93,6 +93,8 @@ class CausalSelfAttention:
         q, k, v = self._heads(self.qkv)
         # out = y W_out: dW_out = yᵀ dout, dy = dout W_outᵀ
         rows = dout.reshape(n * t, d)
+        self.dW_out = gradient_buffer(self.dW_out, self.W_out)
+        self.dW_qkv = gradient_buffer(self.dW_qkv, self.W_qkv)
         np.matmul(self.y.T, rows, out=self.dW_out)
         dy = (rows @ self.W_out.T).reshape(n, t, h, -1).transpose(0, 2, 1, 3)
         # y_h = A v: dA = dy vᵀ, dv = Aᵀ dy

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_dout, forward_cache, layer_name
+from common.checks import check_dout, forward_cache, gradient_buffer, layer_name
 
 
 def check_ids(layer: object, idx: np.ndarray, vocab_size: int) -> np.ndarray:
@@ -59,6 +59,7 @@ class Embedding:
         check_dout(self, dout, (*idx.shape, self.W.shape[1]))
         # np.add.at is unbuffered (slow); one bincount per id sums the rows of each id,
         # here as a product: a (V, N·T) one-hot matrix times the (N·T, D) gradients
+        self.dW = gradient_buffer(self.dW, self.W)
         flat = idx.reshape(-1)
         rows = dout.reshape(flat.size, -1)
         if self.W.shape[0] * flat.size <= 1 << 24:
@@ -107,6 +108,7 @@ class PositionalEmbedding:
         """dW[:T] = Σ_n dout; returns dout (the sum's gradient with respect to x)."""
         check_dout(self, dout, forward_cache(self, self.shape))
         t = self.shape[1]
+        self.dW = gradient_buffer(self.dW, self.W)
         np.sum(dout, axis=0, out=self.dW[:t])
         self.dW[t:] = 0
         return dout

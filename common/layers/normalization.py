@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_dout, forward_cache, layer_name
+from common.checks import check_dout, forward_cache, gradient_buffer, layer_name
 
 
 class LayerNorm:
@@ -57,6 +57,8 @@ class LayerNorm:
         xhat = forward_cache(self, self.xhat)
         check_dout(self, dout, self.shape)
         rows = dout.reshape(xhat.shape)
+        self.dgamma = gradient_buffer(self.dgamma, self.gamma)
+        self.dbeta = gradient_buffer(self.dbeta, self.beta)
         np.einsum("nd,nd->d", rows, xhat, out=self.dgamma)
         if self.dbeta is not None:
             np.sum(rows, axis=0, out=self.dbeta)
