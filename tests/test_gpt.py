@@ -163,3 +163,14 @@ def test_freed_memory_is_kept_on_linux():
 
     tiny()  # building a GPT applies it
     assert keep_freed_memory() is sys.platform.startswith("linux")
+
+
+def test_readme_example_prints_what_it_shows(capsys):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### The layers, the model and its speed"):]
+    code, shown = re.search(r"```python\n(.*?)```\s*```\n(.*?)```", section, re.S).groups()
+    exec(compile(code, "README", "exec"), {})
+    assert capsys.readouterr().out == shown
