@@ -89,12 +89,20 @@ def _flat(config: Any, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def check_checkpointable(optimizer: Any) -> None:
+    """Raise ValueError unless ``optimizer`` can be saved in a checkpoint (has
+    ``state_dict`` and ``load_state_dict``): better before training than at the first
+    checkpoint."""
+    if not all(callable(getattr(optimizer, name, None))
+               for name in ("state_dict", "load_state_dict")):
+        raise ValueError(f"the optimizer {type(optimizer).__name__} has no state_dict() and "
+                         "load_state_dict(): its state cannot be checkpointed; use one of "
+                         "common.optimizer's, or give it those two methods")
+
+
 def _optimizer_state(optimizer: Any) -> dict[str, Any]:
-    state_dict = getattr(optimizer, "state_dict", None)
-    if state_dict is None:
-        raise ValueError(f"the optimizer {type(optimizer).__name__} has no state_dict(): its "
-                         "state cannot be checkpointed; use one of common.optimizer's")
-    return state_dict()
+    check_checkpointable(optimizer)
+    return optimizer.state_dict()
 
 
 def save_checkpoint(path: str | os.PathLike, network: Any, optimizer: Any,

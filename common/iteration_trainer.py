@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from common.checkpoint import read_checkpoint, save_checkpoint
+from common.checkpoint import check_checkpointable, read_checkpoint, save_checkpoint
 from common.clipping import clip_grads
 from common.interrupt import stop_on_interrupt
 from common.progress import format_seconds
@@ -72,6 +72,8 @@ class IterationTrainer:
         self.eval_sets = dict(eval_sets or {})
         self.eval_every, self.log_every, self.verbose = eval_every, log_every, verbose
         self.checkpoint, self.checkpoint_every, self.config = checkpoint, checkpoint_every, config
+        if checkpoint is not None:
+            check_checkpointable(self.optimizer)
         self.iteration = 0
         self.history: dict[str, list] = {"loss": [], "grad_norm": [], "lr": [],
                                          "eval_iteration": []}

@@ -28,11 +28,9 @@ def plot_loss_curves(train_loss: Sequence[float], eval_iterations: Sequence[int]
     if len(loss) > 1:
         ax.plot(steps, smooth_curve(loss), color="C0", linewidth=1.2, label="smoothed")
     for i, (name, values) in enumerate(eval_losses.items()):
+        last = f", last {values[-1]:.3f}" if len(values) else ""
         ax.plot(eval_iterations, values, marker="o", markersize=4, color=f"C{i + 1}",
-                label=f"{name} (fixed windows)")
-        if len(values):
-            ax.annotate(f"{values[-1]:.3f}", (eval_iterations[-1], values[-1]),
-                        textcoords="offset points", xytext=(4, 4 - 12 * i), fontsize=8)
+                label=f"{name} loss on fixed windows{last}")
     if reference is not None:
         ax.axhline(reference, color="0.5", linestyle=":", label=f"uniform guess ({reference:.2f})")
     ax.set_xlabel("iteration")

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from common.checkpoint import check_checkpointable
 from common.interrupt import StopRequest, stop_on_interrupt
 from common.optimizer import make_optimizer
 from common.progress import EpochProgress, format_seconds
@@ -137,6 +138,8 @@ class Trainer:
         self._last_batch: np.ndarray | None = None
         self.seconds = 0.0  # time spent in train()
         self.checkpoint = checkpoint
+        if checkpoint is not None:
+            check_checkpointable(self.optimizer)
         self.checkpoint_every = checkpoint_every
         self.config = {"trainer": trainer_settings(self), **(checkpoint_config or {})}
         self._order: np.ndarray | None = None  # this epoch's order of the samples

@@ -259,3 +259,18 @@ def test_ch_mnist_checkpoint_options_refuse_mistakes(tmp_path, small_mnist, caps
     assert existing.read_bytes() == b"an earlier run" and not (tmp_path / "s.npz").exists()
     with pytest.raises(SystemExit):
         cli.main([*common, "--load", str(tmp_path / "s.npz"), "--resume", str(existing)])
+
+
+def test_an_optimizer_without_state_is_refused_before_training(tmp_path):
+    class Plain:
+        lr = 0.1
+
+        def update(self, params, grads):
+            for key in params:
+                params[key] -= self.lr * grads[key]
+
+    x, t = blobs(50)
+    with pytest.raises(ValueError, match="Plain has no state_dict.*cannot be checkpointed"):
+        Trainer(MultiLayerNet(4, [5], 3), x, t, x, t, optimizer=Plain(),
+                checkpoint=tmp_path / "c.npz")
+    assert not (tmp_path / "c.npz").exists()
