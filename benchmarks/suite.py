@@ -37,7 +37,11 @@ Cases (each timed ``--repeat`` times after a warm-up; median, min and max shown)
 - ``optimizer_compare``: ``python -m optimizer_compare`` end to end (needs MNIST_DIR);
 - ``playground``: a step request of the playground (10 iterations of the default network
   and a 60×60 boundary grid) over HTTP on loopback, ``40 × --repeat`` requests, against
-  its target (median <= 25 ms) (``benchmarks.bench_playground``).
+  its target (median <= 25 ms) (``benchmarks.bench_playground``);
+- ``gpt``: a training iteration (gradient, clip_grads, AdamW) of the reference GPT of
+  ``ch_gpt`` (4 blocks, 4 heads, width 128, context 64, batch 12, float32), interleaved
+  with the same model in PyTorch when installed, ratio against its target (<= 1.0);
+  ``--gpt-iterations`` per round (``benchmarks.bench_gpt``, which also profiles it).
 
 ``--quick`` shrinks everything (2048 samples for the MLP, 500 for SimpleConvNet, 2
 DeepConvNet iterations, 2 profiled iterations, one run, no end-to-end programs): a
@@ -75,7 +79,7 @@ from benchmarks.torch_mlp import torch_available, torch_epoch_runner
 from common.fileio import atomic_write
 
 CASES = ("gemm", "mlp", "conv", "profile", "hand_conv", "load", "ch_mnist", "ch_mnist_deep",
-         "optimizer_compare", "playground")
+         "optimizer_compare", "playground", "gpt")
 #: End-to-end programs: they need MNIST_DIR and are skipped by --quick.
 PROGRAM_CASES = ("load", "ch_mnist", "ch_mnist_deep", "optimizer_compare")
 #: Targets of the conv networks' ours/PyTorch epoch-time ratio (issue 9).
@@ -349,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deep-epochs", type=int, default=1, metavar="N",
                         help="epochs of the ch_mnist_deep case (default 1; 0: the program's "
                              "defaults, a full training of about 10 minutes per run)")
+    parser.add_argument("--gpt-iterations", type=int, default=20, metavar="N",
+                        help="GPT training iterations per timed round (default 20)")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     cases = [c.strip() for c in args.cases.split(",") if c.strip()]
@@ -420,6 +426,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{case} FAILED: {err}", file=sys.stderr, flush=True)
             failed.append({"case": case, "error": str(err)})
             continue
+        results.append(r)
+        print_row(r)
+    if "gpt" in cases:
+        from benchmarks.bench_gpt import gpt_case
+
+        tiny = {"num_layers": 1, "context": 16} if args.quick else {}
+        r = gpt_case(repeat, 2 if args.quick else args.gpt_iterations, use_torch, **tiny)
+        if args.quick:
+            del r["target"]
         results.append(r)
         print_row(r)
     if skipped:

@@ -29,9 +29,12 @@ from ch_mnist.networks import (
 )
 from ch_mnist.options import add_data_dir, report_dataset_error
 from ch_mnist.report import conv_figures, evaluate
+from common.checkpoint import CheckpointError
 from common.cli import (
     INTERRUPTED,
+    add_checkpoint_options,
     add_output_options,
+    check_checkpoint_options,
     exit_130_on_ctrl_c,
     hidden_sizes,
     nonnegative_float,
@@ -63,6 +66,7 @@ DEFAULT_LR = {
     "adagrad": 0.01,
     "rmsprop": 0.001,
     "adam": 0.001,
+    "adamw": 0.001,
 }
 
 #: Training images whose accuracy is measured after every epoch (all 10000 test
@@ -143,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     saving.add_argument("--load", metavar="PATH.npz",
                         help="do not train: load parameters saved with --save into the network "
                              "that the network options describe, and evaluate them")
+    add_checkpoint_options(files)
     add_output_options(files, PROGRAM)
     return parser
 
@@ -173,7 +178,13 @@ def train(net: Network, name: str, args: argparse.Namespace,
     trainer = Trainer(net, x_train, t_train, x_test, t_test, epochs=args.epochs,
                       mini_batch_size=args.batch_size, optimizer=optimizer,
                       evaluate_sample_num_per_epoch=TRAIN_ACC_SAMPLES, seed=args.seed,
-                      verbose=True, x_val=x_val, t_val=t_val, patience=args.patience)
+                      verbose=True, x_val=x_val, t_val=t_val, patience=args.patience,
+                      checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every,
+                      checkpoint_config={"program": PROGRAM, "options": run_settings(args)})
+    if args.resume:
+        trainer.resume(args.resume)  # CheckpointError (nothing changed) if it does not fit
+        print(f"resumed from {args.resume} at iteration {trainer.current_iter} (epoch "
+              f"{trainer.current_epoch + 1} of {args.epochs})", flush=True)
     start = time.perf_counter()
     trainer.train()
     seconds = time.perf_counter() - start
@@ -199,10 +210,19 @@ def train(net: Network, name: str, args: argparse.Namespace,
         parameters=kept_parameters(trainer),
         diverged=trainer.diverged, interrupted=trainer.interrupted,
         stopped_early=trainer.stopped_early,
+        resumed_from=str(args.resume) if args.resume else None,
         seconds=round(seconds, 2),
         figures={"learning_curves": str(curves)},
     )
     return trainer
+
+
+def run_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The options that shape a training run, stored in its checkpoints: a run is resumed
+    only with the same ones (the files, --checkpoint-every and the outputs may change)."""
+    skipped = {"data_dir", "save", "load", "checkpoint", "checkpoint_every", "resume", "out",
+               "json", "show"}
+    return {key: value for key, value in sorted(vars(args).items()) if key not in skipped}
 
 
 def kept_parameters(trainer: Trainer) -> dict[str, Any]:
@@ -218,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     resolve_defaults(parser, args)
+    if args.load and (args.checkpoint or args.resume):
+        parser.error("--load evaluates saved parameters without training: it takes neither "
+                     "--checkpoint nor --resume")
+    check_checkpoint_options(parser, args)
     if args.patience is not None and not args.validation:
         parser.error("--patience needs --validation N: early stopping watches the validation "
                      "accuracy, never the test set's")
@@ -257,7 +281,11 @@ def main(argv: list[str] | None = None) -> int:
         which = "loaded"
     else:
         report["mode"] = "train"
-        trainer = train(net, name, args, (x_train, t_train), (x_test, t_test), report)
+        try:
+            trainer = train(net, name, args, (x_train, t_train), (x_test, t_test), report)
+        except CheckpointError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
         status = INTERRUPTED if trainer.interrupted else 1 if trainer.diverged else 0
         results = evaluate(net, x_test, t_test, out, name, args.show)
         results["figures"] = {**report["figures"], **results["figures"]}

@@ -156,3 +156,31 @@ def add_output_options(parser: Any, program: str) -> None:
     parser.add_argument("--show", action="store_true",
                         help="open the figures in windows at the end, when there is a display "
                              "(they are saved anyway)")
+
+
+def add_checkpoint_options(parser: Any) -> None:
+    """--checkpoint PATH, --checkpoint-every N (default 250) and --resume PATH, worded the
+    same way in every program that trains for long. ``parser``: a parser or a group."""
+    parser.add_argument("--checkpoint", type=Path, metavar="PATH",
+                        help="write the state of the run (parameters, optimizer, random "
+                             "generators, iteration, curves) to this file, atomically, every "
+                             "--checkpoint-every iterations, on Ctrl-C and at the end")
+    parser.add_argument("--checkpoint-every", type=positive_int, default=250, metavar="N",
+                        help="iterations between checkpoints (default 250)")
+    parser.add_argument("--resume", type=Path, metavar="PATH",
+                        help="continue the run checkpointed in PATH with the same options: it "
+                             "ends with exactly the parameters of an uninterrupted run; "
+                             "checkpoints go on to PATH unless --checkpoint says otherwise")
+
+
+def check_checkpoint_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """--resume without --checkpoint goes on checkpointing into the resumed file; an existing
+    --checkpoint file is kept unless it is the one resumed (nothing is overwritten by
+    mistake). Stops the program with a usage error otherwise."""
+    if args.resume is not None and args.checkpoint is None:
+        args.checkpoint = args.resume
+    if (args.checkpoint is not None and args.checkpoint.exists()
+            and (args.resume is None or args.resume.resolve() != args.checkpoint.resolve())):
+        parser.error(f"--checkpoint {args.checkpoint} exists: pass --resume {args.checkpoint} "
+                     "to continue that run, or remove the file or choose another path to start "
+                     "a new one")

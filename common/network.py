@@ -104,6 +104,39 @@ def _named_layers(layers: Mapping[str, Any] | Iterable[Any]) -> OrderedDict:
     return named
 
 
+def _layer_arrays(name: str, layer: Any) -> Iterator[tuple[str, Any, str, bool]]:
+    """(key, owning layer, attribute, is_buffer) of every parameter and running statistic
+    of ``layer``, named ``name`` in the network. A container layer (one with ``layers``,
+    e.g. ``Residual``) contributes its inner layers' arrays as ``name.inner.attr``."""
+    inner_layers = getattr(layer, "layers", None)
+    if isinstance(inner_layers, Mapping):
+        for inner, sublayer in inner_layers.items():
+            for _, owner, attr, is_buffer in _layer_arrays(inner, sublayer):
+                yield f"{name}.{inner}.{attr}", owner, attr, is_buffer
+        return
+    for attr in getattr(layer, "param_names", ()):
+        yield _param_key(name, attr), layer, attr, False
+    for attr in getattr(layer, "buffer_names", ()):
+        yield _param_key(name, attr), layer, attr, True
+
+
+def _described(layer: Any) -> list[Any]:
+    """A layer's type, with its inner layers' names and descriptions for a container."""
+    inner_layers = getattr(layer, "layers", None)
+    if isinstance(inner_layers, Mapping):
+        return [type(layer).__name__, [[n, *_described(sub)] for n, sub in inner_layers.items()]]
+    return [type(layer).__name__]
+
+
+def _network_input(network: Network, x: Any) -> np.ndarray:
+    """x as the first layer takes it: integer ids stay integers for a layer that takes ids
+    (``Embedding``: ``takes_ids``), anything else is cast to the parameters' dtype."""
+    first = next(iter(network.layers.values()), None)
+    if getattr(first, "takes_ids", False):
+        return np.asarray(x)
+    return np.asarray(x, dtype=network.dtype)
+
+
 class Network:
     """A feed-forward network: ``layers`` applied in order, then ``last_layer`` (the loss).
 
@@ -136,20 +169,15 @@ class Network:
         # key -> (layer, attribute name), to collect d<attr> after backward
         self._param_owner: dict[str, tuple[Any, str]] = {}
         for name, layer in self.layers.items():
-            for store, attrs in (
-                (self.params, getattr(layer, "param_names", ())),
-                (self.buffers, getattr(layer, "buffer_names", ())),
-            ):
-                for attr in attrs:
-                    key = _param_key(name, attr)
-                    if key in self.params or key in self.buffers:
-                        raise ValueError(
-                            f"two layers give a parameter the name {key!r}; rename layer "
-                            f"{name!r} so that its trailing number is unique"
-                        )
-                    store[key] = getattr(layer, attr)
-                    if store is self.params:
-                        self._param_owner[key] = (layer, attr)
+            for key, owner, attr, is_buffer in _layer_arrays(name, layer):
+                if key in self.params or key in self.buffers:
+                    raise ValueError(
+                        f"two layers give a parameter the name {key!r}; rename layer "
+                        f"{name!r} so that its trailing number is unique"
+                    )
+                (self.buffers if is_buffer else self.params)[key] = getattr(owner, attr)
+                if not is_buffer:
+                    self._param_owner[key] = (owner, attr)
         # weight decay applies to the weight matrices, not to biases or batch-norm scales
         self._decayed_keys = [key for key, (_, attr) in self._param_owner.items() if attr == "W"]
 
@@ -163,7 +191,7 @@ class Network:
 
         A 1-D x is taken as one sample: its scores (K,) are returned.
         """
-        x = np.asarray(x, dtype=self.dtype)
+        x = _network_input(self, x)
         if x.ndim == 1:
             return self.predict(x[np.newaxis], train_flg)[0]
         for name, layer in self.layers.items():
@@ -300,7 +328,7 @@ class Network:
         """A JSON-able description of the structure, stored with saved parameters."""
         return {
             "class": type(self).__name__,
-            "layers": [[name, type(layer).__name__] for name, layer in self.layers.items()],
+            "layers": [[name, *_described(layer)] for name, layer in self.layers.items()],
         }
 
     def save_params(self, file_name: str | Path = "params.npz") -> None:

@@ -24,6 +24,33 @@ def _arrays(layer: Any, names_attr: str) -> list[np.ndarray]:
     return [np.asarray(getattr(layer, name)) for name in getattr(layer, names_attr, ())]
 
 
+def _param_count(layer: Any) -> int:
+    """The number of parameters of a layer, with those of its inner layers (a container's)."""
+    inner = getattr(layer, "layers", None)
+    if hasattr(inner, "values"):
+        return sum(_param_count(sub) for sub in inner.values())
+    return sum(a.size for a in _arrays(layer, "param_names"))
+
+
+def _shape(x: np.ndarray) -> str:
+    """'(N, 64, 128)' for an output of shape (1, 64, 128)."""
+    return "(N" + "".join(f", {d}" for d in x.shape[1:]) + ")"
+
+
+def _inner_rows(layer: Any, x: np.ndarray, indent: str = "  ") -> list[tuple[str, ...]]:
+    """Rows of a container layer's inner layers (``Residual``: its ``layers``), indented
+    under it, each with its output shape for the container's input x; [] for a plain layer."""
+    inner = getattr(layer, "layers", None)
+    if not hasattr(inner, "items"):
+        return []
+    rows: list[tuple[str, ...]] = []
+    for name, sub in inner.items():
+        x_in, x = x, layer_forward(sub, x)
+        rows.append((indent + name, type(sub).__name__, _shape(x), f"{_param_count(sub):,}"))
+        rows.extend(_inner_rows(sub, x_in, indent + "  "))
+    return rows
+
+
 def default_input_shape(network: Any) -> tuple[int, ...] | None:
     """The shape of one sample a library network takes: ``input_dim`` of a conv net,
     (``input_size``,) of a fully connected one; None when the network does not say."""
@@ -49,19 +76,22 @@ def summary(network: Any, input_shape: Sequence[int] | int | None = None,
     if shape is None:
         raise ValueError("summary needs input_shape, the shape of one sample, e.g. (784,)")
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
-    x = np.zeros((1, *shape), dtype=getattr(network, "dtype", None) or np.float32)
+    first = next(iter(network.layers.values()), None)
+    dtype = np.int64 if getattr(first, "takes_ids", False) else (
+        getattr(network, "dtype", None) or np.float32)
+    x = np.zeros((1, *shape), dtype=dtype)
     rows = [("input", "", f"(N, {', '.join(map(str, shape))})", "")]
     failure = None
     for name, layer in network.layers.items():
+        x_in = x
         try:
             x = layer_forward(layer, x)
         except ValueError as err:
             failure = err
             rows.append((name, type(layer).__name__, "error", ""))
             break
-        count = sum(a.size for a in _arrays(layer, "param_names"))
-        rows.append((name, type(layer).__name__, "(N" + "".join(f", {d}" for d in x.shape[1:])
-                     + ")", f"{count:,}"))
+        rows.append((name, type(layer).__name__, _shape(x), f"{_param_count(layer):,}"))
+        rows.extend(_inner_rows(layer, x_in))
     last = getattr(network, "last_layer", None)
     if failure is None and last is not None:
         rows.append(("(loss)", type(last).__name__, "a number", ""))

@@ -1,28 +1,26 @@
 """Mini-batch training of a network, epoch by epoch: progress, validation, early stopping,
-and a clean stop on Ctrl-C."""
+checkpoints, and a clean stop on Ctrl-C."""
 
 from __future__ import annotations
 
 import math
+import os
 import time
 from typing import Any
 
 import numpy as np
 
+from common.checkpoint import check_checkpointable
 from common.interrupt import StopRequest, stop_on_interrupt
 from common.optimizer import make_optimizer
 from common.progress import EpochProgress, format_seconds
+from common.trainer_checkpoint import copy_into as _copy_into
+from common.trainer_checkpoint import resume_trainer, save_trainer, trainer_settings
 from common.training_data import check_dataset, choose_validation
 
 
 class TrainingDiverged(RuntimeError):
     """The training loss became NaN or infinite."""
-
-
-def _copy_into(params: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> None:
-    """Write ``values`` into the existing parameter arrays, so the layers see them."""
-    for key, p in params.items():
-        np.copyto(p, values[key])
 
 
 class Trainer:
@@ -60,6 +58,10 @@ class Trainer:
     says what happened. Ctrl-C stops training after the current mini-batch
     (``interrupted``), keeping the best or the last parameters; a second Ctrl-C
     raises KeyboardInterrupt at once.
+
+    ``checkpoint`` (a path): the state of the run is written there every
+    ``checkpoint_every`` iterations, on Ctrl-C and at the end; ``resume(path)`` continues
+    it exactly, even mid-epoch (``common.trainer_checkpoint``).
     """
 
     def __init__(
@@ -82,9 +84,13 @@ class Trainer:
         t_val: np.ndarray | None = None,
         validation_split: float | int | None = None,
         patience: int | None = None,
+        checkpoint: str | os.PathLike | None = None,
+        checkpoint_every: int = 250,
+        checkpoint_config: dict | None = None,
     ) -> None:
         for name, value, low in (("mini_batch_size", mini_batch_size, 1), ("epochs", epochs, 0),
                                  ("evaluate_every", evaluate_every, 1),
+                                 ("checkpoint_every", checkpoint_every, 1),
                                  ("patience", 1 if patience is None else patience, 1)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
@@ -131,6 +137,13 @@ class Trainer:
         self.updates = 0  # optimizer steps taken
         self._last_batch: np.ndarray | None = None
         self.seconds = 0.0  # time spent in train()
+        self.checkpoint = checkpoint
+        if checkpoint is not None:
+            check_checkpointable(self.optimizer)
+        self.checkpoint_every = checkpoint_every
+        self.config = {"trainer": trainer_settings(self), **(checkpoint_config or {})}
+        self._order: np.ndarray | None = None  # this epoch's order of the samples
+        self._start_epoch = 0  # the epoch train() began at (> 0 after resume)
         # everything that defines the network's function: weights, and running statistics
         self._state = {**network.params, **getattr(network, "buffers", {})}
         self._last_good = {key: p.copy() for key, p in self._state.items()}
@@ -183,19 +196,25 @@ class Trainer:
         """One pass over every training sample in a new random order, then an evaluation
         if this epoch is due for one; returns whether it was evaluated. When ``stop`` is
         requested (Ctrl-C), the epoch ends after the current mini-batch, unevaluated."""
-        order = self.rng.permutation(self.train_size)
+        if self._order is None:  # a new epoch, not one resumed from a checkpoint midway
+            self._order = self.rng.permutation(self.train_size)
+        done = self.current_iter - self.current_epoch * self.iter_per_epoch  # batches so far
         if self.progress:
             self.progress.start(self.current_epoch + 1)
-        for batch, start in enumerate(range(0, self.train_size, self.batch_size), start=1):
-            self.train_step(order[start:start + self.batch_size])
+        for batch, start in enumerate(range(done * self.batch_size, self.train_size,
+                                            self.batch_size), start=done + 1):
+            self.train_step(self._order[start:start + self.batch_size])
             if self.progress:
                 self.progress.update(batch, min(start + self.batch_size, self.train_size))
+            if self.checkpoint is not None and self.current_iter % self.checkpoint_every == 0:
+                self.save_checkpoint()
             if stop is not None and stop.requested:
                 break
         if self.progress:
             self.progress.finish()
         if stop is not None and stop.requested:
             return False
+        self._order = None
         self.current_epoch += 1
         if self.current_epoch % self.evaluate_every and self.current_epoch != self.epochs:
             return False
@@ -220,7 +239,7 @@ class Trainer:
         """The progress line of an evaluated epoch."""
         epoch = self.current_epoch
         elapsed = time.perf_counter() - start
-        eta = elapsed / epoch * (self.epochs - epoch)
+        eta = elapsed / max(1, epoch - self._start_epoch) * (self.epochs - epoch)
         recent = self.train_loss_list[-self.iter_per_epoch * self.evaluate_every:]
         val = f"val acc {self.val_acc_list[-1]:.4f}  " if self.val_acc_list else ""
         print(f"epoch {epoch}/{self.epochs}  loss {np.mean(recent):.4f}  "
@@ -239,6 +258,7 @@ class Trainer:
         """Run the epochs (or until early stopping or Ctrl-C), print a line per evaluation,
         and finish with the parameters described by ``params_from``."""
         start = time.perf_counter()
+        self._start_epoch = self.current_epoch
         with stop_on_interrupt() as stop:
             while self.current_epoch < self.epochs:
                 try:
@@ -264,9 +284,12 @@ class Trainer:
                                         f"{self.patience} evaluations after epoch "
                                         f"{self.best_epoch}")
                     break
-        if not self.diverged and self.updates and not self._last_batch_loss_is_finite():
+        if (not self.diverged and self.updates and self._last_batch is not None
+                and not self._last_batch_loss_is_finite()):
             # the very last update overflowed: no later step was there to notice it
             self._stop("the last update made the loss overflow; lower the learning rate")
+        if self.checkpoint is not None and not self.diverged:
+            self.save_checkpoint()  # on Ctrl-C, early stopping and at the end
         if self.best_params is not None and not self.diverged:
             _copy_into(self._state, self.best_params)
         self.seconds = time.perf_counter() - start
@@ -274,6 +297,16 @@ class Trainer:
             print(self.stop_reason[0].upper() + self.stop_reason[1:])
         if self.verbose and self.best_params is not None and not self.diverged:
             print(f"kept the parameters {self.params_from}")
+
+    def save_checkpoint(self, path: str | os.PathLike | None = None) -> None:
+        """Write the state of the run to ``path`` (default: ``checkpoint``), atomically."""
+        save_trainer(self, path if path is not None else self.checkpoint)
+
+    def resume(self, path: str | os.PathLike) -> None:
+        """Continue the run checkpointed in ``path``: restores the network, the optimizer,
+        the random generators, the curves and the position in the epoch. Raises
+        ValueError, changing nothing, for a damaged checkpoint or one of another run."""
+        resume_trainer(self, path)
 
     @property
     def kept(self) -> str:

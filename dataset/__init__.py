@@ -11,6 +11,9 @@ Loaders (each returns ``((x_train, t_train), (x_test, t_test))`` unless noted):
   (``dataset.iris``);
 - ``logic_gate``: truth tables of AND, OR, NAND, NOR, XOR, XNOR and NOT, as ``(x, t)``
   (``dataset.logic``);
+- ``load_tiny_shakespeare``, ``load_text_file``, ``CharVocab``, ``split_ids``,
+  ``random_windows``: text for character-level language models, tiny Shakespeare
+  embedded (``dataset.text``);
 - ``noisy_line``, ``three_clusters_1d``, ``gaussian_blobs``, ``noisy_circles``: small
   seeded synthetic sets of the backpropagation tutorials, as ``(x, t)`` (``dataset.toy``).
 
@@ -25,9 +28,11 @@ from .iris import CLASS_NAMES as IRIS_CLASS_NAMES
 from .iris import iris_class_names, load_iris
 from .logic import GATES, logic_gate
 from .mnist import download_mnist, load_mnist
+from .text import CharVocab, load_text_file, load_tiny_shakespeare, random_windows, split_ids
 from .toy import gaussian_blobs, noisy_circles, noisy_line, three_clusters_1d
 
 __all__ = [
+    "CharVocab",
     "DatasetError",
     "GATES",
     "IRIS_CLASS_NAMES",
@@ -36,9 +41,13 @@ __all__ = [
     "load_image_folder",
     "load_iris",
     "load_mnist",
+    "load_text_file",
+    "load_tiny_shakespeare",
     "logic_gate",
     "gaussian_blobs",
     "noisy_circles",
     "noisy_line",
+    "random_windows",
+    "split_ids",
     "three_clusters_1d",
 ]

@@ -121,7 +121,7 @@ def test_step_decay_lowers_the_rate_once_at_the_right_update():
 
 def test_bad_option_values_exit_with_status_2(capsys):
     for argv in (["--lr", "0"], ["--epochs", "-1"], ["--hidden", "200,,80"], ["--dropout", "1"],
-                 ["--optimizer", "adamw"], ["--batch-size", "many"], ["--lr", "nan"]):
+                 ["--optimizer", "adamx"], ["--batch-size", "many"], ["--lr", "nan"]):
         with pytest.raises(SystemExit) as exit_info:
             cli.main(argv)
         assert exit_info.value.code == 2

@@ -117,7 +117,7 @@ def test_divergence_is_reported_with_exit_status_1(tmp_path, capsys):
 
 
 def test_bad_option_values_exit_with_status_2(capsys):
-    for argv in (["--optimizers", "sgd,adamw"], ["--optimizers", "sgd,sgd"], ["--iters", "0"],
+    for argv in (["--optimizers", "sgd,adamx"], ["--optimizers", "sgd,sgd"], ["--iters", "0"],
                  ["--lr", "adam"], ["--lr", "adam=-1"], ["--lr", "lion=0.1"]):
         with pytest.raises(SystemExit) as exit_info:
             cli.main(argv)

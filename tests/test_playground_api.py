@@ -96,7 +96,8 @@ def test_options_list_what_the_controls_offer(client):
     status, _, options = client.call("GET", "/api/options")
     assert status == 200
     assert list(options["datasets"])[:6] == ["circles", "xor", "blobs", "spiral", "moons", "iris"]
-    assert options["optimizers"] == ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+    assert options["optimizers"] == ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam",
+                                    "adamw"]
     assert options["activations"] == ["relu", "sigmoid", "tanh"]
     assert options["limits"] == {"layers": 6, "width": 32, "points": 2000, "iterations": 500}
     assert set(options["presets"]) == {"onenet_and", "onenet_or", "onenet_xor", "twonet_xor",

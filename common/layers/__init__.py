@@ -19,9 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from common.layers.activations import Gaussian, Relu, Sigmoid, Tanh
-from common.layers.affine import Affine, MatMul
+from common.layers.activations import GELU, Gaussian, Relu, Sigmoid, Tanh
+from common.layers.affine import Affine, MatMul, TimeAffine
+from common.layers.attention import CausalSelfAttention
 from common.layers.conv import Convolution, Pooling
+from common.layers.embedding import Embedding, PositionalEmbedding
 from common.layers.gates import (
     AddLayer,
     ExpLayer,
@@ -30,8 +32,15 @@ from common.layers.gates import (
     ReciprocalLayer,
     ScaleLayer,
 )
-from common.layers.losses import SigmoidWithLoss, SoftmaxWithLoss, SquaredErrorLoss
+from common.layers.losses import (
+    SigmoidWithLoss,
+    SoftmaxWithLoss,
+    SquaredErrorLoss,
+    TimeSoftmaxWithLoss,
+)
+from common.layers.normalization import LayerNorm
 from common.layers.regularization import BatchNormalization, Dropout, RandomShift
+from common.layers.residual import Residual
 
 
 def layer_forward(layer: Any, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
@@ -64,5 +73,14 @@ __all__ = [
     "ScaleLayer",
     "SquaredErrorLoss",
     "Tanh",
+    # Transformers (ch_gpt): sequences (N, T, D), attention, residual blocks
+    "CausalSelfAttention",
+    "Embedding",
+    "GELU",
+    "LayerNorm",
+    "PositionalEmbedding",
+    "Residual",
+    "TimeAffine",
+    "TimeSoftmaxWithLoss",
     "layer_forward",
 ]

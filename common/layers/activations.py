@@ -81,3 +81,52 @@ class Gaussian:
         check_dout(self, dout, forward_cache(self, self.out).shape)
         # x·out first: it is at most 0.43 in size, where 2x alone could overflow
         return dout * (-2 * (self.x * self.out))
+
+
+class GELU:
+    """GPT-2's GELU, in its tanh form, element-wise; any shape:
+
+    out = ½ · x · (1 + tanh(u)),  u = √(2/π) · (x + 0.044715 · x³).
+
+    Like ReLU for large |x|, but smooth: small negative inputs pass a little. It is
+    computed as out = x · σ(2u), the same function (½(1 + tanh u) = σ(2u)), because one
+    exp costs half a tanh in NumPy.
+    """
+
+    C = float(np.sqrt(2 / np.pi))
+    A = 0.044715
+
+    def __init__(self) -> None:
+        self.x: np.ndarray | None = None
+        self.s: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """x · σ(2u); keeps x (clipped to ±10⁴) and s = σ(2u) for the derivative."""
+        # beyond |x| = 10⁴, σ(2u) is 0 or 1 to the last digit; x³ could overflow there
+        self.x = xc = np.clip(x, -1e4, 1e4)
+        z = xc * xc  # z = -2u = -2C·(x + A·x³), built in one buffer
+        z *= -2 * self.C * self.A
+        z -= 2 * self.C
+        z *= xc
+        # exp(-2u) overflows to inf for very negative u (u < -44 in float32): σ = 1/inf = 0
+        with np.errstate(over="ignore"):
+            np.exp(z, out=z)
+        z += 1
+        self.s = np.reciprocal(z, out=z)
+        return x * self.s
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dout · (s + x · 2u'(x) · s(1 - s)), with s = σ(2u), u' = C·(1 + 3A·x²)."""
+        s = forward_cache(self, self.s)
+        check_dout(self, dout, s.shape)
+        x = self.x
+        grad = x * x
+        grad *= 3 * self.A
+        grad += 1
+        grad *= x
+        grad *= 2 * self.C  # x · 2u'(x)
+        grad *= 1 - s
+        grad += 1
+        grad *= s
+        grad *= dout
+        return grad

@@ -1,10 +1,11 @@
-"""The fully connected layer, with a bias (``Affine``) or without (``MatMul``)."""
+"""The fully connected layer, with a bias (``Affine``) or without (``MatMul``), and on the
+last axis of a sequence (``TimeAffine``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_dout, check_features, forward_cache
+from common.checks import check_dout, check_features, forward_cache, gradient_buffer, layer_name
 
 
 class Affine:
@@ -84,3 +85,46 @@ class MatMul:
             self.dW = np.empty_like(self.W)  # W was replaced, or is a float64 twin
         np.matmul(self.x.T, dout, out=self.dW)
         return dout @ self.W.T
+
+
+class TimeAffine:
+    """The fully connected layer on the last axis: out = x W + b for x (..., D), any rank.
+
+    W: (D, M), b: (M,) or None (no bias); out: (..., M). A sequence (N, T, D) is
+    mapped position by position, as the same product on the N·T rows of the flattened
+    input. ``Affine`` keeps the book's flattening of each sample instead.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray | None = None) -> None:
+        if np.ndim(W) != 2:
+            raise ValueError(f"TimeAffine needs W of shape (D, M), got shape {np.shape(W)}")
+        self.W = W
+        self.b = b
+        self.param_names = ("W",) if b is None else ("W", "b")
+        self.x: np.ndarray | None = None
+        self.dW = np.zeros_like(W)
+        self.db = None if b is None else np.zeros_like(b)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """x (..., D) @ W (+ b): (..., M)."""
+        d, m = self.W.shape
+        if x.ndim < 2 or x.shape[-1] != d:
+            raise ValueError(f"{layer_name(self)} expects x of shape (..., {d}), {d} features "
+                             f"on the last axis; got {x.shape}")
+        self.x = x
+        out = x.reshape(-1, d) @ self.W
+        if self.b is not None:
+            out += self.b
+        return out.reshape(*x.shape[:-1], m)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dW = xᵀ dout and db = Σ dout over all positions; returns dx = dout Wᵀ."""
+        x = forward_cache(self, self.x)
+        d, m = self.W.shape
+        check_dout(self, dout, (*x.shape[:-1], m))
+        rows = dout.reshape(-1, m)
+        self.dW, self.db = gradient_buffer(self.dW, self.W), gradient_buffer(self.db, self.b)
+        np.matmul(x.reshape(-1, d).T, rows, out=self.dW)
+        if self.db is not None:
+            np.sum(rows, axis=0, out=self.db)
+        return (rows @ self.W.T).reshape(x.shape)

@@ -135,3 +135,54 @@ class SquaredErrorLoss:
         dx = forward_cache(self, self.y) - self.t
         dx *= dout / self.y.shape[0]
         return dx
+
+
+class TimeSoftmaxWithLoss:
+    """Softmax cross-entropy at every position of a sequence, averaged over all of them.
+
+    ``forward(x, t)``: logits x (N, T, V), targets t (N, T) integer ids in 0..V-1;
+    returns L = -1/(N·T) Σ_{n,t} log softmax(x_{n,t})[t_{n,t}], via log-sum-exp (no
+    overflow for large logits). ``backward(dout=1)`` returns dout · (y - onehot(t)) / (N·T),
+    shape (N, T, V), with y = softmax(x).
+    """
+
+    def __init__(self) -> None:
+        self.loss: float | None = None
+        self.y: np.ndarray | None = None
+        self.t: np.ndarray | None = None
+
+    def check_targets(self, t: np.ndarray, out_shape: tuple[int, ...],
+                      who: str | None = None) -> np.ndarray:
+        """t checked against logits of ``out_shape`` (N, T, V): integer ids (N, T) in
+        0..V-1, returned flattened to (N·T,)."""
+        who = who or layer_name(self)
+        if len(out_shape) != 3:
+            raise ValueError(f"{who} takes logits of shape (N, T, V), a score per symbol at "
+                             f"every position; got shape {out_shape}")
+        t = np.asarray(t)
+        if t.shape != out_shape[:2]:
+            raise ValueError(f"{who}: logits of shape {out_shape} need targets of shape "
+                             f"{out_shape[:2]}, one id per position; got shape {t.shape}")
+        return check_labels(t.reshape(-1), t.size, out_shape[2], who)
+
+    def forward(self, x: np.ndarray, t: np.ndarray) -> float:
+        """Mean cross-entropy of softmax(x) against t; keeps y = softmax(x) as (N·T, V)."""
+        self.t = self.check_targets(t, x.shape)
+        v = x.shape[2]
+        z = x.reshape(-1, v) - x.reshape(-1, v).max(axis=1, keepdims=True)
+        picked = z[np.arange(len(z)), self.t]
+        np.exp(z, out=z)
+        total = z.sum(axis=1)
+        self.loss = float(np.mean(np.log(total) - picked))
+        z /= total[:, np.newaxis]
+        self.y = z.reshape(x.shape)
+        return self.loss
+
+    def backward(self, dout: float = 1) -> np.ndarray:
+        """dout · (y - onehot(t)) / (N·T), shape (N, T, V)."""
+        y = forward_cache(self, self.y)
+        dx = y.copy()
+        flat = dx.reshape(-1, y.shape[2])
+        flat[np.arange(len(flat)), self.t] -= 1
+        dx *= dout / len(flat)
+        return dx

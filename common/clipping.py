@@ -1,0 +1,32 @@
+"""Gradient clipping by the global norm, as GPT training uses it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def global_norm(grads: dict[str, np.ndarray]) -> float:
+    """‖g‖ = sqrt(Σ over every array and element of g²), accumulated in float64."""
+    return math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
+
+
+def clip_grads(grads: dict[str, np.ndarray], max_norm: float) -> float:
+    """Scale every gradient in place so that their global L2 norm is at most ``max_norm``;
+    return the norm before clipping.
+
+    When ‖g‖ > max_norm, every array is multiplied by max_norm / (‖g‖ + 1e-6) (PyTorch's
+    ``clip_grad_norm_``): the direction of the whole step is kept, only its length is
+    capped, so one unlucky batch cannot throw the weights far. A norm that is NaN or
+    infinite is returned without touching the gradients (the loss will show the trouble).
+    """
+    if (isinstance(max_norm, bool) or not isinstance(max_norm, (int, float, np.floating))
+            or not 0 < max_norm < math.inf):
+        raise ValueError(f"clip_grads: max_norm must be a number > 0, got {max_norm!r}")
+    norm = global_norm(grads)
+    if math.isfinite(norm) and norm > max_norm:
+        scale = max_norm / (norm + 1e-6)  # a Python float: float32 gradients stay float32
+        for g in grads.values():
+            g *= scale
+    return norm

@@ -1,0 +1,58 @@
+"""Plain and momentum gradient descent: SGD, Momentum, Nesterov (the book's chapter 6)."""
+
+from __future__ import annotations
+
+from common.optimizer_base import Params, Stateful, check_settings, checked_items, slot
+
+
+class SGD(Stateful):
+    """Stochastic gradient descent: W ← W - lr · ∂L/∂W."""
+
+    settings = ("lr",)
+
+    def __init__(self, lr: float = 0.01) -> None:
+        check_settings(self, lr)
+        self.lr = lr
+
+    def update(self, params: Params, grads: Params) -> None:
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
+        for key, param in checked_items(self, params, grads):
+            param -= self.lr * grads[key]
+
+
+class Momentum(Stateful):
+    """Momentum SGD: v ← momentum · v - lr · ∂L/∂W;  W ← W + v."""
+
+    settings = ("lr", "momentum")
+    slots = ("v",)
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
+        check_settings(self, lr, momentum=momentum)
+        self.lr = lr
+        self.momentum = momentum
+        self.v: Params = {}
+
+    def update(self, params: Params, grads: Params) -> None:
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
+        for key, param in checked_items(self, params, grads):
+            v = slot(self.v, key, param)
+            v *= self.momentum
+            v -= self.lr * grads[key]
+            param += v
+
+
+class Nesterov(Momentum):
+    """Nesterov's accelerated gradient, in the form that needs only the current gradient:
+
+    v ← momentum · v - lr · g;  W ← W + momentum · v - lr · g   (g = ∂L/∂W).
+    """
+
+    def update(self, params: Params, grads: Params) -> None:
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
+        for key, param in checked_items(self, params, grads):
+            v = slot(self.v, key, param)
+            step = self.lr * grads[key]
+            v *= self.momentum
+            v -= step
+            param += self.momentum * v
+            param -= step
