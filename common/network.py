@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import zipfile
 import zlib
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from common.checks import check_binary_targets, check_labels
 from common.fileio import atomic_write
 from common.functions import labels_of
 from common.gradient import frozen_randomness, numerical_gradient
+from common.layer_names import described, layer_arrays, named_layers
 from common.layers import layer_forward
 from common.summary import summary
 
@@ -56,78 +55,6 @@ class ParamDict(dict):
             self[key] = value
 
 
-def _param_key(layer_name: str, attr: str) -> str:
-    """'Affine2', 'W' -> 'W2' (the book's names); a name without a number -> 'fc.W'."""
-    number = re.search(r"(\d+)$", layer_name)
-    return f"{attr}{number.group(1)}" if number else f"{layer_name}.{attr}"
-
-
-#: Short names of layer classes in automatic names, as the book and ``common.conv_net``
-#: name them (Conv1, Pool1, BatchNorm2); other classes go by their own name (Affine3).
-_SHORT_NAMES = {"Convolution": "Conv", "Pooling": "Pool", "BatchNormalization": "BatchNorm"}
-
-
-def _holds_parameters(layer: Any) -> bool:
-    """Whether ``layer`` holds parameters, and so is numbered in the sequence that gives
-    parameters their book names (W1, W2, ...)."""
-    return bool(getattr(layer, "param_names", ()))
-
-
-def _named_layers(layers: Mapping[str, Any] | Iterable[Any]) -> OrderedDict:
-    """Layers as an OrderedDict. A plain list is named the way the book numbers its layers:
-
-    - the layers that hold parameters in one sequence, whatever their class, so that the
-      parameters get unique book names: Conv1 -> W1, Affine2 -> W2, Affine3 -> W3;
-    - except that a layer whose parameters have other names than those already given
-      that number keeps it, as the book's batch normalisation does: Affine1 (W1, b1),
-      BatchNorm1 (gamma1, beta1), Affine2;
-    - the other layers by their own count per class: Relu1, Pool1, Relu2.
-    """
-    if isinstance(layers, Mapping):
-        return OrderedDict(layers)
-    named: OrderedDict = OrderedDict()
-    counts: dict[str, int] = {}
-    number, taken = 0, set()  # the current number, and the names it has given
-    for layer in layers:
-        cls = type(layer).__name__
-        short = _SHORT_NAMES.get(cls, cls)
-        if _holds_parameters(layer):
-            own = {*getattr(layer, "param_names", ()), *getattr(layer, "buffer_names", ())}
-            # a layer with no names of its own (one holding other layers') takes a new number
-            if not number or not own or own & taken:
-                number, taken = number + 1, set()
-            taken |= own
-            named[f"{short}{number}"] = layer
-        else:
-            counts[short] = counts.get(short, 0) + 1
-            named[f"{short}{counts[short]}"] = layer
-    return named
-
-
-def _layer_arrays(name: str, layer: Any) -> Iterator[tuple[str, Any, str, bool]]:
-    """(key, owning layer, attribute, is_buffer) of every parameter and running statistic
-    of ``layer``, named ``name`` in the network. A container layer (one with ``layers``,
-    e.g. ``Residual``) contributes its inner layers' arrays as ``name.inner.attr``."""
-    inner_layers = getattr(layer, "layers", None)
-    if isinstance(inner_layers, Mapping):
-        for inner, sublayer in inner_layers.items():
-            for _, owner, attr, is_buffer in _layer_arrays(inner, sublayer):
-                yield f"{name}.{inner}.{attr}", owner, attr, is_buffer
-        return
-    for attr in getattr(layer, "param_names", ()):
-        yield _param_key(name, attr), layer, attr, False
-    for attr in getattr(layer, "buffer_names", ()):
-        yield _param_key(name, attr), layer, attr, True
-
-
-def _described(layer: Any) -> list[Any]:
-    """A layer's type, with its inner layers' names and descriptions for a container."""
-    inner_layers = getattr(layer, "layers", None)
-    if isinstance(inner_layers, Mapping):
-        return [type(layer).__name__, [[n, *_described(sub)] for n, sub in inner_layers.items()]]
-    return [type(layer).__name__]
-
-
 def _network_input(network: Network, x: Any) -> np.ndarray:
     """x as the first layer takes it: integer ids stay integers for a layer that takes ids
     (``Embedding``: ``takes_ids``), anything else is cast to the parameters' dtype."""
@@ -141,10 +68,10 @@ class Network:
     """A feed-forward network: ``layers`` applied in order, then ``last_layer`` (the loss).
 
     ``layers`` is an OrderedDict name -> layer, or a list of layers, then named as the
-    book numbers them (``_named_layers``): the layers holding parameters in one sequence
-    (``Conv1``, ``Relu1``, ``Pool1``, ``Affine2``, ``Relu2``, ``Affine3``). Parameters of
-    a layer named ``Affine2`` appear in ``params`` as ``W2`` and ``b2``, as in the book, and
-    ``params`` holds the very arrays the layers use. ``weight_decay_lambda`` adds
+    book numbers them (``common.layer_names.named_layers``): the layers holding parameters
+    in one sequence (``Conv1``, ``Relu1``, ``Pool1``, ``Affine2``, ``Relu2``, ``Affine3``).
+    Parameters of a layer named ``Affine2`` appear in ``params`` as ``W2`` and ``b2``, as in
+    the book, and ``params`` holds the very arrays the layers use. ``weight_decay_lambda`` adds
     λ/2 · Σ ||W||² over every weight matrix ``W`` to the loss and λ·W to its gradient.
     """
 
@@ -154,7 +81,7 @@ class Network:
         last_layer: Any,
         weight_decay_lambda: float = 0.0,
     ) -> None:
-        self.layers = _named_layers(layers)
+        self.layers = named_layers(layers)
         for name, layer in self.layers.items():
             if not callable(getattr(layer, "forward", None)):
                 raise TypeError(f"layer {name!r} ({type(layer).__name__}) has no forward "
@@ -169,7 +96,7 @@ class Network:
         # key -> (layer, attribute name), to collect d<attr> after backward
         self._param_owner: dict[str, tuple[Any, str]] = {}
         for name, layer in self.layers.items():
-            for key, owner, attr, is_buffer in _layer_arrays(name, layer):
+            for key, owner, attr, is_buffer in layer_arrays(name, layer):
                 if key in self.params or key in self.buffers:
                     raise ValueError(
                         f"two layers give a parameter the name {key!r}; rename layer "
@@ -328,7 +255,7 @@ class Network:
         """A JSON-able description of the structure, stored with saved parameters."""
         return {
             "class": type(self).__name__,
-            "layers": [[name, *_described(layer)] for name, layer in self.layers.items()],
+            "layers": [[name, *described(layer)] for name, layer in self.layers.items()],
         }
 
     def save_params(self, file_name: str | Path = "params.npz") -> None:

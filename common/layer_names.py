@@ -1,0 +1,86 @@
+"""How a network names its layers and their arrays: the book's numbering.
+
+A plain list of layers is named as the book numbers its networks (Conv1, Relu1, Pool1,
+Affine2, ...), and each parameter gets the layer's number (W1, b1, W2, ...), so that
+``net.params`` has the book's keys. Container layers (``Residual``) contribute their inner
+layers' arrays under dotted names (``attention1.attn.W_qkv``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+
+def param_key(layer_name: str, attr: str) -> str:
+    """'Affine2', 'W' -> 'W2' (the book's names); a name without a number -> 'fc.W'."""
+    number = re.search(r"(\d+)$", layer_name)
+    return f"{attr}{number.group(1)}" if number else f"{layer_name}.{attr}"
+
+
+#: Short names of layer classes in automatic names, as the book and ``common.conv_net``
+#: name them (Conv1, Pool1, BatchNorm2); other classes go by their own name (Affine3).
+_SHORT_NAMES = {"Convolution": "Conv", "Pooling": "Pool", "BatchNormalization": "BatchNorm"}
+
+
+def _holds_parameters(layer: Any) -> bool:
+    """Whether ``layer`` holds parameters, and so is numbered in the sequence that gives
+    parameters their book names (W1, W2, ...)."""
+    return bool(getattr(layer, "param_names", ()))
+
+
+def named_layers(layers: Mapping[str, Any] | Iterable[Any]) -> OrderedDict:
+    """Layers as an OrderedDict. A plain list is named the way the book numbers its layers:
+
+    - the layers that hold parameters in one sequence, whatever their class, so that the
+      parameters get unique book names: Conv1 -> W1, Affine2 -> W2, Affine3 -> W3;
+    - except that a layer whose parameters have other names than those already given
+      that number keeps it, as the book's batch normalisation does: Affine1 (W1, b1),
+      BatchNorm1 (gamma1, beta1), Affine2;
+    - the other layers by their own count per class: Relu1, Pool1, Relu2.
+    """
+    if isinstance(layers, Mapping):
+        return OrderedDict(layers)
+    named: OrderedDict = OrderedDict()
+    counts: dict[str, int] = {}
+    number, taken = 0, set()  # the current number, and the names it has given
+    for layer in layers:
+        cls = type(layer).__name__
+        short = _SHORT_NAMES.get(cls, cls)
+        if _holds_parameters(layer):
+            own = {*getattr(layer, "param_names", ()), *getattr(layer, "buffer_names", ())}
+            # a layer with no names of its own (one holding other layers') takes a new number
+            if not number or not own or own & taken:
+                number, taken = number + 1, set()
+            taken |= own
+            named[f"{short}{number}"] = layer
+        else:
+            counts[short] = counts.get(short, 0) + 1
+            named[f"{short}{counts[short]}"] = layer
+    return named
+
+
+def layer_arrays(name: str, layer: Any) -> Iterator[tuple[str, Any, str, bool]]:
+    """(key, owning layer, attribute, is_buffer) of every parameter and running statistic
+    of ``layer``, named ``name`` in the network. A container layer (one with ``layers``,
+    e.g. ``Residual``) contributes its inner layers' arrays as ``name.inner.attr``."""
+    inner_layers = getattr(layer, "layers", None)
+    if isinstance(inner_layers, Mapping):
+        for inner, sublayer in inner_layers.items():
+            for _, owner, attr, is_buffer in layer_arrays(inner, sublayer):
+                yield f"{name}.{inner}.{attr}", owner, attr, is_buffer
+        return
+    for attr in getattr(layer, "param_names", ()):
+        yield param_key(name, attr), layer, attr, False
+    for attr in getattr(layer, "buffer_names", ()):
+        yield param_key(name, attr), layer, attr, True
+
+
+def described(layer: Any) -> list[Any]:
+    """A layer's type, with its inner layers' names and descriptions for a container."""
+    inner_layers = getattr(layer, "layers", None)
+    if isinstance(inner_layers, Mapping):
+        return [type(layer).__name__, [[n, *described(sub)] for n, sub in inner_layers.items()]]
+    return [type(layer).__name__]
