@@ -25,7 +25,7 @@ import json
 import os
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from common.fileio import atomic_write
+from common.layer_names import random_layers
 
 FORMAT = "dlscratch-checkpoint"
 VERSION = 1
@@ -45,21 +46,6 @@ class CheckpointError(ValueError):
 
 _PREFIXES = {"params": "param/", "buffers": "buffer/", "optimizer": "optimizer/",
              "arrays": "array/"}
-
-
-def random_layers(network: Any) -> Iterator[tuple[str, np.random.Generator]]:
-    """(name, generator) of every layer of ``network`` that draws random numbers
-    (``layer.rng``: Dropout, RandomShift), looking inside container layers too."""
-
-    def walk(prefix: str, layers: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
-        for name, layer in layers.items():
-            if isinstance(getattr(layer, "rng", None), np.random.Generator):
-                yield prefix + name, layer.rng
-            inner = getattr(layer, "layers", None)
-            if isinstance(inner, Mapping):
-                yield from walk(f"{prefix}{name}.", inner)
-
-    yield from walk("", getattr(network, "layers", {}))
 
 
 def _jsonable(value: Any) -> Any:

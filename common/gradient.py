@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+
+from common.layer_names import random_layers
 
 
 def numerical_gradient(
@@ -35,14 +37,14 @@ def numerical_gradient(
 
 
 @contextlib.contextmanager
-def frozen_randomness(layers: Iterable[Any]) -> Iterator[Callable[[], None]]:
+def frozen_randomness(network: Any) -> Iterator[Callable[[], None]]:
     """Make random layers repeat themselves: yields ``rewind()``, which resets the
-    random generator of every layer that has one (``layer.rng``, e.g. Dropout) to
-    its state on entry, so each forward pass draws the same masks. The generators
-    are left as they were on entry when the block ends.
+    random generator of every layer of ``network`` that has one (``layer.rng``, e.g.
+    Dropout, also inside container layers) to its state on entry, so each forward pass
+    draws the same masks. The generators are left as they were on entry when the block
+    ends.
     """
-    generators = [layer.rng for layer in layers if isinstance(getattr(layer, "rng", None),
-                                                             np.random.Generator)]
+    generators = [g for _, g in random_layers(network)]
     states = [g.bit_generator.state for g in generators]
 
     def rewind() -> None:
@@ -85,7 +87,7 @@ def gradient_check(network: Any, x: np.ndarray, t: np.ndarray,
     smaller one (1e-6) keeps the probes from crossing ReLU's kink or a max-pooling tie
     when a network has very many units close to them.
     """
-    with _in_float64(network), frozen_randomness(network.layers.values()) as rewind:
+    with _in_float64(network), frozen_randomness(network) as rewind:
         backprop = network.gradient(x, t)
         backprop = {key: g.copy() for key, g in backprop.items()}
         rewind()
@@ -108,7 +110,7 @@ def check_gradients(network: Any, x: np.ndarray, t: np.ndarray, scale: float = 1
     first element that does not raises ``GradientMismatch`` naming the parameter
     and the element, e.g. ``W1[0, 2]``. Computed in float64, as ``gradient_check``.
     """
-    with _in_float64(network), frozen_randomness(network.layers.values()) as rewind:
+    with _in_float64(network), frozen_randomness(network) as rewind:
         backprop = {key: scale * g for key, g in network.gradient(x, t).items()}
         rewind()
         numerical = {key: scale * g for key, g in network.numerical_gradient(x, t, h=h).items()}

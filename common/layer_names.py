@@ -13,6 +13,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from numpy.random import Generator
+
 
 def param_key(layer_name: str, attr: str) -> str:
     """'Affine2', 'W' -> 'W2' (the book's names); a name without a number -> 'fc.W'."""
@@ -84,3 +86,19 @@ def described(layer: Any) -> list[Any]:
     if isinstance(inner_layers, Mapping):
         return [type(layer).__name__, [[n, *described(sub)] for n, sub in inner_layers.items()]]
     return [type(layer).__name__]
+
+
+def random_layers(network: Any) -> Iterator[tuple[str, Any]]:
+    """(name, generator) of every layer of ``network`` that draws random numbers
+    (``layer.rng``, a ``numpy.random.Generator``: Dropout, RandomShift), looking inside
+    container layers too (``attention1.drop``)."""
+
+    def walk(prefix: str, layers: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+        for name, layer in layers.items():
+            if isinstance(getattr(layer, "rng", None), Generator):
+                yield prefix + name, layer.rng
+            inner = getattr(layer, "layers", None)
+            if isinstance(inner, Mapping):
+                yield from walk(f"{prefix}{name}.", inner)
+
+    yield from walk("", getattr(network, "layers", {}))

@@ -210,7 +210,7 @@ class Network:
         draw the same masks on every evaluation, so the result matches ``gradient``. ``h``
         is the step of the central differences.
         """
-        with self.in_float64(), frozen_randomness(self.layers.values()) as rewind:
+        with self.in_float64(), frozen_randomness(self) as rewind:
 
             def f(_: np.ndarray) -> float:
                 rewind()

@@ -174,3 +174,20 @@ def test_a_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
         MultiLayerNet(5, [4], 3, seed=1).save_params(path)
     assert path.read_bytes() == original
     assert os.listdir(tmp_path) == ["net.npz"]
+
+
+def test_gradient_check_repeats_the_dropout_masks_inside_a_residual_block():
+    # numerical gradients rewind the generators of random layers nested in containers too,
+    # so that every evaluation draws the masks backprop used
+    from common.layers import Dropout, Residual, TimeAffine, TimeSoftmaxWithLoss
+
+    rng = np.random.default_rng(0)
+    w1, w2 = rng.normal(0, 0.5, (4, 4)), rng.normal(0, 0.5, (4, 3))
+    net = Network([Residual([TimeAffine(w1), Dropout(0.5, rng=1)]), TimeAffine(w2)],
+                  TimeSoftmaxWithLoss())
+    x, t = rng.normal(size=(2, 5, 4)), rng.integers(0, 3, (2, 5))
+    numerical = net.numerical_gradient(x, t)
+    backprop = net.gradient(x, t)
+    assert set(numerical) == set(backprop) and len(backprop) == 2
+    for key in backprop:
+        np.testing.assert_allclose(backprop[key], numerical[key], rtol=1e-6, atol=1e-8)
