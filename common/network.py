@@ -72,7 +72,9 @@ class Network:
     in one sequence (``Conv1``, ``Relu1``, ``Pool1``, ``Affine2``, ``Relu2``, ``Affine3``).
     Parameters of a layer named ``Affine2`` appear in ``params`` as ``W2`` and ``b2``, as in
     the book, and ``params`` holds the very arrays the layers use. ``weight_decay_lambda`` adds
-    λ/2 · Σ ||W||² over every weight matrix ``W`` to the loss and λ·W to its gradient.
+    λ/2 · Σ ||W||² over every weight array (two or more dimensions: ``W`` of Affine and
+    Convolution, ``W_qkv``, embeddings; not biases or batch-norm scales) to the loss and
+    λ·W to its gradient.
     """
 
     def __init__(
@@ -105,8 +107,9 @@ class Network:
                 (self.buffers if is_buffer else self.params)[key] = getattr(owner, attr)
                 if not is_buffer:
                     self._param_owner[key] = (owner, attr)
-        # weight decay applies to the weight matrices, not to biases or batch-norm scales
-        self._decayed_keys = [key for key, (_, attr) in self._param_owner.items() if attr == "W"]
+        # weight decay applies to the weight arrays, not to biases or batch-norm scales (the
+        # rule AdamW uses by default)
+        self._decayed_keys = [key for key, param in self.params.items() if param.ndim >= 2]
 
     @property
     def dtype(self) -> np.dtype | None:

@@ -191,3 +191,23 @@ def test_gradient_check_repeats_the_dropout_masks_inside_a_residual_block():
     assert set(numerical) == set(backprop) and len(backprop) == 2
     for key in backprop:
         np.testing.assert_allclose(backprop[key], numerical[key], rtol=1e-6, atol=1e-8)
+
+
+def test_weight_decay_covers_every_weight_array_and_no_bias_or_gain():
+    from common.layers import (
+        CausalSelfAttention,
+        LayerNorm,
+        Residual,
+        TimeAffine,
+        TimeSoftmaxWithLoss,
+    )
+
+    rng = np.random.default_rng(0)
+    attention = CausalSelfAttention(rng.normal(0, 0.1, (4, 12)), rng.normal(0, 0.1, (4, 4)), 2)
+    net = Network([Residual([LayerNorm(np.ones(4)), attention]),
+                   TimeAffine(rng.normal(0, 0.1, (4, 3)), np.zeros(3))],
+                  TimeSoftmaxWithLoss(), weight_decay_lambda=0.1)
+    decayed = sorted(key for key, p in net.params.items() if p.ndim >= 2)
+    assert len(decayed) == 3 and not any(key.endswith(("gamma", "b1")) for key in decayed)
+    expected = 0.05 * sum(float(np.sum(net.params[key] ** 2)) for key in decayed)
+    assert net.weight_decay() == pytest.approx(expected)
