@@ -14,16 +14,7 @@ import runpy
 import sys
 from pathlib import Path
 
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set size in MB (Linux), or NaN where unknown."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
+from common.memory import peak_memory_mb
 
 
 def main() -> int:
@@ -35,7 +26,7 @@ def main() -> int:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
     except SystemExit as exit_:
         code = exit_.code
-    Path(out).write_text(f"{peak_rss_mb()}\n")
+    Path(out).write_text(f"{peak_memory_mb()}\n")
     return code if isinstance(code, int) else (0 if code is None else 1)
 
 

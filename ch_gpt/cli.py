@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import math
-import resource
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from ch_gpt.options import PROGRAM, build_parser
 from common.checkpoint import CheckpointError
 from common.cli import INTERRUPTED, check_checkpoint_options, exit_130_on_ctrl_c, write_json
 from common.iteration_trainer import IterationTrainer, mean_loss
+from common.memory import peak_memory_mb
 from common.optimizer import AdamW, WarmupCosine
 from common.plot import show_figures
 from common.plot_attention import plot_attention, plot_loss_curves
@@ -41,19 +41,6 @@ from dataset.text import (
 
 #: The evaluation windows are the same for every seed and run, so losses compare.
 EVAL_SEED = 1337
-
-
-def peak_memory_mb() -> float:
-    """The peak resident memory of this process so far, in MB. On Linux from VmHWM:
-    ru_maxrss of a started program also counts its parent's peak (kept across exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024**2 if sys.platform == "darwin" else peak / 1024
 
 
 def load_text(args: argparse.Namespace) -> tuple[str, str]:

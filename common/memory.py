@@ -1,4 +1,5 @@
-"""Memory that a training loop gets back fast: glibc's malloc told to keep freed memory.
+"""Memory: how much a program has used at its peak, and freed memory that a training loop
+gets back fast (glibc's malloc told to keep it).
 
 Every training iteration allocates the same large temporaries (activations, their
 gradients: arrays of 0.1 to 2 MB) and frees them again. By default glibc gives such
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import sys
+from pathlib import Path
 
 #: mallopt's parameters (glibc's malloc.h): M_TRIM_THRESHOLD and M_MMAP_THRESHOLD.
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
@@ -39,3 +41,18 @@ def keep_freed_memory(mmap_threshold: int = 8 << 20, trim_threshold: int = 64 <<
     _applied = bool(mallopt(_M_MMAP_THRESHOLD, mmap_threshold)) and bool(
         mallopt(_M_TRIM_THRESHOLD, trim_threshold))
     return _applied
+
+
+def peak_memory_mb() -> float:
+    """The peak resident memory of this process so far, in MB. On Linux from VmHWM:
+    ru_maxrss of a started program also counts its parent's peak (kept across exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource  # Unix only: imported here so that the module imports everywhere
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024**2 if sys.platform == "darwin" else peak / 1024
