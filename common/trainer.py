@@ -23,6 +23,17 @@ class TrainingDiverged(RuntimeError):
     """The training loss became NaN or infinite."""
 
 
+def _book_loss(network: Any, x_batch: np.ndarray, t_batch: np.ndarray) -> float:
+    """The loss of the forward pass that a book-style ``network.gradient`` just ran: its loss
+    layer keeps it (``last_layer.loss``, or ``lastLayer.loss`` in the book's chapter 5), so a
+    second forward pass is needed only when the network adds a weight-decay penalty to it."""
+    last_layer = getattr(network, "last_layer", None) or getattr(network, "lastLayer", None)
+    kept = getattr(last_layer, "loss", None)
+    if kept is not None and not getattr(network, "weight_decay_lambda", 0):
+        return float(kept)
+    return network.loss(x_batch, t_batch)
+
+
 class Trainer:
     """Trains ``network`` on (x_train, t_train) with mini-batches, evaluating on (x_test, t_test).
 
@@ -153,7 +164,7 @@ class Trainer:
         grads = self.network.gradient(x_batch, t_batch)
         loss = getattr(self.network, "last_loss", None)
         if loss is None:  # a network of the book's kind, which does not keep it
-            loss = self.network.loss(x_batch, t_batch)
+            loss = _book_loss(self.network, x_batch, t_batch)
         if math.isfinite(loss):
             # these parameters gave a finite loss: remember them before they change
             _copy_into(self._last_good, self._state)

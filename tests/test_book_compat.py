@@ -106,3 +106,22 @@ def test_book_style_optimizer_comparison_and_trainer():
                       verbose=False)
     trainer.train()
     assert len(trainer.test_acc_list) == 10 and max(trainer.test_acc_list) > 0.9
+
+
+def test_the_trainer_reads_a_book_networks_loss_without_a_second_forward_pass():
+    # the book's networks keep no last_loss; their loss layer holds the loss of the forward
+    # pass of gradient(), which the Trainer records instead of running predict once more
+    np.random.seed(0)
+    net = BookStyleTwoLayerNet(4, 5, 3, weight_init_std=0.5)
+    calls = []
+    predict = net.predict
+    net.predict = lambda x: calls.append(len(x)) or predict(x)
+    rng = np.random.default_rng(0)
+    x, t = rng.normal(size=(20, 4)), rng.integers(0, 3, 20)
+    trainer = Trainer(net, x, t, x, t, epochs=1, mini_batch_size=10, optimizer="sgd",
+                      optimizer_param={"lr": 0.1}, verbose=False)
+    before = net.loss(x[:10], t[:10])
+    calls.clear()
+    loss = trainer.train_step(np.arange(10))
+    assert calls == [10]  # one forward pass for the step
+    assert loss == before  # the loss before the update, as a second pass would give
