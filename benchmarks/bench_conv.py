@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 
 from benchmarks.bench_mlp import mlp_data
-from common.conv_net import DeepConvNet, SimpleConvNet
 from common.layers import Affine, Convolution, Dropout, Pooling, Relu
-from common.network import Network
-from common.optimizer import Adam
+from common.nets.conv import DeepConvNet, SimpleConvNet
+from common.nets.network import Network
+from common.optim import Adam
 
 #: The networks benchmarked, by the name the suite and the command line use.
 NETS = {"simple": SimpleConvNet, "deep": DeepConvNet}

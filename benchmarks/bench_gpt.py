@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from common.gpt import GPT
-from common.optimizer import AdamW, clip_grads
+from common.nets.gpt import GPT
+from common.optim import AdamW, clip_grads
 
 #: The model, batch and training settings of the reference run.
 CONFIG = {"vocab_size": 65, "context": 64, "dim": 128, "num_layers": 4, "num_heads": 4}

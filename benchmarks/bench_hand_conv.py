@@ -7,14 +7,14 @@ speed. Timed side by side, interleaved (each round runs every network for
 ``--iterations`` training iterations of batch 100: ``gradient`` and an Adam update),
 medians of ``--repeat`` rounds, per iteration:
 
-- ``common.conv_net.SimpleConvNet`` (float32), the reference;
+- ``common.nets.conv.SimpleConvNet`` (float32), the reference;
 - the same network as a plain list of layers in the book's order, conv - relu - pool,
   every layer computing its input gradient (float32): target at most 1.3x the reference;
 - that list with float64 weights on float32 images, as the book's programs make them;
 - the book's chapter 7 ``SimpleConvNet`` class (``BookSimpleConvNet`` below: a params
   dict of float64 arrays, an OrderedDict of layers, its own predict/loss/gradient), on
   float32 images;
-- ``common.conv_net.DeepConvNet`` (float32) and the book's DeepConvNet as a plain list
+- ``common.nets.conv.DeepConvNet`` (float32) and the book's DeepConvNet as a plain list
   (book order, every input gradient): target at most 1.3x.
 
 ``--train-epochs N`` (N > 0, needs MNIST_DIR) also runs the book's chapter 7 training
@@ -37,10 +37,10 @@ from typing import Any
 import numpy as np
 
 from benchmarks.bench_conv import BATCH_SIZE, LR, conv_data
-from common.conv_net import DeepConvNet, SimpleConvNet
 from common.layers import Affine, Convolution, Dropout, Pooling, Relu, SoftmaxWithLoss
-from common.network import Network
-from common.optimizer import Adam
+from common.nets.conv import DeepConvNet, SimpleConvNet
+from common.nets.network import Network
+from common.optim import Adam
 
 #: Target of the hand-assembled networks' time per iteration over the library's (issue 17).
 HAND_TARGET = 1.3
@@ -216,7 +216,7 @@ def train_convnet(epochs: int = BOOK_CH07_EPOCHS, verbose: bool = True,
     test accuracy of all 10000 test images. Returns the seconds, per epoch and in all.
     ``train_size`` and ``test_size`` take the first images only (for a quick check). The
     batches are drawn with seed 0, so that runs compare."""
-    from common.trainer import Trainer
+    from common.training.trainer import Trainer
     from dataset.mnist import load_mnist
 
     start = time.perf_counter()

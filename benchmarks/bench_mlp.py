@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from common.multi_layer_net import MultiLayerNet
-from common.trainer import Trainer
+from common.nets.multi_layer import MultiLayerNet
+from common.training.trainer import Trainer
 
 SIZES = (784, [200, 80], 10)
 

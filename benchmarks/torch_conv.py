@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from common.layers import Affine, Convolution, Dropout, Pooling, Relu
-from common.network import Network
-from common.optimizer import Adam
+from common.nets.network import Network
+from common.optim import Adam
 
 
 def _torch_dtype(dtype: np.dtype) -> Any:
@@ -71,7 +71,7 @@ def torch_model(network: Network) -> Any:
 
 
 def _adam(model: Any, ours: Adam) -> Any:
-    """PyTorch's Adam with the settings of our ``common.optimizer.Adam`` ``ours``."""
+    """PyTorch's Adam with the settings of our ``common.optim.Adam`` ``ours``."""
     import torch
 
     return torch.optim.Adam(model.parameters(), lr=ours.lr, betas=(ours.beta1, ours.beta2),

@@ -1,6 +1,6 @@
 """Our GPT in PyTorch, for a side-by-side comparison (PyTorch is optional).
 
-``torch_gpt`` builds the same model as ``common.gpt.GPT`` (token and position
+``torch_gpt`` builds the same model as ``common.nets.gpt.GPT`` (token and position
 embeddings, pre-norm blocks of causal self-attention and a GELU(tanh) MLP, LayerNorm
 without bias, no biases anywhere, untied head) with copies of its weights: our
 ``TimeAffine`` W (D, M) is the transpose of a ``Linear`` weight, W_qkv's columns are
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from common.gpt import GPT
+from common.nets.gpt import GPT
 
 
 def torch_gpt(net: GPT) -> Any:

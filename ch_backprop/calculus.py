@@ -13,8 +13,10 @@ from typing import Any
 import numpy as np
 
 from ch_backprop.plots_circuit import Wire, plot_circuit, plot_descent
-from common.circuit import NEURON, neuron_circuit
-from common.descent import (
+from common.layers import AddLayer, Affine, MulLayer, ScaleLayer, Sigmoid
+from common.nets.circuit import NEURON, neuron_circuit
+from common.optim import SGD
+from common.training.descent import (
     PARABOLA_MIN,
     descend,
     parabola,
@@ -22,8 +24,6 @@ from common.descent import (
     paraboloid,
     paraboloid_gradient,
 )
-from common.layers import AddLayer, Affine, MulLayer, ScaleLayer, Sigmoid
-from common.optimizer import SGD
 
 
 @dataclass
@@ -48,7 +48,7 @@ DESCENT_2D = {"start": {"x": 10.0, "y": 10.0}, "lr": 0.01, "updates": 100}
 
 def run_descent(out: Path, show: bool) -> PartResult:
     """f(x) = 3x² + 4x + 5 from 10 (step 0.1, 10 updates), f(x, y) = 3x² + 4y² + 5 from
-    (10, 10) (step 0.01, 100 updates), with ``common.descent.descend`` and ``SGD``."""
+    (10, 10) (step 0.01, 100 updates), with ``common.training.descent.descend`` and ``SGD``."""
     xs = descend(SGD(DESCENT_1D["lr"]), parabola_gradient, DESCENT_1D["start"],
                  DESCENT_1D["updates"])[:, 0]
     path = descend(SGD(DESCENT_2D["lr"]), paraboloid_gradient, DESCENT_2D["start"],
@@ -161,7 +161,7 @@ def run_graph(out: Path, show: bool) -> PartResult:
 
 
 # --- part 2: CS231n's sigmoid neuron ---------------------------------------------------------
-# the circuit itself is common.circuit.neuron_circuit, which the playground shows too
+# the circuit itself is common.nets.circuit.neuron_circuit, which the playground shows too
 WIRE_NAMES = {"w0": "w0", "x0": "x0", "w1": "w1", "x1": "x1", "w2": "w2", "w0x0": "w0*x0",
               "w1x1": "w1*x1", "sum": "w0*x0 + w1*x1", "+w2": "+ w2", "*-1": "* (-1)",
               "exp": "exp", "+1": "+ 1", "1/x": "1/x (output)"}

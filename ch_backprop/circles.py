@@ -16,12 +16,12 @@ import numpy as np
 from ch_backprop.calculus import PartResult
 from ch_backprop.plots_circles import plot_boundaries, plot_circle_costs, plot_hidden_space
 from ch_backprop.plots_models import plot_softmax
+from common.checks.gradients import check_gradients
 from common.functions import softmax
-from common.gradient import check_gradients
 from common.layers import Affine, Sigmoid, SoftmaxWithLoss
-from common.network import Network
-from common.optimizer import Momentum
-from common.surface import training_path
+from common.nets.network import Network
+from common.optim import Momentum
+from common.plots.surface import training_path
 from common.util import to_one_hot
 from dataset.toy import noisy_circles
 

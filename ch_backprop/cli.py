@@ -17,9 +17,9 @@ from typing import Any
 from ch_backprop.calculus import PartResult, run_descent, run_graph, run_neuron
 from ch_backprop.circles import run_circles, run_softmax
 from ch_backprop.models import run_logistic, run_rbf, run_regression
+from common.checks.gradients import GradientMismatch
 from common.cli import add_output_options, exit_130_on_ctrl_c, nonnegative_int, write_json
-from common.gradient import GradientMismatch
-from common.plot import show_figures
+from common.plots.figures import show_figures
 
 PROGRAM = "ch_backprop"
 DEFAULT_SEED = 1

@@ -23,9 +23,9 @@ from common.layers import (
     SigmoidWithLoss,
     SquaredErrorLoss,
 )
-from common.network import Network
-from common.optimizer import SGD
-from common.surface import loss_surface, training_path
+from common.nets.network import Network
+from common.optim import SGD
+from common.plots.surface import loss_surface, training_path
 from dataset.toy import gaussian_blobs, noisy_line, three_clusters_1d
 
 # --- part 3: regression ------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Figures of part 7: the cost curves, the decision boundaries of the 3- and 2-unit networks,
 and the inputs mapped into the 3-D hidden space.
 
-Every function draws one figure, saves it with ``common.plot.save_figure`` and
-returns the path; ``show`` keeps it open for ``common.plot.show_figures``.
+Every function draws one figure, saves it with ``common.plots.figures.save_figure`` and
+returns the path; ``show`` keeps it open for ``common.plots.figures.show_figures``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from ch_backprop.plots_models import CLASS_CMAP, CLASS_COLORS
-from common.plot import pyplot, save_figure
-from common.plot_boundary import draw_decision_boundary
+from common.plots.boundary import draw_decision_boundary
+from common.plots.figures import pyplot, save_figure
 
 LABELS = ("outer circle (class 0)", "inner circle (class 1)")
 

@@ -1,7 +1,7 @@
 """Figures of parts 0-2: the tutorial's descents, and circuits of gates with their numbers.
 
-Every function draws one figure, saves it with ``common.plot.save_figure`` and
-returns the path; ``show`` keeps it open for ``common.plot.show_figures``.
+Every function draws one figure, saves it with ``common.plots.figures.save_figure`` and
+returns the path; ``show`` keeps it open for ``common.plots.figures.show_figures``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common.plot import pyplot, save_figure
+from common.plots.figures import pyplot, save_figure
 
 VALUE_COLOR, GRADIENT_COLOR = "#1a9850", "#d73027"
 GATE_RADIUS = 0.32

@@ -1,8 +1,8 @@
 """Figures of parts 3-6: the regressions, the logistic regression and the RBF unit with their
 cost surfaces and paths, and the softmax output surfaces.
 
-Every function draws one figure, saves it with ``common.plot.save_figure`` and
-returns the path; ``show`` keeps it open for ``common.plot.show_figures``.
+Every function draws one figure, saves it with ``common.plots.figures.save_figure`` and
+returns the path; ``show`` keeps it open for ``common.plots.figures.show_figures``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import numpy as np
 from matplotlib.colors import LogNorm
 
 from common.functions import gaussian, sigmoid, softmax
-from common.plot import pyplot, save_figure
-from common.plot_boundary import draw_decision_boundary
+from common.plots.boundary import draw_decision_boundary
+from common.plots.figures import pyplot, save_figure
 
 #: The originals' colours: class 0 red, class 1 blue (and a colour map to match).
 CLASS_COLORS = ("#b2182b", "#2166ac")

@@ -3,7 +3,7 @@
 The chapter in one screen: load the text (embedded, or ``--text FILE``), build its
 character vocabulary, split it 90/10, build a ``CharGPT`` from ``common``'s layers,
 train it with AdamW, a warm-up and cosine schedule and gradient clipping
-(``common.iteration_trainer``), measuring the loss on fixed training and validation
+(``common.training.iteration_trainer``), measuring the loss on fixed training and validation
 windows every 250 iterations; then generate a sample and draw the loss curves and
 the attention of every head of one block over a line of text.
 ``--sample --load PATH`` only generates text with a saved model.
@@ -22,13 +22,13 @@ import numpy as np
 
 from ch_gpt.model import CharGPT, load_model
 from ch_gpt.options import PROGRAM, build_parser
-from common.checkpoint import CheckpointError
 from common.cli import INTERRUPTED, check_checkpoint_options, exit_130_on_ctrl_c, write_json
-from common.iteration_trainer import IterationTrainer, mean_loss
 from common.memory import peak_memory_mb
-from common.optimizer import AdamW, WarmupCosine
-from common.plot import show_figures
-from common.plot_attention import plot_attention, plot_loss_curves
+from common.optim import AdamW, WarmupCosine
+from common.plots.attention import plot_attention, plot_loss_curves
+from common.plots.figures import show_figures
+from common.training.checkpoint import CheckpointError
+from common.training.iteration_trainer import IterationTrainer, mean_loss
 from dataset import DatasetError
 from dataset.text import (
     MIN_TEXT_CHARS,

@@ -12,8 +12,8 @@ import argparse
 
 import numpy as np
 
-from common.gpt import GPT
-from common.gradient import relative_error
+from common.checks.gradients import relative_error
+from common.nets.gpt import GPT
 
 TOLERANCE = 1e-6
 

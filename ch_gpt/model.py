@@ -1,6 +1,6 @@
 """The chapter's model: a GPT that knows its characters, and its saved files.
 
-``CharGPT`` is ``common.gpt.GPT`` whose ``architecture()`` (stored by ``save_params``
+``CharGPT`` is ``common.nets.gpt.GPT`` whose ``architecture()`` (stored by ``save_params``
 and compared by ``load_params``) also holds the vocabulary, so that a saved model
 can generate text with no other file, and parameters are never loaded into a
 model of another alphabet.
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from common.gpt import GPT
+from common.nets.gpt import GPT
 from dataset.text import CharVocab
 
 

@@ -1,7 +1,7 @@
 """``python -m ch_iris``: ThreeNet (4-20-20-3, ReLU, softmax) classifies Iris flowers.
 
 Loads the bundled Iris table with a stratified 80/20 split, trains a
-``common.multi_layer_net.MultiLayerNet`` with full-batch gradient descent (the
+``common.nets.multi_layer.MultiLayerNet`` with full-batch gradient descent (the
 common ``Trainer`` with all training rows in one batch), keeps the parameters
 with the best training accuracy and reports their training and test accuracy,
 the test confusion matrix and the learning curves.
@@ -27,10 +27,10 @@ from common.cli import (
     positive_int,
     write_json,
 )
-from common.multi_layer_net import MultiLayerNet
-from common.optimizer import OPTIMIZERS
-from common.plot import plot_confusion_matrix, plot_learning_curves, show_figures
-from common.trainer import Trainer
+from common.nets.multi_layer import MultiLayerNet
+from common.optim import OPTIMIZERS
+from common.plots.figures import plot_confusion_matrix, plot_learning_curves, show_figures
+from common.training.trainer import Trainer
 from common.util import confusion_matrix
 from dataset import DatasetError
 from dataset.iris import CLASS_NAMES, load_iris

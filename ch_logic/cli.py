@@ -28,10 +28,10 @@ from common.cli import (
     positive_int,
     write_json,
 )
-from common.network import Network
-from common.optimizer import OPTIMIZERS
-from common.plot import show_figures
-from common.trainer import Trainer
+from common.nets.network import Network
+from common.optim import OPTIMIZERS
+from common.plots.figures import show_figures
+from common.training.trainer import Trainer
 from dataset.logic import logic_gate
 
 #: Gates of ``--gate all``, in the order they are trained and reported.
@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 class GateRun:
     """One network trained on one truth table (x (N, D), t (N,)), and how it did.
 
-    ``trainer`` is the finished ``common.trainer.Trainer`` (its ``train_loss_list``
+    ``trainer`` is the finished ``common.training.trainer.Trainer`` (its ``train_loss_list``
     holds the loss of every iteration, before that iteration's update);
     ``final_loss`` is the loss of the parameters the network ends with;
     ``seconds`` the training time; ``probabilities`` P(output 1) per row (N,),

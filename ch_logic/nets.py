@@ -5,7 +5,7 @@
 - TwoNet: ``Affine (D -> H)``, ``Relu``, ``Affine (H -> 2)`` + ``SoftmaxWithLoss``:
   the ReLU hidden layer bends the input space, so XOR becomes learnable.
 
-Both are plain ``common.network.Network`` objects, so the framework's ``Trainer``
+Both are plain ``common.nets.network.Network`` objects, so the framework's ``Trainer``
 trains them (see ``ch_logic.cli.run_gate``).
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 
 from common.functions import sigmoid, softmax
 from common.layers import Affine, Relu, SigmoidWithLoss, SoftmaxWithLoss
-from common.network import Network
+from common.nets.network import Network
 
 #: Parameters are float32, like the data of ``dataset.logic`` and ``MultiLayerNet``.
 DTYPE = np.float32

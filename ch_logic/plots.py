@@ -1,6 +1,6 @@
 """Figures of the logic-gate chapter: loss curves, decision boundaries, XOR's hidden layer.
 
-Every function draws one figure, writes it as PNG with ``common.plot.save_figure``
+Every function draws one figure, writes it as PNG with ``common.plots.figures.save_figure``
 (atomically) and returns the path; figures stay open only when ``show`` is set.
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from ch_logic.nets import hidden_activations, probability_of_one
-from common.network import Network
-from common.plot import pyplot, save_figure
-from common.plot_boundary import CLASS_COLORS, draw_decision_boundary
+from common.nets.network import Network
+from common.plots.boundary import CLASS_COLORS, draw_decision_boundary
+from common.plots.figures import pyplot, save_figure
 
 #: The square the two-input plots cover: the unit square with a margin of 0.5.
 LOW, HIGH = -0.5, 1.5

@@ -2,7 +2,7 @@
 
 The chapter in one screen: load MNIST, build a network from ``common`` (a
 ``MultiLayerNet``, or the book's SimpleConvNet or DeepConvNet), train it with
-``common.trainer.Trainer`` (one progress line per epoch), then evaluate the final
+``common.training.trainer.Trainer`` (one progress line per epoch), then evaluate the final
 parameters on the 10000 test images and draw the learning curves, the confusion
 matrix and the misclassified digits, and for a conv net its first layer's filters
 before and after training and the feature maps they make of a test digit.
@@ -29,7 +29,6 @@ from ch_mnist.networks import (
 )
 from ch_mnist.options import add_data_dir, report_dataset_error
 from ch_mnist.report import conv_figures, evaluate
-from common.checkpoint import CheckpointError
 from common.cli import (
     INTERRUPTED,
     add_checkpoint_options,
@@ -45,17 +44,18 @@ from common.cli import (
     unit_interval,
     write_json,
 )
-from common.network import Network
-from common.optimizer import OPTIMIZERS, make_optimizer
-from common.plot import plot_learning_curves, show_figures
-from common.trainer import Trainer
-from common.training_data import split_validation
+from common.nets.network import Network
+from common.optim import OPTIMIZERS, make_optimizer
+from common.plots.figures import plot_learning_curves, show_figures
+from common.training.checkpoint import CheckpointError
+from common.training.data import split_validation
+from common.training.trainer import Trainer
 from dataset import DatasetError, load_mnist
 
 PROGRAM = "ch_mnist"
 
 #: Learning rate per optimizer when --lr is not given: the defaults of the
-#: ``common.optimizer`` classes (the book's), except where they do not suit
+#: ``common.optim`` classes (the book's), except where they do not suit
 #: mini-batches of 256 MNIST images: plain SGD at 0.01 barely moves in 10 epochs,
 #: so it gets 0.1 (the book's chapter 5 value), and RMSprop at 0.01 with decay 0.99
 #: takes steps that are too large for a 784-input layer, so it gets Adam's 0.001.

@@ -18,6 +18,7 @@ import time
 import numpy as np
 
 from ch_mnist.options import add_data_dir, report_dataset_error
+from common.checks.gradients import gradient_check
 from common.cli import (
     exit_130_on_ctrl_c,
     hidden_sizes,
@@ -26,10 +27,9 @@ from common.cli import (
     positive_int,
     ratio,
 )
-from common.conv_net import SimpleConvNet
-from common.gradient import gradient_check
-from common.multi_layer_net import MultiLayerNet
-from common.network import Network
+from common.nets.conv import SimpleConvNet
+from common.nets.multi_layer import MultiLayerNet
+from common.nets.network import Network
 from dataset import DatasetError, load_mnist
 
 PROGRAM = "ch_mnist.gradient_check"

@@ -1,4 +1,4 @@
-"""Lowering the learning rate for the last epochs, with ``common.optimizer.StepDecay``.
+"""Lowering the learning rate for the last epochs, with ``common.optim.StepDecay``.
 
 ``Trainer`` accepts any object with ``update(params, grads)`` as its optimizer, so
 a step decay needs no change to the trainer: ``StepDecay`` passes every update
@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from common.optimizer import StepDecay
+from common.optim import StepDecay
 
 
 def decay_last_epochs(optimizer: Any, epochs: int, decay_epochs: int, train_size: int,

@@ -1,7 +1,7 @@
 """The networks ``python -m ch_mnist`` trains, with the training defaults measured for each.
 
 Fully connected: ThreeNet and the book's TwoLayerNet (``MultiLayerNet``);
-convolutional: the book's SimpleConvNet and DeepConvNet (``common.conv_net``).
+convolutional: the book's SimpleConvNet and DeepConvNet (``common.nets.conv``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from common.conv_net import DeepConvNet, SimpleConvNet
-from common.multi_layer_net import MultiLayerNet
-from common.network import Network
+from common.nets.conv import DeepConvNet, SimpleConvNet
+from common.nets.multi_layer import MultiLayerNet
+from common.nets.network import Network
 
 INPUT_SIZE, OUTPUT_SIZE, IMAGE_SIDE = 784, 10, 28
 

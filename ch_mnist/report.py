@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 
 from ch_mnist.networks import IMAGE_SIDE, OUTPUT_SIZE
-from common.network import Network
-from common.plot import plot_confusion_matrix, plot_image_grid
-from common.plot_conv import plot_feature_maps, plot_filters
+from common.nets.network import Network
+from common.plots.conv import plot_feature_maps, plot_filters
+from common.plots.figures import plot_confusion_matrix, plot_image_grid
 from common.util import confusion_matrix
 
 #: How many misclassified digits the grid shows.

@@ -1,18 +1,28 @@
-"""The library: layers, optimizers, networks, gradient checking, training and plots.
+"""The library, in packages by concern. Imports point down this list only: a module may
+import the ones above it, never one below.
 
-Modules, from the bottom up (each imports only the ones above it in this list):
+Foundations (NumPy only):
 
+- ``validation``: the checks behind the clear errors (shapes, labels, arguments);
+- ``fileio``: atomic writes; ``memory``: peak memory, and freed memory kept for reuse;
 - ``functions``: activations and losses (stable sigmoid, log-softmax, cross-entropy);
-- ``layers``: ``Affine``, ``Relu``, ``Sigmoid``, ``SoftmaxWithLoss``, ``SigmoidWithLoss``,
-  ``Dropout``, ``BatchNormalization``: each a class with ``forward`` and ``backward``;
-- ``optimizer``: ``SGD``, ``Momentum``, ``Nesterov``, ``AdaGrad``, ``RMSprop``, ``Adam``;
-- ``gradient``: ``numerical_gradient``, ``gradient_check`` and ``check_gradients``;
-- ``layer_names``: the book's numbering of layers and parameters;
-- ``network``: ``Network``, any stack of layers; ``multi_layer_net``: ``MultiLayerNet``;
-- ``trainer``: ``Trainer``; ``plot``: PNG figures; ``util``, ``fileio``, ``cli``: helpers;
-- ``descent`` (gradient descent on hand-written gradients), ``surface`` (a loss over two
-  parameters, and the path of training over it), ``plot_boundary`` (decision boundaries).
+- ``util``: one-hot labels, shuffles and splits, smoothing, im2col / col2im.
 
-The module paths and names are those of the book "Deep Learning from Scratch", so its
-chapter programs run against this package.
+The building blocks:
+
+- ``layers``: one class per layer, each with ``forward`` and ``backward``
+  (``layers.naming``: the book's numbering of layers and their arrays);
+- ``checks``: numerical gradients and gradient checks;
+- ``optim``: optimizers (``update(params, grads)``), schedules, gradient clipping;
+- ``nets``: ``Network`` and the networks built on it (MultiLayerNet, the conv nets, GPT).
+
+On top:
+
+- ``training``: ``Trainer`` and ``IterationTrainer``, checkpoints, progress, Ctrl-C;
+- ``plots``: PNG figures; ``cli``: what every chapter's command line shares.
+
+The book's module paths are kept as short faces over these packages, so that the programs
+of "Deep Learning from Scratch" run unchanged: ``common.functions``, ``common.layers``,
+``common.util`` (the modules themselves), ``common.gradient``, ``common.optimizer``,
+``common.multi_layer_net``, ``common.multi_layer_net_extend``, ``common.trainer``.
 """

@@ -30,7 +30,7 @@ INTERRUPTED = 130
 def exit_130_on_ctrl_c(main: Callable[..., int]) -> Callable[..., int]:
     """Wrap a program's ``main(argv)`` so that Ctrl-C where nothing catches it (loading
     data, drawing) prints one line and returns 130 instead of a traceback. Training
-    loops catch Ctrl-C themselves and finish their report first (``common.trainer``)."""
+    loops catch Ctrl-C themselves and finish their report first (``common.training.trainer``)."""
 
     @functools.wraps(main)
     def wrapper(*args: Any, **kwargs: Any) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_labels
+from common.validation import check_labels
 
 
 def identity_function(x: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ gets back fast (glibc's malloc told to keep it).
 Every training iteration allocates the same large temporaries (activations, their
 gradients: arrays of 0.1 to 2 MB) and frees them again. By default glibc gives such
 memory back to the operating system when it is freed and gets it anew, page by
-page, on the next allocation: for the GPT of ``common.gpt`` that is about 2,600 page
+page, on the next allocation: for the GPT of ``common.nets.gpt`` that is about 2,600 page
 faults, some 10 ms of kernel time, per iteration. ``keep_freed_memory`` asks glibc
 to keep up to 64 MiB of it for reuse instead (then 7 page faults per iteration).
 """

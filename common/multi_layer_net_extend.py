@@ -1,17 +1,14 @@
-"""The book's MultiLayerNetExtend: MultiLayerNet, which already has its options."""
+"""The book's module path ``common.multi_layer_net_extend``: ``MultiLayerNetExtend``
+(``MultiLayerNet`` under the book's other name), implemented in ``common.nets.multi_layer``.
 
-from __future__ import annotations
+Like the book's module it has no ``__all__``: its star import gives what the book's gives
+(``np``, ``OrderedDict``, the layers, ``numerical_gradient``, ``MultiLayerNetExtend``).
+"""
 
-from typing import Any
+from collections import OrderedDict  # noqa: F401 - part of the book module's star import
 
-from common.multi_layer_net import MultiLayerNet
+import numpy as np  # noqa: F401 - part of the book module's star import
 
-
-class MultiLayerNetExtend(MultiLayerNet):
-    """``MultiLayerNet`` under the book's other name; also takes the book's spelling
-    ``dropout_ration`` of ``dropout_ratio``, so its chapter 6 programs run unchanged."""
-
-    def __init__(self, *args: Any, dropout_ration: float | None = None, **kwargs: Any) -> None:
-        if dropout_ration is not None:
-            kwargs["dropout_ratio"] = dropout_ration
-        super().__init__(*args, **kwargs)
+from common.checks import numerical_gradient  # noqa: F401
+from common.layers import *  # noqa: F403 - the book's module imports the layers so
+from common.nets.multi_layer import MultiLayerNetExtend  # noqa: F401

@@ -26,10 +26,10 @@ from common.cli import (
     positive_int,
     write_json,
 )
-from common.interrupt import StopRequest, stop_on_interrupt
-from common.multi_layer_net import MultiLayerNet
-from common.optimizer import OPTIMIZERS, make_optimizer
-from common.plot import show_figures
+from common.nets.multi_layer import MultiLayerNet
+from common.optim import OPTIMIZERS, make_optimizer
+from common.plots.figures import show_figures
+from common.training.interrupt import StopRequest, stop_on_interrupt
 from dataset import DatasetError, load_mnist
 from optimizer_compare.options import lr_setting, optimizer_names
 from optimizer_compare.plots import plot_loss_curves

@@ -11,7 +11,7 @@ Three small experiments, each one a PNG in --out:
 - ``linear_regression.png``: fitting y = w x + b to noisy points of y = 3x + 5
   by gradient descent on the mean squared error, the line drawn as it moves.
 
-Every descent uses the optimizers of ``common.optimizer`` on a dict of
+Every descent uses the optimizers of ``common.optim`` on a dict of
 parameters, exactly as a network's training does; only the gradients are
 written out by hand instead of coming from backpropagation.
 """
@@ -26,7 +26,9 @@ from typing import Any
 import numpy as np
 
 from common.cli import add_output_options, exit_130_on_ctrl_c, positive_int, write_json
-from common.descent import (
+from common.optim import SGD, make_optimizer
+from common.plots.figures import show_figures
+from common.training.descent import (
     PARABOLA_MIN,
     Params,
     descend,
@@ -35,8 +37,6 @@ from common.descent import (
     paraboloid,
     paraboloid_gradient,
 )
-from common.optimizer import SGD, make_optimizer
-from common.plot import show_figures
 from optimizer_compare.plots import plot_paths, plot_regression, plot_steps_1d, plot_steps_2d
 
 PROGRAM = "optimizer_compare.naive"
@@ -59,7 +59,7 @@ def elongated_bowl_gradient(p: Params) -> Params:
     return {"x": p["x"] / 10, "y": 2 * p["y"]}
 
 
-# --- the step-size demonstrations (the functions are in common.descent) ---------------
+# --- the step-size demonstrations (the functions are in common.training.descent) ---------------
 # Gradient descent on a parabola a·x² multiplies the distance to the minimum by
 # (1 - 2a·lr) each step: with a = 3 it converges for lr < 1/3 and fastest at 1/6.
 STEP_1D = {"too small": 0.01, "good": 0.1, "too large": 0.34}

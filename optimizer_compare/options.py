@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from common.optimizer import OPTIMIZERS
+from common.optim import OPTIMIZERS
 
 
 def optimizer_names(text: str) -> list[str]:

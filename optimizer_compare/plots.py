@@ -1,8 +1,8 @@
 """Figures of the optimizer chapter: loss curves, optimizer paths over contour lines,
 step-size demonstrations and a regression line fitted step by step.
 
-Every function draws one figure, saves it as PNG with ``common.plot.save_figure``
-and returns the path; ``show`` keeps it open for ``common.plot.show_figures``.
+Every function draws one figure, saves it as PNG with ``common.plots.figures.save_figure``
+and returns the path; ``show`` keeps it open for ``common.plots.figures.show_figures``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from common.plot import pyplot, save_figure
+from common.plots.figures import pyplot, save_figure
 from common.util import smooth_curve
 
 

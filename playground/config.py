@@ -12,7 +12,7 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from common.optimizer import OPTIMIZERS
+from common.optim import OPTIMIZERS
 
 #: Data sets: name -> (title, number of classes). The gates are truth tables of 4 rows.
 DATASETS: dict[str, tuple[str, int]] = {

@@ -28,8 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
 
-from common.circuit import NEURON, neuron_circuit
-from common.optimizer import OPTIMIZERS
+from common.nets.circuit import NEURON, neuron_circuit
+from common.optim import OPTIMIZERS
 from playground import config as cfg
 from playground.presets import PRESETS
 from playground.session import Sessions, TooManySessions
@@ -81,7 +81,7 @@ def options() -> dict[str, Any]:
 
 def backprop(raw: Any) -> dict[str, Any]:
     """The sigmoid neuron's circuit for the inputs and weights in ``raw``: every wire's
-    value and gradient, computed by the gate layers (``common.circuit``)."""
+    value and gradient, computed by the gate layers (``common.nets.circuit``)."""
     raw = cfg.check_object(raw, "the circuit's inputs")
     unknown = set(raw) - set(NEURON)
     if unknown:

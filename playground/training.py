@@ -17,8 +17,8 @@ import numpy as np
 
 from common.functions import sigmoid, softmax
 from common.layers import Affine, Relu, Sigmoid, SigmoidWithLoss, SoftmaxWithLoss, Tanh
-from common.network import Network
-from common.optimizer import make_optimizer
+from common.nets.network import Network
+from common.optim import make_optimizer
 from dataset.logic import logic_gate
 from dataset.planar import PLANAR_SETS
 from playground.config import Config

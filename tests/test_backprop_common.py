@@ -1,4 +1,5 @@
-"""common.surface, common.plot_boundary, common.descent and common.gradient.check_gradients."""
+"""common.plots.surface, common.plots.boundary, common.training.descent and
+common.checks.check_gradients."""
 
 from collections import OrderedDict
 
@@ -6,15 +7,15 @@ import numpy as np
 import pytest
 from helpers import assert_png
 
-from common.descent import descend, parabola, parabola_gradient
+from common.checks.gradients import GradientMismatch, check_gradients
 from common.functions import softmax
-from common.gradient import GradientMismatch, check_gradients
 from common.layers import Affine, MatMul, Sigmoid, SoftmaxWithLoss, SquaredErrorLoss
-from common.network import Network
-from common.optimizer import SGD
-from common.plot import pyplot, save_figure
-from common.plot_boundary import draw_decision_boundary, probability_grid
-from common.surface import loss_surface, training_path
+from common.nets.network import Network
+from common.optim import SGD
+from common.plots.boundary import draw_decision_boundary, probability_grid
+from common.plots.figures import pyplot, save_figure
+from common.plots.surface import loss_surface, training_path
+from common.training.descent import descend, parabola, parabola_gradient
 
 
 def line_net(w=0.0, b=0.0):

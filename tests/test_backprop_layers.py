@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
+from common.checks.gradients import numerical_gradient, relative_error
 from common.functions import (
     cross_entropy_error,
     gaussian,
@@ -15,7 +16,6 @@ from common.functions import (
     softmax_loss,
     sum_squared_error,
 )
-from common.gradient import numerical_gradient, relative_error
 from common.layers import (
     AddLayer,
     ExpLayer,

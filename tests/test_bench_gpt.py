@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from benchmarks.bench_gpt import KINDS, gpt_batches, gpt_case, make_gpt, profile_gpt
-from common.gpt import GPT
+from common.nets.gpt import GPT
 
 TINY = {"num_layers": 1, "dim": 16, "context": 8, "vocab_size": 11}
 

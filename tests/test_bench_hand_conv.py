@@ -6,7 +6,7 @@ import pytest
 from helpers import needs_mnist
 
 from benchmarks.bench_hand_conv import BookSimpleConvNet, hand_deep, hand_simple, train_convnet
-from common.conv_net import DeepConvNet, SimpleConvNet
+from common.nets.conv import DeepConvNet, SimpleConvNet
 
 
 def mnist_like(n, seed=0):

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.bench_conv import GROUPS, profile_iterations
 from benchmarks.suite import conv_cases, mlp_epoch_flops
-from common.conv_net import DeepConvNet, SimpleConvNet
+from common.nets.conv import DeepConvNet, SimpleConvNet
 
 
 def test_the_suite_runs_with_tiny_sizes(tmp_path):

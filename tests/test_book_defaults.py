@@ -10,13 +10,11 @@ import pytest
 from helpers import needs_mnist
 
 from common import optimizer
-from common.conv_net import SimpleConvNet
-from common.gradient import numerical_gradient
+from common.checks.gradients import numerical_gradient
 from common.layers import BatchNormalization, Convolution, Dropout, Pooling
-from common.multi_layer_net import MultiLayerNet
-from common.multi_layer_net_extend import MultiLayerNetExtend
-from common.trainer import Trainer
-from common.two_layer_net import TwoLayerNet
+from common.nets.conv import SimpleConvNet
+from common.nets.multi_layer import MultiLayerNet, MultiLayerNetExtend, TwoLayerNet
+from common.training.trainer import Trainer
 from dataset.mnist import load_mnist
 
 BOOK_DEFAULTS = [

@@ -16,8 +16,8 @@ import ch_backprop.circles
 from ch_backprop.circles import draw_network
 from ch_backprop.cli import PARTS, main
 from common.layers import Sigmoid
-from common.optimizer import Momentum
-from common.surface import training_path
+from common.optim import Momentum
+from common.plots.surface import training_path
 from common.util import to_one_hot
 from dataset.toy import noisy_circles
 

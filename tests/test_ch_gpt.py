@@ -18,7 +18,7 @@ from helpers import assert_png, assert_usage_error, headless_env
 
 from ch_gpt import cli
 from ch_gpt.model import CharGPT, load_model
-from common.checkpoint import read_checkpoint
+from common.training.checkpoint import read_checkpoint
 from dataset.text import CharVocab, load_tiny_shakespeare
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -225,7 +225,7 @@ def test_a_damaged_or_foreign_checkpoint_is_refused_and_kept(tmp_path, capsys):
 
 
 def test_models_that_are_not_ch_gpt_models_are_refused(tmp_path, capsys):
-    from common.gpt import GPT
+    from common.nets.gpt import GPT
 
     plain = tmp_path / "plain.npz"
     GPT(65, context=8, dim=8, num_layers=1, num_heads=2).save_params(plain)

@@ -14,7 +14,7 @@ import pytest
 from helpers import assert_png, assert_usage_error, headless_env
 
 from ch_iris.cli import DEFAULT_HIDDEN, DEFAULT_WEIGHT_DECAY, main, train
-from common.multi_layer_net import MultiLayerNet
+from common.nets.multi_layer import MultiLayerNet
 from dataset.iris import load_iris
 
 REPORT_KEYS = {"train_accuracy", "test_accuracy", "best_iteration", "best_train_accuracy",

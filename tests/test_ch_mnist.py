@@ -20,7 +20,7 @@ import dataset.mnist
 from ch_mnist import cli, gradient_check
 from ch_mnist.lr_decay import decay_last_epochs
 from ch_mnist.networks import build_network, resolve_defaults
-from common.optimizer import SGD, StepDecay
+from common.optim import SGD, StepDecay
 
 
 def quick_args(tmp_path: Path, *extra: str) -> list[str]:

@@ -15,15 +15,15 @@ import numpy as np
 import pytest
 from test_trainer import blobs
 
-from common.checkpoint import (
+from common.nets.multi_layer import MultiLayerNet
+from common.optim import Adam, AdamW, StepDecay, WarmupCosine
+from common.training.checkpoint import (
     CheckpointError,
     load_checkpoint,
     read_checkpoint,
     save_checkpoint,
 )
-from common.multi_layer_net import MultiLayerNet
-from common.optimizer import Adam, AdamW, StepDecay, WarmupCosine
-from common.trainer import Trainer
+from common.training.trainer import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from common.gradient import numerical_gradient, relative_error
+from common.checks.gradients import numerical_gradient, relative_error
 from common.layers import Convolution, Pooling, Relu
 from common.util import col2im, conv_output_size, im2col, window_positions
 

@@ -13,8 +13,12 @@ import numpy as np
 import pytest
 from helpers import needs_mnist
 
-from common.conv_net import DeepConvNet, SimpleConvNet
-from common.gradient import frozen_randomness, gradient_check, numerical_gradient, relative_error
+from common.checks.gradients import (
+    frozen_randomness,
+    gradient_check,
+    numerical_gradient,
+    relative_error,
+)
 from common.layers import (
     Affine,
     Convolution,
@@ -24,8 +28,9 @@ from common.layers import (
     Relu,
     SoftmaxWithLoss,
 )
-from common.optimizer import SGD
-from common.trainer import Trainer
+from common.nets.conv import DeepConvNet, SimpleConvNet
+from common.optim import SGD
+from common.training.trainer import Trainer
 from common.util import im2col, random_shift
 
 TOL = 1e-6

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from ch_gpt import gradient_check
-from common.gpt import GPT
 from common.layers import GELU
+from common.nets.gpt import GPT
 
 
 def tiny(seed=0, dtype=np.float32, **kwargs):
@@ -177,7 +177,7 @@ def test_readme_example_prints_what_it_shows(capsys):
 
 
 def test_float32_gpt_checks_its_gradients_in_float64():
-    from common.gradient import gradient_check
+    from common.checks.gradients import gradient_check
 
     net = tiny(seed=2)
     rng = np.random.default_rng(0)

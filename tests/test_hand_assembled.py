@@ -15,8 +15,7 @@ import copy
 import numpy as np
 import pytest
 
-from common.conv_net import DeepConvNet, SimpleConvNet
-from common.gradient import gradient_check, numerical_gradient
+from common.checks.gradients import gradient_check, numerical_gradient
 from common.layers import (
     Affine,
     BatchNormalization,
@@ -26,10 +25,9 @@ from common.layers import (
     Relu,
     SoftmaxWithLoss,
 )
-from common.multi_layer_net import MultiLayerNet
-from common.multi_layer_net_extend import MultiLayerNetExtend
-from common.network import Network
-from common.two_layer_net import TwoLayerNet
+from common.nets.conv import DeepConvNet, SimpleConvNet
+from common.nets.multi_layer import MultiLayerNet, MultiLayerNetExtend, TwoLayerNet
+from common.nets.network import Network
 
 
 # --- naming a plain list ---------------------------------------------------------------

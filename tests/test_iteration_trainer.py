@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from test_trainer import blobs
 
-from common.checkpoint import CheckpointError
-from common.iteration_trainer import IterationTrainer, mean_loss
-from common.multi_layer_net import MultiLayerNet
-from common.optimizer import SGD, AdamW, WarmupCosine
+from common.nets.multi_layer import MultiLayerNet
+from common.optim import SGD, AdamW, WarmupCosine
+from common.training.checkpoint import CheckpointError
+from common.training.iteration_trainer import IterationTrainer, mean_loss
 
 X, T = blobs(300)
 X[:, 0] = 0

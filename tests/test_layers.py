@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from common.gradient import numerical_gradient, relative_error
+from common.checks.gradients import numerical_gradient, relative_error
 from common.layers import (
     Affine,
     BatchNormalization,

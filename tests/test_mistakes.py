@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from common.conv_net import SimpleConvNet
 from common.functions import cross_entropy_error, softmax_cross_entropy
 from common.layers import (
     Affine,
@@ -32,9 +31,10 @@ from common.layers import (
     SquaredErrorLoss,
     Tanh,
 )
-from common.multi_layer_net import MultiLayerNet
-from common.optimizer import SGD, Adam, Momentum, make_optimizer
-from common.trainer import Trainer
+from common.nets.conv import SimpleConvNet
+from common.nets.multi_layer import MultiLayerNet
+from common.optim import SGD, Adam, Momentum, make_optimizer
+from common.training.trainer import Trainer
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((8, 784)).astype(np.float32)
@@ -216,7 +216,7 @@ def test_optimizers_check_their_settings_and_gradients():
 
 
 def test_a_network_layer_without_forward_is_refused():
-    from common.network import Network
+    from common.nets.network import Network
     raises_from_common(TypeError, r"layer 'oops' \(int\) has no forward method",
                        Network, {"oops": 3}, SoftmaxWithLoss())
 

@@ -5,13 +5,11 @@ import os
 import numpy as np
 import pytest
 
-from common.gradient import gradient_check
+from common.checks.gradients import gradient_check
 from common.layers import Affine, Relu, SigmoidWithLoss, SoftmaxWithLoss
-from common.multi_layer_net import MultiLayerNet
-from common.multi_layer_net_extend import MultiLayerNetExtend
-from common.network import Network
-from common.optimizer import SGD
-from common.two_layer_net import TwoLayerNet
+from common.nets.multi_layer import MultiLayerNet, MultiLayerNetExtend, TwoLayerNet
+from common.nets.network import Network
+from common.optim import SGD
 
 
 def data(n=6, d=5, k=3, seed=0, one_hot=False):

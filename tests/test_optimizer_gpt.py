@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from common.optimizer import (
+from common.optim import (
     SGD,
     AdaGrad,
     Adam,

@@ -8,9 +8,9 @@ import numpy as np
 
 from common.functions import labels_of
 from common.layers import SoftmaxWithLoss
-from common.multi_layer_net import MultiLayerNet
-from common.progress import EpochProgress, format_seconds
-from common.trainer import Trainer
+from common.nets.multi_layer import MultiLayerNet
+from common.training.progress import EpochProgress, format_seconds
+from common.training.trainer import Trainer
 
 
 class FakeTerminal(io.StringIO):

@@ -21,7 +21,7 @@ def test_build_your_own_network_example_runs(capsys):
 
 
 def test_the_summary_shown_is_what_summary_prints(capsys):
-    from common.conv_net import SimpleConvNet
+    from common.nets.conv import SimpleConvNet
 
     text = README.read_text(encoding="utf-8")
     shown = re.search(r">>> SimpleConvNet\(\)\.summary\(\).*?\n(.*?)```", text, re.S).group(1)

@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from common.multi_layer_net import MultiLayerNet
-from common.optimizer import SGD
-from common.trainer import Trainer
+from common.nets.multi_layer import MultiLayerNet
+from common.optim import SGD
+from common.training.trainer import Trainer
 
 
 def blobs(n, seed=0):

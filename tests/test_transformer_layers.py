@@ -4,7 +4,7 @@ causal property, the attention rows, dtypes and the clear errors."""
 import numpy as np
 import pytest
 
-from common.gradient import numerical_gradient, relative_error
+from common.checks.gradients import numerical_gradient, relative_error
 from common.layers import (
     GELU,
     CausalSelfAttention,
@@ -15,7 +15,7 @@ from common.layers import (
     TimeAffine,
     TimeSoftmaxWithLoss,
 )
-from common.network import Network
+from common.nets.network import Network
 
 SEEDS = range(4)
 TOL = 1e-6

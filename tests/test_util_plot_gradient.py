@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from helpers import assert_png
 
-from common.gradient import numerical_gradient, relative_error
-from common.plot import plot_confusion_matrix, plot_image_grid, plot_learning_curves
+from common.checks.gradients import numerical_gradient, relative_error
+from common.plots.figures import plot_confusion_matrix, plot_image_grid, plot_learning_curves
 from common.util import (
     confusion_matrix,
     shuffle_dataset,

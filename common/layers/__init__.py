@@ -10,7 +10,7 @@ passed in and are only ever changed in place, so a network's ``params`` dict and
 its layers always hold the same arrays. Layers that behave differently while
 training set ``uses_train_flg = True`` and take ``forward(x, train_flg)``.
 
-Mistakes get clear errors (``common.checks``): an input of the wrong size names the
+Mistakes get clear errors (``common.validation``): an input of the wrong size names the
 layer (by the ``name`` a network gives it, e.g. 'Affine1'), and ``backward`` before
 ``forward``, or with a ``dout`` of another shape than the output, says so.
 """
@@ -19,6 +19,19 @@ from typing import Any
 
 import numpy as np
 
+# The book's common/layers.py imports these, so its star import gives them: keep them
+from common.functions import (
+    cross_entropy_error,
+    identity_function,
+    relu,
+    relu_grad,
+    sigmoid,
+    sigmoid_grad,
+    softmax,
+    softmax_loss,
+    step_function,
+    sum_squared_error,
+)
 from common.layers.activations import GELU, Gaussian, Relu, Sigmoid, Tanh
 from common.layers.affine import Affine, MatMul, TimeAffine
 from common.layers.attention import CausalSelfAttention
@@ -41,6 +54,7 @@ from common.layers.losses import (
 from common.layers.normalization import LayerNorm
 from common.layers.regularization import BatchNormalization, Dropout, RandomShift
 from common.layers.residual import Residual
+from common.util import col2im, im2col
 
 
 def layer_forward(layer: Any, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
@@ -83,4 +97,18 @@ __all__ = [
     "TimeAffine",
     "TimeSoftmaxWithLoss",
     "layer_forward",
+    # what the book's module gives too: np, its functions and the sliding windows
+    "np",
+    "cross_entropy_error",
+    "identity_function",
+    "relu",
+    "relu_grad",
+    "sigmoid",
+    "sigmoid_grad",
+    "softmax",
+    "softmax_loss",
+    "step_function",
+    "sum_squared_error",
+    "im2col",
+    "col2im",
 ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_dout, forward_cache
 from common.functions import gaussian, sigmoid
+from common.validation import check_dout, forward_cache
 
 
 class Relu:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_dout, check_features, forward_cache, gradient_buffer, layer_name
+from common.validation import check_dout, check_features, forward_cache, gradient_buffer, layer_name
 
 
 class Affine:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from common.checks import check_dout, forward_cache, gradient_buffer, layer_name
+from common.validation import check_dout, forward_cache, gradient_buffer, layer_name
 
 
 class CausalSelfAttention:

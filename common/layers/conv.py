@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_dout, forward_cache, layer_name
 from common.util import window_sum, window_view
+from common.validation import check_dout, forward_cache, layer_name
 
 
 def _check_images(layer: str, x: np.ndarray, channels: int | None = None) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from common.checks import forward_cache
+from common.validation import forward_cache
 
 Value = Any  # a number or an array: the gates work element-wise on both
 

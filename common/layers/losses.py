@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_binary_targets, check_labels, forward_cache, layer_name
 from common.functions import (
     binary_cross_entropy_with_logits,
     log_softmax,
@@ -12,6 +11,7 @@ from common.functions import (
     sigmoid,
     sum_squared_error,
 )
+from common.validation import check_binary_targets, check_labels, forward_cache, layer_name
 
 
 class SoftmaxWithLoss:
@@ -31,7 +31,7 @@ class SoftmaxWithLoss:
     def check_targets(self, t: np.ndarray, out_shape: tuple[int, ...],
                       who: str | None = None) -> np.ndarray:
         """t checked against scores of ``out_shape`` (N, K): labels (N,) in 0..K-1, or
-        one-hot rows (N, K); see ``common.checks.check_labels``."""
+        one-hot rows (N, K); see ``common.validation.check_labels``."""
         if len(out_shape) != 2:
             raise ValueError(f"{layer_name(self)} takes scores of shape (N, K), one row per "
                              f"sample; got shape {out_shape}")

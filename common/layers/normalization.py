@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_dout, forward_cache, gradient_buffer, layer_name
+from common.validation import check_dout, forward_cache, gradient_buffer, layer_name
 
 
 class LayerNorm:

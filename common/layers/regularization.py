@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.checks import check_dout, check_features, forward_cache, layer_name
 from common.util import shift_images
+from common.validation import check_dout, check_features, forward_cache, layer_name
 
 
 class Dropout:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from common.checks import layer_name
+from common.validation import layer_name
 
 
 class Residual:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common.plot import pyplot, save_figure
+from common.plots.figures import pyplot, save_figure
 
 
 def _mosaic(tiles: np.ndarray, columns: int) -> np.ndarray:

@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from common.checks import check_binary_targets, check_labels
+from common.checks.gradients import frozen_randomness, numerical_gradient
 from common.fileio import atomic_write
 from common.functions import labels_of
-from common.gradient import frozen_randomness, numerical_gradient
-from common.layer_names import described, layer_arrays, named_layers
 from common.layers import layer_forward
-from common.summary import summary
+from common.layers.naming import described, layer_arrays, named_layers
+from common.nets.summary import summary
+from common.validation import check_binary_targets, check_labels
 
 
 class ParamDict(dict):
@@ -68,7 +68,7 @@ class Network:
     """A feed-forward network: ``layers`` applied in order, then ``last_layer`` (the loss).
 
     ``layers`` is an OrderedDict name -> layer, or a list of layers, then named as the
-    book numbers them (``common.layer_names.named_layers``): the layers holding parameters
+    book numbers them (``common.layers.naming.named_layers``): the layers holding parameters
     in one sequence (``Conv1``, ``Relu1``, ``Pool1``, ``Affine2``, ``Relu2``, ``Affine3``).
     Parameters of a layer named ``Affine2`` appear in ``params`` as ``W2`` and ``b2``, as in
     the book, and ``params`` holds the very arrays the layers use. ``weight_decay_lambda`` adds
@@ -251,7 +251,8 @@ class Network:
         """Print and return a table of the layers: name, type, output shape for N samples
         of ``input_shape`` (one sample's shape; by default the network's own) and
         parameter count, then the total parameters, their dtype and memory
-        (``common.summary.summary``; a layer that rejects its input is shown with its error)."""
+        (``common.nets.summary.summary``; a layer that rejects its input is shown with its
+        error)."""
         return summary(self, input_shape)
 
     def architecture(self) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from common.fileio import atomic_write
-from common.layer_names import random_layers
+from common.layers.naming import random_layers
 
 FORMAT = "dlscratch-checkpoint"
 VERSION = 1
@@ -83,7 +83,7 @@ def check_checkpointable(optimizer: Any) -> None:
                for name in ("state_dict", "load_state_dict")):
         raise ValueError(f"the optimizer {type(optimizer).__name__} has no state_dict() and "
                          "load_state_dict(): its state cannot be checkpointed; use one of "
-                         "common.optimizer's, or give it those two methods")
+                         "common.optim's, or give it those two methods")
 
 
 def _optimizer_state(optimizer: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from common.optimizer_base import (
+from common.optim.base import (
     Params,
     Stateful,
     check_settings,

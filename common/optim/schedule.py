@@ -14,7 +14,7 @@ import numbers
 from collections.abc import Mapping
 from typing import Any
 
-from common.optimizer_base import Params, restore_number
+from common.optim.base import Params, restore_number
 
 #: Prefix of the wrapped optimizer's entries in a schedule's ``state_dict``.
 INNER = "optimizer."

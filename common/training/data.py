@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from common.checks import check_finite
 from common.util import train_test_split
+from common.validation import check_finite
 
 
 def check_dataset(network: Any, x: np.ndarray, t: np.ndarray, name: str) -> None:

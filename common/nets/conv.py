@@ -1,6 +1,6 @@
 """The book's convolutional networks: SimpleConvNet (chapter 7) and DeepConvNet (chapter 8).
 
-Both are ``common.network.Network`` stacks of ``common.layers``. Layers are
+Both are ``common.nets.network.Network`` stacks of ``common.layers``. Layers are
 numbered after the weights they hold, so ``params`` carries the book's names:
 ``Conv1`` holds W1 and b1, and in SimpleConvNet ``Affine2`` holds W2 and b2.
 Inputs are images (N, C, H, W); flat MNIST rows (N, 784) are accepted and
@@ -33,8 +33,8 @@ from common.layers import (
     Relu,
     SoftmaxWithLoss,
 )
-from common.multi_layer_net import init_scale
-from common.network import Network
+from common.nets.multi_layer import init_scale
+from common.nets.network import Network
 from common.util import window_positions
 
 

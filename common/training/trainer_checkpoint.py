@@ -1,4 +1,4 @@
-"""The Trainer's checkpoints: its whole state in a ``common.checkpoint`` file, and back.
+"""The Trainer's checkpoints: its whole state in a ``common.training.checkpoint`` file, and back.
 
 With ``Trainer(..., checkpoint=path)`` the state of the run (parameters, optimizer state,
 the random generators, the current epoch's order of samples, the curves, the best
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from common.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
+from common.training.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
 
 
 def copy_into(params: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> None:

@@ -1,6 +1,6 @@
 """Gradient descent on functions whose gradients are written out by hand.
 
-``descend`` runs any optimizer of ``common.optimizer`` on a dict of scalar
+``descend`` runs any optimizer of ``common.optim`` on a dict of scalar
 parameters, exactly as a network's training does, and returns the points it
 visits; only the gradient comes from a formula instead of backpropagation. The
 two test functions are those of the step-by-step gradient-descent tutorial,

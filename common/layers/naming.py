@@ -22,7 +22,7 @@ def param_key(layer_name: str, attr: str) -> str:
     return f"{attr}{number.group(1)}" if number else f"{layer_name}.{attr}"
 
 
-#: Short names of layer classes in automatic names, as the book and ``common.conv_net``
+#: Short names of layer classes in automatic names, as the book and ``common.nets.conv``
 #: name them (Conv1, Pool1, BatchNorm2); other classes go by their own name (Affine3).
 _SHORT_NAMES = {"Convolution": "Conv", "Pooling": "Pool", "BatchNormalization": "BatchNorm"}
 

@@ -29,7 +29,7 @@ from common.layers import (
     TimeSoftmaxWithLoss,
 )
 from common.memory import keep_freed_memory
-from common.network import Network
+from common.nets.network import Network
 
 
 def _positive_int(value: Any, what: str) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common.plot import pyplot, save_figure
+from common.plots.figures import pyplot, save_figure
 from common.util import smooth_curve
 
 

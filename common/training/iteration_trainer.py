@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from common.checkpoint import check_checkpointable, read_checkpoint, save_checkpoint
-from common.clipping import clip_grads
-from common.interrupt import stop_on_interrupt
-from common.progress import format_seconds
+from common.optim.clipping import clip_grads
+from common.training.checkpoint import check_checkpointable, read_checkpoint, save_checkpoint
+from common.training.interrupt import stop_on_interrupt
+from common.training.progress import format_seconds
 
 Batch = tuple[np.ndarray, np.ndarray]
 
@@ -51,7 +51,7 @@ class IterationTrainer:
     with the iteration in ``history['eval_iteration']``.
 
     ``checkpoint``: a path written every ``checkpoint_every`` iterations, on Ctrl-C and
-    at the end (``common.checkpoint``, with ``config`` to check on resuming);
+    at the end (``common.training.checkpoint``, with ``config`` to check on resuming);
     ``resume(path)`` continues such a run exactly. Ctrl-C stops after the current step
     (``interrupted``); a second one raises KeyboardInterrupt at once. A loss that is
     NaN or infinite stops training (``diverged``) before its update is applied.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.optimizer_base import Params, Stateful, check_settings, checked_items, slot
+from common.optim.base import Params, Stateful, check_settings, checked_items, slot
 
 
 class SGD(Stateful):

@@ -1,0 +1,135 @@
+"""The book's fully connected networks: ``MultiLayerNet`` with its extended options in the
+same class, ``MultiLayerNetExtend`` (its other name) and ``TwoLayerNet`` (chapter 5)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from common.layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss
+from common.nets.network import Network
+
+ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid}
+
+
+def init_scale(weight_init_std: str | float, fan_in: int) -> float:
+    """Standard deviation of the initial weights of a layer with ``fan_in`` inputs.
+
+    'relu' or 'he': sqrt(2 / fan_in) (He et al. 2015, for ReLU);
+    'sigmoid' or 'xavier': sqrt(1 / fan_in) (Glorot & Bengio 2010, the book's form);
+    a number: that standard deviation for every layer.
+    """
+    if isinstance(weight_init_std, str):
+        name = weight_init_std.lower()
+        if name in ("relu", "he"):
+            return float(np.sqrt(2.0 / fan_in))
+        if name in ("sigmoid", "xavier"):
+            return float(np.sqrt(1.0 / fan_in))
+        raise ValueError(
+            f"unknown weight_init_std {weight_init_std!r}: use 'relu'/'he', "
+            "'sigmoid'/'xavier' or a number"
+        )
+    return float(weight_init_std)
+
+
+class MultiLayerNet(Network):
+    """Fully connected network: (Affine [BatchNorm] Activation [Dropout]) × L, Affine, softmax loss.
+
+    input_size D -> hidden_size_list [H1, ..., HL] -> output_size K. Inputs (N, D)
+    or (N, ...) with D elements each; labels (N,) or one-hot (N, K). Layers are
+    named like the book's (``Affine1``, ``BatchNorm1``, ``Activation_function1``,
+    ``Dropout1``, ...), so ``params`` has ``W1, b1, gamma1, beta1, ...``. Weights
+    are drawn from N(0, s²) with s from ``init_scale``, biases start at zero, γ at
+    one and β at zero, all in ``dtype``. ``seed`` fixes the weights and the
+    dropout masks. This is the book's MultiLayerNet and MultiLayerNetExtend in one.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size_list: Sequence[int],
+        output_size: int,
+        activation: str = "relu",
+        weight_init_std: str | float = "relu",
+        weight_decay_lambda: float = 0.0,
+        use_dropout: bool = False,
+        dropout_ratio: float = 0.5,
+        use_batchnorm: bool = False,
+        dtype: Any = np.float32,
+        seed: int | None = None,
+    ) -> None:
+        sizes = [input_size, *hidden_size_list, output_size]
+        if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
+               for n in sizes):
+            raise ValueError(f"MultiLayerNet needs layer sizes that are whole numbers >= 1; got "
+                             f"input_size {input_size!r}, hidden_size_list "
+                             f"{list(hidden_size_list)!r}, output_size {output_size!r}")
+        if activation.lower() not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}: use 'relu' or 'sigmoid'")
+        self.input_size = int(input_size)
+        self.hidden_size_list = [int(h) for h in hidden_size_list]
+        self.output_size = int(output_size)
+        self.activation = activation.lower()
+        self.use_dropout = use_dropout
+        self.use_batchnorm = use_batchnorm
+        self.hidden_layer_num = len(self.hidden_size_list)
+
+        rng = np.random.default_rng(seed)
+        sizes = [self.input_size, *self.hidden_size_list, self.output_size]
+        layers: OrderedDict = OrderedDict()
+        for i in range(1, len(sizes)):
+            fan_in, fan_out = sizes[i - 1], sizes[i]
+            W = (init_scale(weight_init_std, fan_in) * rng.standard_normal((fan_in, fan_out)))
+            # the first layer's input gradient would be the gradient w.r.t. the data: unused
+            layers[f"Affine{i}"] = Affine(W.astype(dtype), np.zeros(fan_out, dtype=dtype),
+                                          input_grad=i > 1)
+            if i == len(sizes) - 1:
+                break
+            if use_batchnorm:
+                layers[f"BatchNorm{i}"] = BatchNormalization(
+                    np.ones(fan_out, dtype=dtype), np.zeros(fan_out, dtype=dtype)
+                )
+            layers[f"Activation_function{i}"] = ACTIVATIONS[self.activation]()
+            if use_dropout:
+                layers[f"Dropout{i}"] = Dropout(dropout_ratio, rng=rng.spawn(1)[0])
+        super().__init__(layers, SoftmaxWithLoss(), weight_decay_lambda)
+
+    def architecture(self) -> dict[str, Any]:
+        """Sizes, activation and batch normalisation: what saved parameters must match."""
+        return {
+            "class": "MultiLayerNet",
+            "input_size": self.input_size,
+            "hidden_size_list": self.hidden_size_list,
+            "output_size": self.output_size,
+            "activation": self.activation,
+            "use_batchnorm": self.use_batchnorm,
+        }
+
+
+class MultiLayerNetExtend(MultiLayerNet):
+    """``MultiLayerNet`` under the book's other name; also takes the book's spelling
+    ``dropout_ration`` of ``dropout_ratio``, so its chapter 6 programs run unchanged."""
+
+    def __init__(self, *args: Any, dropout_ration: float | None = None, **kwargs: Any) -> None:
+        if dropout_ration is not None:
+            kwargs["dropout_ratio"] = dropout_ration
+        super().__init__(*args, **kwargs)
+
+
+class TwoLayerNet(MultiLayerNet):
+    """input_size -> hidden_size (ReLU) -> output_size, weights ~ weight_init_std · N(0, 1)."""
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        output_size: int,
+        weight_init_std: float = 0.01,
+        dtype: Any = np.float32,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__(input_size, [hidden_size], output_size,
+                         weight_init_std=weight_init_std, dtype=dtype, seed=seed)

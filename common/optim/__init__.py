@@ -1,0 +1,26 @@
+"""Optimizers: how parameters move once their gradients are known.
+
+- ``base``: ``Optimizer``, per-parameter state created on the first update, and
+  ``state_dict()`` / ``load_state_dict(state)`` for checkpoints;
+- ``sgd``: ``SGD``, ``Momentum``, ``Nesterov``; ``adaptive``: ``AdaGrad``, ``RMSprop``,
+  ``Adam``, ``AdamW``;
+- ``schedule``: learning-rate schedules (``StepDecay``, ``WarmupCosine``);
+- ``clipping``: ``clip_grads`` (by global norm) and ``global_norm``;
+- ``registry``: ``OPTIMIZERS`` and ``make_optimizer(name, **settings)``.
+
+Every rule has the book's interface ``update(params, grads)``: both are dicts of arrays
+with the same keys, and every array of ``params`` is changed in place, so the layers
+holding it see the new values. Imports: NumPy only; nothing else of ``common``.
+"""
+
+from common.optim.adaptive import AdaGrad, Adam, AdamW, RMSprop, decay_matrices
+from common.optim.clipping import clip_grads, global_norm
+from common.optim.registry import OPTIMIZERS, make_optimizer
+from common.optim.schedule import StepDecay, WarmupCosine
+from common.optim.sgd import SGD, Momentum, Nesterov
+
+__all__ = [
+    "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "AdamW", "StepDecay",
+    "WarmupCosine", "clip_grads", "global_norm", "decay_matrices", "OPTIMIZERS",
+    "make_optimizer",
+]
