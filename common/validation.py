@@ -1,4 +1,5 @@
-"""The checks behind the library's error messages: labels, inputs, and the order of calls.
+"""The checks behind the library's error messages: labels, inputs, arguments, and the
+order of calls.
 
 Learners pass 785 features to a 784-input network, labels as floats, a label of
 10 for ten classes. Each of these functions turns such a mistake into an error
@@ -6,6 +7,9 @@ that names the layer or argument, says what was expected and what was given, and
 how to fix it, instead of an IndexError from deep inside NumPy (or, for a label
 of -1, a silently wrong answer). They cost a shape compare, or a min and a max
 over a batch of labels: nothing next to the matrix products.
+
+Arguments (a count, a rate, a choice) are checked by ``whole_number``, ``real_number`` and
+``one_of``, so that every class and function words the same mistake the same way.
 """
 
 from __future__ import annotations
@@ -145,3 +149,52 @@ def gradient_buffer(grad: np.ndarray | None, param: np.ndarray | None) -> np.nda
     if grad is None or grad.shape != param.shape or grad.dtype != param.dtype:
         return np.empty_like(param)
     return grad
+
+
+# Arguments: one rule per kind of value, one wording for every class and function.
+
+
+def _prefix(who: str | None) -> str:
+    return f"{who}: " if who else ""
+
+
+def whole_number(value: Any, name: str, low: int = 1, high: int | None = None,
+                 who: str | None = None) -> int:
+    """``value`` as an int in ``low..high`` (no upper bound when ``high`` is None), else a
+    ValueError naming ``who`` and ``name``: 'GPT: num_layers must be a whole number >= 1,
+    got 0'. Booleans and floats are refused (``True`` is not a count)."""
+    ok = (not isinstance(value, bool) and isinstance(value, (int, np.integer))
+          and value >= low and (high is None or value <= high))
+    if not ok:
+        bounds = f">= {low}" if high is None else f"in {low}..{high}"
+        raise ValueError(f"{_prefix(who)}{name} must be a whole number {bounds}, got {value!r}")
+    return int(value)
+
+
+def real_number(value: Any, name: str, low: float = 0.0, high: float | None = None,
+                low_open: bool = False, high_open: bool = False,
+                who: str | None = None) -> float:
+    """``value`` as a finite float in the interval from ``low`` to ``high`` (open at an end
+    when ``low_open`` / ``high_open``), else a ValueError naming ``who`` and ``name``:
+    'Dropout: dropout_ratio must be a number in [0, 1), got 1.0'."""
+    ok = (not isinstance(value, bool) and isinstance(value, (int, float, np.integer,
+                                                              np.floating))
+          and np.isfinite(value)
+          and (value > low if low_open else value >= low)
+          and (high is None or (value < high if high_open else value <= high)))
+    if not ok:
+        if high is None:
+            bounds = f"{'>' if low_open else '>='} {low:g}"
+        else:
+            bounds = (f"in {'(' if low_open else '['}{low:g}, {high:g}"
+                      f"{')' if high_open else ']'}")
+        raise ValueError(f"{_prefix(who)}{name} must be a number {bounds}, got {value!r}")
+    return float(value)
+
+
+def one_of(value: Any, name: str, choices: Any, who: str | None = None) -> Any:
+    """``value`` if it is among ``choices``, else a ValueError listing them."""
+    if value not in choices:
+        listed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{_prefix(who)}{name} must be one of {listed}; got {value!r}")
+    return value
