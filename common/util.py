@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from common.functions import labels_of
-from common.validation import check_labels
+from common.validation import check_labels, whole_number
 
 
 def to_one_hot(labels: np.ndarray, num_classes: int | None = None,
@@ -128,10 +128,8 @@ def window_positions(input_size: int, filter_size: int, stride: int = 1, pad: in
     ValueError when the stride is not a whole number >= 1 or when not even one window
     fits (a filter larger than the padded input).
     """
-    if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
-        raise ValueError(f"the stride must be a whole number >= 1, got {stride!r}")
-    if isinstance(pad, bool) or not isinstance(pad, (int, np.integer)) or pad < 0:
-        raise ValueError(f"the padding must be a whole number >= 0, got {pad!r}")
+    whole_number(stride, "the stride")
+    whole_number(pad, "the padding", low=0)
     if filter_size < 1:
         raise ValueError(f"a filter (or pooling window) needs a size >= 1, got {filter_size}")
     span = input_size + 2 * pad - filter_size

@@ -217,7 +217,7 @@ def test_train_shift_moves_the_training_images_only():
     np.testing.assert_array_equal(again.gradient(x, t)["W1"], first.gradient(x, t)["W1"])
     np.testing.assert_array_equal(again.params["W1"], plain.params["W1"])
     assert list(net.layers)[:2] == ["Shift", "Conv1"] and list(plain.layers)[0] == "Conv1"
-    with pytest.raises(ValueError, match=r"max_shift must be a whole number of pixels >= 0"):
+    with pytest.raises(ValueError, match=r"max_shift \(pixels\) must be a whole number >= 0"):
         simple(train_shift=-1)
 
 

@@ -105,7 +105,7 @@ def test_attention_weights_for_the_heat_map():
     assert a.shape == (2, 5, 5)
     np.testing.assert_allclose(a.sum(axis=-1), 1, rtol=1e-5)
     assert not np.triu(a, 1).any()
-    with pytest.raises(ValueError, match=r"layer must be in 0..1"):
+    with pytest.raises(ValueError, match=r"layer must be a whole number in 0..1"):
         net.attention_weights(idx, 2)
     with pytest.raises(ValueError, match=r"one sequence"):
         net.attention_weights(np.zeros((2, 3), dtype=int), 0)

@@ -258,9 +258,9 @@ def test_the_trainer_refuses_nan_and_empty_data(net):
 
 
 def test_the_trainer_checks_its_settings(net):
-    with pytest.raises(ValueError, match=r"mini_batch_size must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"mini_batch_size must be a whole number >= 1, got 0"):
         Trainer(net, X, T, X, T, mini_batch_size=0)
-    with pytest.raises(ValueError, match=r"epochs must be an integer >= 0, got 2\.5"):
+    with pytest.raises(ValueError, match=r"epochs must be a whole number >= 0, got 2\.5"):
         Trainer(net, X, T, X, T, epochs=2.5)
 
 

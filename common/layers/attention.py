@@ -6,7 +6,13 @@ import math
 
 import numpy as np
 
-from common.validation import check_dout, forward_cache, gradient_buffer, layer_name
+from common.validation import (
+    check_dout,
+    forward_cache,
+    gradient_buffer,
+    layer_name,
+    whole_number,
+)
 
 
 class CausalSelfAttention:
@@ -30,8 +36,7 @@ class CausalSelfAttention:
         if np.shape(W_out) != (d, d) or np.shape(W_qkv) != (d, 3 * d):
             raise ValueError(f"CausalSelfAttention needs W_qkv (D, 3D) and W_out (D, D), got "
                              f"{np.shape(W_qkv)} and {np.shape(W_out)}")
-        if isinstance(num_heads, bool) or not isinstance(num_heads, (int, np.integer)) \
-                or num_heads < 1 or d % num_heads:
+        if whole_number(num_heads, "num_heads", who="CausalSelfAttention") and d % num_heads:
             raise ValueError(f"CausalSelfAttention: num_heads must be a whole number that "
                              f"divides the width D = {d}, got {num_heads!r}")
         self.W_qkv = W_qkv

@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from common.util import shift_images
-from common.validation import check_dout, check_features, forward_cache, layer_name
+from common.validation import (
+    check_dout,
+    check_features,
+    forward_cache,
+    layer_name,
+    real_number,
+    whole_number,
+)
 
 
 class Dropout:
@@ -23,9 +30,8 @@ class Dropout:
     def __init__(
         self, dropout_ratio: float = 0.5, rng: np.random.Generator | int | None = None
     ) -> None:
-        if not 0 <= dropout_ratio < 1:
-            raise ValueError(f"dropout_ratio must be in [0, 1), got {dropout_ratio}")
-        self.dropout_ratio = dropout_ratio
+        self.dropout_ratio = real_number(dropout_ratio, "dropout_ratio", 0, 1, high_open=True,
+                                         who="Dropout")
         self.rng = np.random.default_rng(rng)
         self.mask: np.ndarray | None = None
 
@@ -132,11 +138,7 @@ class RandomShift:
 
     def __init__(self, max_shift: int = 1,
                  rng: np.random.Generator | int | None = None) -> None:
-        if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)) \
-                or max_shift < 0:
-            raise ValueError(f"max_shift must be a whole number of pixels >= 0, got "
-                             f"{max_shift!r}")
-        self.max_shift = int(max_shift)
+        self.max_shift = whole_number(max_shift, "max_shift (pixels)", low=0, who="RandomShift")
         self.rng = np.random.default_rng(rng)
         self.shifts: np.ndarray | None = None  # (2, N): each image's window row and column
 

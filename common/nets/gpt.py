@@ -30,13 +30,7 @@ from common.layers import (
 )
 from common.memory import keep_freed_memory
 from common.nets.network import Network
-
-
-def _positive_int(value: Any, what: str) -> int:
-    """``value`` as an int >= 1, else a ValueError naming ``what``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"GPT: {what} must be a whole number >= 1, got {value!r}")
-    return int(value)
+from common.validation import real_number, whole_number
 
 
 class GPT(Network):
@@ -57,11 +51,11 @@ class GPT(Network):
     def __init__(self, vocab_size: int, context: int = 64, dim: int = 128,
                  num_layers: int = 4, num_heads: int = 4, seed: int | None = None,
                  dtype: Any = np.float32) -> None:
-        vocab_size = _positive_int(vocab_size, "vocab_size")
-        context = _positive_int(context, "context")
-        dim = _positive_int(dim, "dim")
-        num_layers = _positive_int(num_layers, "num_layers")
-        num_heads = _positive_int(num_heads, "num_heads")
+        vocab_size = whole_number(vocab_size, "vocab_size", who="GPT")
+        context = whole_number(context, "context", who="GPT")
+        dim = whole_number(dim, "dim", who="GPT")
+        num_layers = whole_number(num_layers, "num_layers", who="GPT")
+        num_heads = whole_number(num_heads, "num_heads", who="GPT")
         if dim % num_heads:
             raise ValueError(f"GPT: dim = {dim} must be a multiple of num_heads = {num_heads}, "
                              "each head taking dim/num_heads of the features")
@@ -125,18 +119,10 @@ class GPT(Network):
         Generator or a seed) makes the samples reproducible.
         """
         idx = self._check_ids(idx, "generate")
-        if isinstance(num_tokens, bool) or not isinstance(num_tokens, (int, np.integer)) \
-                or num_tokens < 0:
-            raise ValueError(f"GPT.generate: num_tokens must be a whole number >= 0, got "
-                             f"{num_tokens!r}")
-        if not (isinstance(temperature, (int, float, np.floating)) and temperature >= 0
-                and math.isfinite(temperature)):
-            raise ValueError(f"GPT.generate: temperature must be a number >= 0, got "
-                             f"{temperature!r}")
-        if top_k is not None and (isinstance(top_k, bool) or not isinstance(
-                top_k, (int, np.integer)) or not 1 <= top_k <= self.vocab_size):
-            raise ValueError(f"GPT.generate: top_k must be None or a whole number in "
-                             f"1..{self.vocab_size} (the vocabulary), got {top_k!r}")
+        num_tokens = whole_number(num_tokens, "num_tokens", low=0, who="GPT.generate")
+        temperature = real_number(temperature, "temperature", who="GPT.generate")
+        if top_k is not None:
+            top_k = whole_number(top_k, "top_k", high=self.vocab_size, who="GPT.generate")
         rng = np.random.default_rng(rng)
         out = np.empty((idx.shape[0], idx.shape[1] + num_tokens), dtype=np.int64)
         out[:, :idx.shape[1]] = idx
@@ -163,9 +149,7 @@ class GPT(Network):
         if idx.shape[0] != 1:
             raise ValueError(f"GPT.attention_weights takes one sequence, ids of shape (1, T); "
                              f"got shape {idx.shape}")
-        if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) \
-                or not 0 <= layer < self.num_layers:
-            raise ValueError(f"GPT.attention_weights: layer must be in 0..{self.num_layers - 1}"
-                             f" (the model has {self.num_layers} blocks), got {layer!r}")
+        layer = whole_number(layer, "layer", low=0, high=self.num_layers - 1,
+                             who="GPT.attention_weights")
         self.predict(idx)
         return self.layers[f"attention{layer + 1}"].layers["attn"].attention[0].copy()

@@ -10,7 +10,7 @@
 
 Every rule has the book's interface ``update(params, grads)``: both are dicts of arrays
 with the same keys, and every array of ``params`` is changed in place, so the layers
-holding it see the new values. Imports: NumPy only; nothing else of ``common``.
+holding it see the new values. Imports: NumPy and ``common.validation`` only.
 """
 
 from common.optim.adaptive import AdaGrad, Adam, AdamW, RMSprop, decay_matrices

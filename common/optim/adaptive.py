@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 
 import numpy as np
@@ -16,6 +15,7 @@ from common.optim.base import (
     scaled_step,
     slot,
 )
+from common.validation import real_number
 
 
 class AdaGrad(Stateful):
@@ -146,9 +146,7 @@ class AdamW(Stateful):
     ) -> None:
         check_settings(self, lr, beta1=beta1, beta2=beta2)
         for name, value in (("weight_decay", weight_decay), ("eps", eps)):
-            if (isinstance(value, bool) or not isinstance(value, numbers.Real)
-                    or not 0 <= value < math.inf):
-                raise ValueError(f"AdamW: {name} must be a number >= 0, got {value!r}")
+            real_number(value, name, who="AdamW")
         if decay is not None and not callable(decay):
             raise ValueError(f"AdamW: decay must be a function (key, param) -> bool choosing "
                              f"the parameters to decay, got {decay!r}")

@@ -11,12 +11,12 @@ uninterrupted run would have taken.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+
+from common.validation import real_number
 
 Params = dict[str, np.ndarray]
 
@@ -41,11 +41,9 @@ def checked_items(optimizer: Any, params: Params, grads: Params) -> Iterable:
 def check_settings(optimizer: Any, lr: float, **ratios: float) -> None:
     """Raise ValueError unless lr is a finite number >= 0 and every ratio lies in [0, 1)."""
     name = type(optimizer).__name__
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 <= lr < math.inf:
-        raise ValueError(f"{name}: the learning rate lr must be a number >= 0, got {lr!r}")
+    real_number(lr, "the learning rate lr", who=name)
     for key, value in ratios.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
-            raise ValueError(f"{name}: {key} must be a number in [0, 1), got {value!r}")
+        real_number(value, key, 0, 1, high_open=True, who=name)
 
 
 def slot(store: Params, key: str, like: np.ndarray) -> np.ndarray:

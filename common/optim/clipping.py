@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from common.validation import real_number
+
 
 def global_norm(grads: dict[str, np.ndarray]) -> float:
     """‖g‖ = sqrt(Σ over every array and element of g²), accumulated in float64."""
@@ -21,9 +23,7 @@ def clip_grads(grads: dict[str, np.ndarray], max_norm: float) -> float:
     capped, so one unlucky batch cannot throw the weights far. A norm that is NaN or
     infinite is returned without touching the gradients (the loss will show the trouble).
     """
-    if (isinstance(max_norm, bool) or not isinstance(max_norm, (int, float, np.floating))
-            or not 0 < max_norm < math.inf):
-        raise ValueError(f"clip_grads: max_norm must be a number > 0, got {max_norm!r}")
+    real_number(max_norm, "max_norm", low_open=True, who="clip_grads")
     norm = global_norm(grads)
     if math.isfinite(norm) and norm > max_norm:
         scale = max_norm / (norm + 1e-6)  # a Python float: float32 gradients stay float32

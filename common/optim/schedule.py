@@ -10,11 +10,11 @@ Trainer, a loop of your own) takes a scheduled one unchanged:
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Mapping
 from typing import Any
 
 from common.optim.base import Params, restore_number
+from common.validation import real_number, whole_number
 
 #: Prefix of the wrapped optimizer's entries in a schedule's ``state_dict``.
 INNER = "optimizer."
@@ -90,12 +90,6 @@ class StepDecay(Schedule):
         self.updates += 1
 
 
-def _whole(value: Any, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"WarmupCosine: {name} must be a whole number >= {low}, got {value!r}")
-    return int(value)
-
-
 class WarmupCosine(Schedule):
     """Linear warm-up, then cosine decay (the schedule of GPT-2 and nanoGPT).
 
@@ -116,14 +110,11 @@ class WarmupCosine(Schedule):
 
     def __init__(self, optimizer: Any, warmup: int, total: int, min_lr: float) -> None:
         super().__init__(optimizer)
-        self.warmup = _whole(warmup, "warmup", 0)
-        self.total = _whole(total, "total", self.warmup)
+        self.warmup = whole_number(warmup, "warmup", 0, who="WarmupCosine")
+        self.total = whole_number(total, "total", self.warmup, who="WarmupCosine")
         self.base_lr = float(optimizer.lr)
-        if (isinstance(min_lr, bool) or not isinstance(min_lr, numbers.Real)
-                or not 0 <= min_lr <= self.base_lr):
-            raise ValueError(f"WarmupCosine: min_lr must be a number in [0, lr = "
-                             f"{self.base_lr:g}], got {min_lr!r}")
-        self.min_lr = float(min_lr)
+        # the upper bound is the optimizer's lr: min_lr in [0, lr]
+        self.min_lr = real_number(min_lr, "min_lr", 0, self.base_lr, who="WarmupCosine")
 
     def lr_at(self, t: int) -> float:
         """The learning rate of update ``t`` (counted from 0)."""

@@ -24,6 +24,7 @@ from common.optim.clipping import clip_grads
 from common.training.checkpoint import check_checkpointable, read_checkpoint, save_checkpoint
 from common.training.interrupt import stop_on_interrupt
 from common.training.progress import format_seconds
+from common.validation import whole_number
 
 Batch = tuple[np.ndarray, np.ndarray]
 
@@ -65,8 +66,7 @@ class IterationTrainer:
                  config: dict | None = None, verbose: bool = True, log_every: int = 50) -> None:
         for name, value in (("iterations", iterations), ("eval_every", eval_every),
                             ("checkpoint_every", checkpoint_every), ("log_every", log_every)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+            whole_number(value, name, who="IterationTrainer")
         self.network, self.optimizer, self.next_batch = network, optimizer, next_batch
         self.iterations, self.rng, self.max_grad_norm = iterations, rng, max_grad_norm
         self.eval_sets = dict(eval_sets or {})

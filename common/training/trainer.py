@@ -17,6 +17,7 @@ from common.training.interrupt import StopRequest, stop_on_interrupt
 from common.training.progress import EpochProgress, format_seconds
 from common.training.trainer_checkpoint import copy_into as _copy_into
 from common.training.trainer_checkpoint import resume_trainer, save_trainer, trainer_settings
+from common.validation import whole_number
 
 
 class TrainingDiverged(RuntimeError):
@@ -103,8 +104,7 @@ class Trainer:
                                  ("evaluate_every", evaluate_every, 1),
                                  ("checkpoint_every", checkpoint_every, 1),
                                  ("patience", 1 if patience is None else patience, 1)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+            whole_number(value, name, low, who="Trainer")
         (x_train, t_train), (x_val, t_val), best_by = choose_validation(
             x_train, t_train, x_val, t_val, validation_split, seed, best_by, patience)
         for name, x, t in (("train", x_train, t_train), ("val", x_val, t_val),
