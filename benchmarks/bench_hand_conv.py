@@ -11,9 +11,9 @@ medians of ``--repeat`` rounds, per iteration:
 - the same network as a plain list of layers in the book's order, conv - relu - pool,
   every layer computing its input gradient (float32): target at most 1.3x the reference;
 - that list with float64 weights on float32 images, as the book's programs make them;
-- the book's chapter 7 ``SimpleConvNet`` class (``BookSimpleConvNet`` below: a params
-  dict of float64 arrays, an OrderedDict of layers, its own predict/loss/gradient), on
-  float32 images;
+- the book's chapter 7 ``SimpleConvNet`` class (``benchmarks.book_convnet``: a params dict
+  of float64 arrays, an OrderedDict of layers, its own predict/loss/gradient), on float32
+  images;
 - ``common.nets.conv.DeepConvNet`` (float32) and the book's DeepConvNet as a plain list
   (book order, every input gradient): target at most 1.3x.
 
@@ -30,13 +30,13 @@ import copy
 import os
 import statistics
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from benchmarks.bench_conv import BATCH_SIZE, LR, conv_data
+from benchmarks.book_convnet import BookSimpleConvNet
 from common.layers import Affine, Convolution, Dropout, Pooling, Relu, SoftmaxWithLoss
 from common.nets.conv import DeepConvNet, SimpleConvNet
 from common.nets.network import Network
@@ -46,70 +46,6 @@ from common.optim import Adam
 HAND_TARGET = 1.3
 #: The book's chapter 7 program on the book's own library: seconds per epoch, 20 epochs.
 BOOK_CH07_EPOCH_S, BOOK_CH07_EPOCHS = 99.0, 20
-
-
-class BookSimpleConvNet:
-    """The book's chapter 7 SimpleConvNet, written as the book writes it: float64 weights
-    of std ``weight_init_std`` in a params dict that the layers share, an OrderedDict of
-    conv - relu - pool - affine - relu - affine, a SoftmaxWithLoss, and a ``gradient`` that
-    runs backward through every layer (the first convolution's input gradient too)."""
-
-    def __init__(self, input_dim=(1, 28, 28),
-                 conv_param={"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1},  # noqa: B006
-                 hidden_size=100, output_size=10, weight_init_std=0.01, seed=0):
-        filter_num = conv_param["filter_num"]
-        filter_size = conv_param["filter_size"]
-        conv_size = (input_dim[1] - filter_size + 2 * conv_param["pad"]) / \
-            conv_param["stride"] + 1
-        pool_size = int(filter_num * (conv_size / 2) * (conv_size / 2))
-        rng = np.random.default_rng(seed)  # the book: np.random.randn
-        self.params = {
-            "W1": weight_init_std * rng.standard_normal((filter_num, input_dim[0], filter_size,
-                                                         filter_size)),
-            "b1": np.zeros(filter_num),
-            "W2": weight_init_std * rng.standard_normal((pool_size, hidden_size)),
-            "b2": np.zeros(hidden_size),
-            "W3": weight_init_std * rng.standard_normal((hidden_size, output_size)),
-            "b3": np.zeros(output_size),
-        }
-        self.layers = OrderedDict()
-        self.layers["Conv1"] = Convolution(self.params["W1"], self.params["b1"],
-                                           conv_param["stride"], conv_param["pad"])
-        self.layers["Relu1"] = Relu()
-        self.layers["Pool1"] = Pooling(pool_h=2, pool_w=2, stride=2)
-        self.layers["Affine1"] = Affine(self.params["W2"], self.params["b2"])
-        self.layers["Relu2"] = Relu()
-        self.layers["Affine2"] = Affine(self.params["W3"], self.params["b3"])
-        self.last_layer = SoftmaxWithLoss()
-
-    def predict(self, x):
-        for layer in self.layers.values():
-            x = layer.forward(x)
-        return x
-
-    def loss(self, x, t):
-        return self.last_layer.forward(self.predict(x), t)
-
-    def accuracy(self, x, t, batch_size=100):
-        if t.ndim != 1:
-            t = np.argmax(t, axis=1)
-        acc = 0.0
-        for i in range(int(x.shape[0] / batch_size)):
-            tx = x[i * batch_size:(i + 1) * batch_size]
-            tt = t[i * batch_size:(i + 1) * batch_size]
-            acc += np.sum(np.argmax(self.predict(tx), axis=1) == tt)
-        return acc / x.shape[0]
-
-    def gradient(self, x, t):
-        self.loss(x, t)
-        dout = self.last_layer.backward(1)
-        for layer in reversed(list(self.layers.values())):
-            dout = layer.backward(dout)
-        grads = {}
-        grads["W1"], grads["b1"] = self.layers["Conv1"].dW, self.layers["Conv1"].db
-        grads["W2"], grads["b2"] = self.layers["Affine1"].dW, self.layers["Affine1"].db
-        grads["W3"], grads["b3"] = self.layers["Affine2"].dW, self.layers["Affine2"].db
-        return grads
 
 
 def hand_simple(lib: SimpleConvNet, dtype: Any = np.float32) -> Network:

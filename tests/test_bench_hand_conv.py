@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from helpers import needs_mnist
 
-from benchmarks.bench_hand_conv import BookSimpleConvNet, hand_deep, hand_simple, train_convnet
+from benchmarks.bench_hand_conv import hand_deep, hand_simple, train_convnet
+from benchmarks.book_convnet import BookSimpleConvNet
 from common.nets.conv import DeepConvNet, SimpleConvNet
 
 

@@ -13,20 +13,18 @@ import numpy as np
 import pytest
 from helpers import needs_mnist
 
+from benchmarks.book_convnet import BookSimpleConvNet
 from common.checks.gradients import (
     frozen_randomness,
     gradient_check,
-    numerical_gradient,
     relative_error,
 )
 from common.layers import (
-    Affine,
     Convolution,
     Dropout,
     Pooling,
     RandomShift,
     Relu,
-    SoftmaxWithLoss,
 )
 from common.nets.conv import DeepConvNet, SimpleConvNet
 from common.optim import SGD
@@ -447,91 +445,6 @@ def test_simple_conv_net_learns_a_few_hundred_mnist_digits():
 
 
 # --- the book's way ----------------------------------------------------------------------
-class BookSimpleConvNet:
-    """The book's chapter 7 SimpleConvNet, in its style: float64 params in a dict shared
-    with an OrderedDict of layers, conv - relu - pool - affine - relu - affine - softmax."""
-
-    def __init__(self, input_dim=(1, 28, 28),
-                 conv_param={"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1},  # noqa: B006
-                 hidden_size=100, output_size=10, weight_init_std=0.01, seed=0):
-        filter_num = conv_param["filter_num"]
-        filter_size = conv_param["filter_size"]
-        filter_pad = conv_param["pad"]
-        filter_stride = conv_param["stride"]
-        input_size = input_dim[1]
-        conv_output_size = (input_size - filter_size + 2 * filter_pad) / filter_stride + 1
-        pool_output_size = int(filter_num * (conv_output_size / 2) * (conv_output_size / 2))
-
-        rng = np.random.default_rng(seed)
-        self.params = {}
-        self.params["W1"] = weight_init_std * rng.standard_normal(
-            (filter_num, input_dim[0], filter_size, filter_size))
-        self.params["b1"] = np.zeros(filter_num)
-        self.params["W2"] = weight_init_std * rng.standard_normal((pool_output_size, hidden_size))
-        self.params["b2"] = np.zeros(hidden_size)
-        self.params["W3"] = weight_init_std * rng.standard_normal((hidden_size, output_size))
-        self.params["b3"] = np.zeros(output_size)
-
-        self.layers = OrderedDict()
-        self.layers["Conv1"] = Convolution(self.params["W1"], self.params["b1"],
-                                           conv_param["stride"], conv_param["pad"])
-        self.layers["Relu1"] = Relu()
-        self.layers["Pool1"] = Pooling(pool_h=2, pool_w=2, stride=2)
-        self.layers["Affine1"] = Affine(self.params["W2"], self.params["b2"])
-        self.layers["Relu2"] = Relu()
-        self.layers["Affine2"] = Affine(self.params["W3"], self.params["b3"])
-        self.last_layer = SoftmaxWithLoss()
-
-    def predict(self, x):
-        for layer in self.layers.values():
-            x = layer.forward(x)
-        return x
-
-    def loss(self, x, t):
-        y = self.predict(x)
-        return self.last_layer.forward(y, t)
-
-    def accuracy(self, x, t, batch_size=100):
-        if t.ndim != 1:
-            t = np.argmax(t, axis=1)
-        acc = 0.0
-        for i in range(int(x.shape[0] / batch_size)):
-            tx = x[i * batch_size:(i + 1) * batch_size]
-            tt = t[i * batch_size:(i + 1) * batch_size]
-            y = np.argmax(self.predict(tx), axis=1)
-            acc += np.sum(y == tt)
-        return acc / x.shape[0]
-
-    def numerical_gradient(self, x, t):
-        loss_w = lambda w: self.loss(x, t)  # noqa: E731
-        grads = {}
-        for idx in (1, 2, 3):
-            grads["W" + str(idx)] = numerical_gradient(loss_w, self.params["W" + str(idx)])
-            grads["b" + str(idx)] = numerical_gradient(loss_w, self.params["b" + str(idx)])
-        return grads
-
-    def gradient(self, x, t):
-        self.loss(x, t)
-        dout = 1
-        dout = self.last_layer.backward(dout)
-        layers = list(self.layers.values())
-        layers.reverse()
-        for layer in layers:
-            dout = layer.backward(dout)
-        grads = {}
-        grads["W1"], grads["b1"] = self.layers["Conv1"].dW, self.layers["Conv1"].db
-        grads["W2"], grads["b2"] = self.layers["Affine1"].dW, self.layers["Affine1"].db
-        grads["W3"], grads["b3"] = self.layers["Affine2"].dW, self.layers["Affine2"].db
-        return grads
-
-    def set_params(self, params):
-        """The book's load_params: new arrays, handed to the layers by assignment."""
-        self.params = {key: np.array(val) for key, val in params.items()}
-        for i, key in enumerate(["Conv1", "Affine1", "Affine2"]):
-            self.layers[key].W = self.params["W" + str(i + 1)]
-            self.layers[key].b = self.params["b" + str(i + 1)]
-
-
 #: The sizes of the book's ch07 gradient check, with weights large enough to keep every
 #: activation clear of the ReLU and max kinks (see above; the book uses 0.01).
 BOOK_CH07_CHECK = {"input_dim": (1, 10, 10),
@@ -585,7 +498,7 @@ def test_book_style_load_replaces_the_layers_arrays():
                                                                              seed=1)
     x, _ = bar_images(4, seed=0)
     assert not np.allclose(a.predict(x), b.predict(x))
-    b.set_params(a.params)
+    b.load_params(a.params)
     np.testing.assert_array_equal(b.predict(x), a.predict(x))
 
 
