@@ -10,7 +10,6 @@ import numpy as np
 from common.optim.base import (
     Params,
     Stateful,
-    check_settings,
     checked_items,
     scaled_step,
     slot,
@@ -23,13 +22,10 @@ class AdaGrad(Stateful):
 
     settings = ("lr", "eps")
     slots = ("h",)
+    h: Params
 
     def __init__(self, lr: float = 0.01, eps: float = 1e-7) -> None:
-        check_settings(self, lr)
-        self.lr = lr
-        self.eps = eps
-        self.h: Params = {}
-        self.tmp: Params = {}
+        super().__init__(lr=lr, eps=eps)
 
     def update(self, params: Params, grads: Params) -> None:
         """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
@@ -44,15 +40,12 @@ class RMSprop(Stateful):
     """RMSprop: h ← ρ h + (1 - ρ) g²;  W ← W - lr · g / (sqrt(h) + 1e-7)   (ρ = decay_rate)."""
 
     settings = ("lr", "decay_rate", "eps")
+    ratios = ("decay_rate",)
     slots = ("h",)
+    h: Params
 
     def __init__(self, lr: float = 0.01, decay_rate: float = 0.99, eps: float = 1e-7) -> None:
-        check_settings(self, lr, decay_rate=decay_rate)
-        self.lr = lr
-        self.decay_rate = decay_rate
-        self.eps = eps
-        self.h: Params = {}
-        self.tmp: Params = {}
+        super().__init__(lr=lr, decay_rate=decay_rate, eps=eps)
 
     def update(self, params: Params, grads: Params) -> None:
         """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
@@ -85,20 +78,15 @@ class Adam(Stateful):
     """
 
     settings = ("lr", "beta1", "beta2", "eps", "iter")
+    ratios = ("beta1", "beta2")
     slots = ("m", "v")
+    m: Params
+    v: Params
 
     def __init__(
         self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7
     ) -> None:
-        check_settings(self, lr, beta1=beta1, beta2=beta2)
-        self.lr = lr
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.eps = eps
-        self.iter = 0
-        self.m: Params = {}
-        self.v: Params = {}
-        self.tmp: Params = {}
+        super().__init__(lr=lr, beta1=beta1, beta2=beta2, eps=eps, iter=0)
 
     def update(self, params: Params, grads: Params) -> None:
         """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
@@ -133,7 +121,10 @@ class AdamW(Stateful):
     """
 
     settings = ("lr", "beta1", "beta2", "weight_decay", "eps", "iter")
+    ratios = ("beta1", "beta2")
     slots = ("m", "v")
+    m: Params
+    v: Params
 
     def __init__(
         self,
@@ -144,22 +135,14 @@ class AdamW(Stateful):
         eps: float = 1e-8,
         decay: Callable[[str, np.ndarray], bool] | None = None,
     ) -> None:
-        check_settings(self, lr, beta1=beta1, beta2=beta2)
         for name, value in (("weight_decay", weight_decay), ("eps", eps)):
             real_number(value, name, who="AdamW")
         if decay is not None and not callable(decay):
             raise ValueError(f"AdamW: decay must be a function (key, param) -> bool choosing "
                              f"the parameters to decay, got {decay!r}")
-        self.lr = lr
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.weight_decay = weight_decay
-        self.eps = eps
+        super().__init__(lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps,
+                         iter=0)
         self.decay = decay_matrices if decay is None else decay
-        self.iter = 0
-        self.m: Params = {}
-        self.v: Params = {}
-        self.tmp: Params = {}
 
     def update(self, params: Params, grads: Params) -> None:
         """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""

@@ -38,14 +38,6 @@ def checked_items(optimizer: Any, params: Params, grads: Params) -> Iterable:
     return params.items()
 
 
-def check_settings(optimizer: Any, lr: float, **ratios: float) -> None:
-    """Raise ValueError unless lr is a finite number >= 0 and every ratio lies in [0, 1)."""
-    name = type(optimizer).__name__
-    real_number(lr, "the learning rate lr", who=name)
-    for key, value in ratios.items():
-        real_number(value, key, 0, 1, high_open=True, who=name)
-
-
 def slot(store: Params, key: str, like: np.ndarray) -> np.ndarray:
     """``store[key]``, created as zeros shaped like ``like`` the first time it is asked for."""
     if key not in store:
@@ -82,11 +74,27 @@ def restore_number(current: Any, value: Any, who: str, key: str) -> int | float:
 
 
 class Stateful:
-    """``state_dict`` and ``load_state_dict`` for a class that names its ``settings`` (numbers)
-    and ``slots`` (dicts of one array per parameter)."""
+    """What every optimizer shares: its settings checked and kept, its slots started empty,
+    ``state_dict`` and ``load_state_dict``. A class names its ``settings`` (numbers, saved
+    with the state), which of them are ``ratios`` (momentum, β1, β2, decay rate: in [0, 1))
+    and its ``slots`` (dicts of one array per parameter, made on the first update)."""
 
     settings: tuple[str, ...] = ("lr",)
+    ratios: tuple[str, ...] = ()
     slots: tuple[str, ...] = ()
+
+    def __init__(self, **settings: float) -> None:
+        """Keep ``settings`` as attributes, once lr is a number >= 0 and every ratio lies in
+        [0, 1) (else a ValueError naming the optimizer and the setting)."""
+        who = type(self).__name__
+        real_number(settings["lr"], "the learning rate lr", who=who)
+        for name in self.ratios:
+            real_number(settings[name], name, 0, 1, high_open=True, who=who)
+        for name, value in settings.items():
+            setattr(self, name, value)
+        for name in self.slots:
+            setattr(self, name, {})
+        self.tmp: Params = {}  # scratch arrays, one per parameter: no state
 
     def state_dict(self) -> dict[str, Any]:
         """Everything the next update depends on: the settings (numbers) and a copy of every

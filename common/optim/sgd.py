@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.optim.base import Params, Stateful, check_settings, checked_items, slot
+from common.optim.base import Params, Stateful, checked_items, slot
 
 
 class SGD(Stateful):
@@ -11,8 +11,7 @@ class SGD(Stateful):
     settings = ("lr",)
 
     def __init__(self, lr: float = 0.01) -> None:
-        check_settings(self, lr)
-        self.lr = lr
+        super().__init__(lr=lr)
 
     def update(self, params: Params, grads: Params) -> None:
         """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
@@ -24,13 +23,12 @@ class Momentum(Stateful):
     """Momentum SGD: v ← momentum · v - lr · ∂L/∂W;  W ← W + v."""
 
     settings = ("lr", "momentum")
+    ratios = ("momentum",)
     slots = ("v",)
+    v: Params
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
-        check_settings(self, lr, momentum=momentum)
-        self.lr = lr
-        self.momentum = momentum
-        self.v: Params = {}
+        super().__init__(lr=lr, momentum=momentum)
 
     def update(self, params: Params, grads: Params) -> None:
         """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
