@@ -223,6 +223,28 @@ def test_time_softmax_with_loss(seed):
     assert np.isfinite(big)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_time_softmax_with_loss_ignores_label_minus_1(seed):
+    """Positions whose target is -1 (padding, as in the second book) count for nothing: the
+    loss is the mean over the others, and their gradient is zero."""
+    rng = np.random.default_rng(seed)
+    n, t, v = random_shape(rng)
+    x, target = rng.standard_normal((n, t, v)) * 3, rng.integers(0, v, (n, t))
+    target[0, 0] = target[-1, -1] = -1
+    kept = target != -1
+    layer = TimeSoftmaxWithLoss()
+    loss = layer.forward(x, target)
+    p = np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True)
+    picked = np.take_along_axis(p, np.where(kept, target, 0)[..., None], -1)[..., 0]
+    assert loss == pytest.approx(-np.mean(np.log(picked[kept])), rel=1e-12)
+    dx = layer.backward()
+    assert not dx[0, 0].any() and not dx[-1, -1].any()
+    numerical = numerical_gradient(lambda _: layer.forward(x, target), x, h=1e-5)
+    assert relative_error(dx, numerical) < TOL
+    with pytest.raises(ValueError, match="label -2 is out of range"):
+        layer.forward(x, np.full((n, t), -2))
+
+
 def test_float32_in_float32_out():
     rng = np.random.default_rng(0)
     f32 = lambda *shape: rng.standard_normal(shape).astype(np.float32)  # noqa: E731

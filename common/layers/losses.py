@@ -6,12 +6,42 @@ import numpy as np
 
 from common.functions import (
     binary_cross_entropy_with_logits,
-    log_softmax,
-    nll_from_log_probs,
     sigmoid,
     sum_squared_error,
 )
 from common.validation import check_binary_targets, check_labels, forward_cache, layer_name
+
+
+def _softmax_nll(x: np.ndarray, t: np.ndarray, keep: np.ndarray | None = None
+                 ) -> tuple[float, np.ndarray, int]:
+    """The softmax cross-entropy of logits x (M, K) against labels t (M,) or one-hot rows
+    (M, K), over the rows ``keep`` selects (all when None): returns the mean loss
+    -1/M' Σ log softmax(x_m)[t_m] (log-sum-exp, no overflow), y = softmax(x) (a new array)
+    and the number M' of rows counted."""
+    z = x - x.max(axis=1, keepdims=True)
+    rows = np.arange(len(z))
+    picked = (z * t).sum(axis=1) if t.ndim == 2 else z[rows, np.where(t < 0, 0, t)]
+    np.exp(z, out=z)
+    total = z.sum(axis=1)
+    nll = np.log(total) - picked
+    count = len(z) if keep is None else int(keep.sum())
+    loss = float((nll if keep is None else nll[keep]).sum() / max(count, 1))
+    z /= total[:, np.newaxis]
+    return loss, z, count
+
+
+def _softmax_nll_backward(y: np.ndarray, t: np.ndarray, dout: float, count: int,
+                          keep: np.ndarray | None = None) -> np.ndarray:
+    """dout · (y - onehot(t)) / count for y, t of ``_softmax_nll``; zero on rows not kept."""
+    dx = y.copy()
+    if t.ndim == 2:
+        dx -= t
+    else:
+        dx[np.arange(len(dx)), np.where(t < 0, 0, t)] -= 1
+    if keep is not None:
+        dx[~keep] = 0
+    dx *= dout / max(count, 1)
+    return dx
 
 
 class SoftmaxWithLoss:
@@ -40,21 +70,13 @@ class SoftmaxWithLoss:
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
         """Mean cross-entropy of softmax(x) (N, K) against t; keeps y = softmax(x)."""
         self.t = self.check_targets(t, x.shape)  # one-hot rows, or labels (N,)
-        logp = log_softmax(x)
-        self.y = np.exp(logp)
-        self.loss = nll_from_log_probs(logp, self.t)
+        self.loss, self.y, _ = _softmax_nll(x, self.t)
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
         """dout · (y - onehot(t)) / N, shape (N, K)."""
-        n = forward_cache(self, self.y).shape[0]
-        if self.t.ndim == 2:
-            dx = self.y - self.t
-        else:
-            dx = self.y.copy()
-            dx[np.arange(n), self.t] -= 1
-        dx *= dout / n
-        return dx
+        y = forward_cache(self, self.y)
+        return _softmax_nll_backward(y, self.t, dout, len(y))
 
 
 class SigmoidWithLoss:
@@ -138,23 +160,29 @@ class SquaredErrorLoss:
 
 
 class TimeSoftmaxWithLoss:
-    """Softmax cross-entropy at every position of a sequence, averaged over all of them.
+    """Softmax cross-entropy at every position of a sequence, averaged over the positions
+    that have a target.
 
-    ``forward(x, t)``: logits x (N, T, V), targets t (N, T) integer ids in 0..V-1;
-    returns L = -1/(N·T) Σ_{n,t} log softmax(x_{n,t})[t_{n,t}], via log-sum-exp (no
-    overflow for large logits). ``backward(dout=1)`` returns dout · (y - onehot(t)) / (N·T),
-    shape (N, T, V), with y = softmax(x).
+    ``forward(x, t)``: logits x (N, T, V), targets t (N, T) integer ids in 0..V-1, or
+    ``ignore_label`` (-1, as the second book) at positions without a target (padding);
+    returns L = -1/M Σ log softmax(x_{n,t})[t_{n,t}] over the M positions with a target,
+    via log-sum-exp (no overflow for large logits). ``backward(dout=1)`` returns
+    dout · (y - onehot(t)) / M, shape (N, T, V), zero at ignored positions.
     """
+
+    ignore_label = -1
 
     def __init__(self) -> None:
         self.loss: float | None = None
         self.y: np.ndarray | None = None
         self.t: np.ndarray | None = None
+        self.keep: np.ndarray | None = None
+        self.count = 0
 
     def check_targets(self, t: np.ndarray, out_shape: tuple[int, ...],
                       who: str | None = None) -> np.ndarray:
         """t checked against logits of ``out_shape`` (N, T, V): integer ids (N, T) in
-        0..V-1, returned flattened to (N·T,)."""
+        0..V-1 or ``ignore_label``, returned flattened to (N·T,)."""
         who = who or layer_name(self)
         if len(out_shape) != 3:
             raise ValueError(f"{who} takes logits of shape (N, T, V), a score per symbol at "
@@ -163,26 +191,22 @@ class TimeSoftmaxWithLoss:
         if t.shape != out_shape[:2]:
             raise ValueError(f"{who}: logits of shape {out_shape} need targets of shape "
                              f"{out_shape[:2]}, one id per position; got shape {t.shape}")
-        return check_labels(t.reshape(-1), t.size, out_shape[2], who)
+        flat = t.reshape(-1)
+        targets = flat[flat != self.ignore_label] if flat.dtype.kind in "iu" else flat
+        check_labels(targets, targets.size, out_shape[2], who)
+        return flat
 
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
-        """Mean cross-entropy of softmax(x) against t; keeps y = softmax(x) as (N·T, V)."""
+        """Mean cross-entropy of softmax(x) against t; keeps y = softmax(x) as (N, T, V)."""
         self.t = self.check_targets(t, x.shape)
-        v = x.shape[2]
-        z = x.reshape(-1, v) - x.reshape(-1, v).max(axis=1, keepdims=True)
-        picked = z[np.arange(len(z)), self.t]
-        np.exp(z, out=z)
-        total = z.sum(axis=1)
-        self.loss = float(np.mean(np.log(total) - picked))
-        z /= total[:, np.newaxis]
-        self.y = z.reshape(x.shape)
+        ignored = self.t == self.ignore_label
+        self.keep = ~ignored if ignored.any() else None
+        self.loss, y, self.count = _softmax_nll(x.reshape(-1, x.shape[2]), self.t, self.keep)
+        self.y = y.reshape(x.shape)
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
-        """dout · (y - onehot(t)) / (N·T), shape (N, T, V)."""
+        """dout · (y - onehot(t)) / M, shape (N, T, V); zero where t is ``ignore_label``."""
         y = forward_cache(self, self.y)
-        dx = y.copy()
-        flat = dx.reshape(-1, y.shape[2])
-        flat[np.arange(len(flat)), self.t] -= 1
-        dx *= dout / len(flat)
-        return dx
+        flat = y.reshape(-1, y.shape[2])
+        return _softmax_nll_backward(flat, self.t, dout, self.count, self.keep).reshape(y.shape)
