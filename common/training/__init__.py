@@ -7,6 +7,8 @@ long run safe.
 - ``data``: the checks run before the first update, and where validation data come from;
 - ``checkpoint``: a whole run (weights, optimizer state, random generators) in one checked
   file; ``trainer_checkpoint``: the Trainer's own settings and histories in it;
+- ``trainer_report``: what the Trainer says (the epoch line, why it stopped, which
+  parameters it kept);
 - ``progress``: one line per epoch; ``interrupt``: Ctrl-C ends training cleanly;
 - ``descent``: gradient descent on functions with hand-written gradients.
 

@@ -1,4 +1,5 @@
-"""What the Trainer checks before its first update, and where its validation data come from.
+"""What the Trainer checks before its first update, where its validation data come from,
+and how it reads the loss of a batch from any network, the book's own classes included.
 
 A mistake in the data (785 features, a label of 10, a NaN) should stop training
 at once with a message that says what is wrong, not after minutes of epochs or,
@@ -91,3 +92,20 @@ def choose_validation(
         raise ValueError("patience (early stopping) needs validation data: x_val and t_val, "
                          "or validation_split")
     return (x_train, t_train), (x_val, t_val), best_by or ("validation" if has_val else None)
+
+
+def last_loss(network: Any, x_batch: np.ndarray, t_batch: np.ndarray) -> float:
+    """The loss of the forward pass that ``network.gradient(x_batch, t_batch)`` just ran.
+
+    A library network keeps it (``last_loss``); the book's classes leave it in their loss
+    layer (``last_layer.loss``, or ``lastLayer.loss`` in the book's chapter 5), so a second
+    forward pass is needed only when such a network adds a weight-decay penalty to it.
+    """
+    loss = getattr(network, "last_loss", None)
+    if loss is not None:
+        return float(loss)
+    last_layer = getattr(network, "last_layer", None) or getattr(network, "lastLayer", None)
+    kept = getattr(last_layer, "loss", None)
+    if kept is not None and not getattr(network, "weight_decay_lambda", 0):
+        return float(kept)
+    return float(network.loss(x_batch, t_batch))

@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 
 from common.optim import make_optimizer
+from common.training import trainer_report as report
 from common.training.checkpoint import check_checkpointable
-from common.training.data import check_dataset, choose_validation
+from common.training.data import check_dataset, choose_validation, last_loss
 from common.training.interrupt import StopRequest, stop_on_interrupt
-from common.training.progress import EpochProgress, format_seconds
+from common.training.progress import EpochProgress
 from common.training.trainer_checkpoint import copy_into as _copy_into
 from common.training.trainer_checkpoint import resume_trainer, save_trainer, trainer_settings
 from common.validation import whole_number
@@ -22,17 +23,6 @@ from common.validation import whole_number
 
 class TrainingDiverged(RuntimeError):
     """The training loss became NaN or infinite."""
-
-
-def _book_loss(network: Any, x_batch: np.ndarray, t_batch: np.ndarray) -> float:
-    """The loss of the forward pass that a book-style ``network.gradient`` just ran: its loss
-    layer keeps it (``last_layer.loss``, or ``lastLayer.loss`` in the book's chapter 5), so a
-    second forward pass is needed only when the network adds a weight-decay penalty to it."""
-    last_layer = getattr(network, "last_layer", None) or getattr(network, "lastLayer", None)
-    kept = getattr(last_layer, "loss", None)
-    if kept is not None and not getattr(network, "weight_decay_lambda", 0):
-        return float(kept)
-    return network.loss(x_batch, t_batch)
 
 
 class Trainer:
@@ -162,9 +152,7 @@ class Trainer:
     def _step_loss(self, x_batch: np.ndarray, t_batch: np.ndarray) -> float:
         """One optimizer step; returns the loss of its forward pass (before the update)."""
         grads = self.network.gradient(x_batch, t_batch)
-        loss = getattr(self.network, "last_loss", None)
-        if loss is None:  # a network of the book's kind, which does not keep it
-            loss = _book_loss(self.network, x_batch, t_batch)
+        loss = last_loss(self.network, x_batch, t_batch)
         if math.isfinite(loss):
             # these parameters gave a finite loss: remember them before they change
             _copy_into(self._last_good, self._state)
@@ -246,18 +234,6 @@ class Trainer:
         if self.verbose:
             print(f"Training stopped: {reason}")
 
-    def _report(self, start: float) -> None:
-        """The progress line of an evaluated epoch."""
-        epoch = self.current_epoch
-        elapsed = time.perf_counter() - start
-        eta = elapsed / max(1, epoch - self._start_epoch) * (self.epochs - epoch)
-        recent = self.train_loss_list[-self.iter_per_epoch * self.evaluate_every:]
-        val = f"val acc {self.val_acc_list[-1]:.4f}  " if self.val_acc_list else ""
-        print(f"epoch {epoch}/{self.epochs}  loss {np.mean(recent):.4f}  "
-              f"train acc {self.train_acc_list[-1]:.4f}  {val}"
-              f"test acc {self.test_acc_list[-1]:.4f}  "
-              f"{format_seconds(elapsed)}  ETA {format_seconds(eta)}", flush=True)
-
     def _out_of_patience(self) -> bool:
         """Whether the last ``patience`` evaluations brought no better validation accuracy."""
         if self.patience is None or not self.eval_epochs:
@@ -280,20 +256,14 @@ class Trainer:
                     self._stop(str(err))
                     break
                 if self.verbose and evaluated:
-                    self._report(start)
+                    print(report.epoch_line(self, time.perf_counter() - start), flush=True)
                 if stop.requested:
                     self.interrupted = True
-                    where = (f"after epoch {self.current_epoch}" if self.current_iter ==
-                             self.current_epoch * self.iter_per_epoch else
-                             f"in epoch {self.current_epoch + 1}")
-                    self.stop_reason = (f"interrupted (Ctrl-C) {where}, iteration "
-                                        f"{self.current_iter}")
+                    self.stop_reason = report.interruption_reason(self)
                     break
                 if evaluated and self._out_of_patience():
                     self.stopped_early = True
-                    self.stop_reason = (f"stopped early: no better validation accuracy in "
-                                        f"{self.patience} evaluations after epoch "
-                                        f"{self.best_epoch}")
+                    self.stop_reason = report.early_stop_reason(self)
                     break
         if (not self.diverged and self.updates and self._last_batch is not None
                 and not self._last_batch_loss_is_finite()):
@@ -324,19 +294,9 @@ class Trainer:
         """Which parameters the network holds after ``train``: 'last_finite' (training
         diverged), 'best_validation' or 'best_train' (the best epoch), 'at_interruption'
         (Ctrl-C) or 'final'."""
-        if self.diverged:
-            return "last_finite"
-        if self.best_params is not None:
-            return f"best_{self.best_by}"
-        return "at_interruption" if self.interrupted else "final"
+        return report.kept(self)
 
     @property
     def params_from(self) -> str:
         """``kept`` in words, with its epoch or iteration."""
-        return {
-            "last_finite": "of the last step whose loss was finite (training diverged)",
-            f"best_{self.best_by}": f"of epoch {self.best_epoch}, the best on {self.best_by} "
-                                    f"accuracy ({self.best_acc:.4f})",
-            "at_interruption": f"at the interruption (iteration {self.current_iter})",
-            "final": f"after the last epoch ({self.current_epoch})",
-        }[self.kept]
+        return report.params_from(self)
