@@ -21,8 +21,9 @@ On top:
 - ``training``: ``Trainer`` and ``IterationTrainer``, checkpoints, progress, Ctrl-C;
 - ``plots``: PNG figures; ``cli``: what every chapter's command line shares.
 
-The book's module paths are kept as short faces over these packages, so that the programs
-of "Deep Learning from Scratch" run unchanged: ``common.functions``, ``common.layers``,
-``common.util`` (the modules themselves), ``common.gradient``, ``common.optimizer``,
-``common.multi_layer_net``, ``common.multi_layer_net_extend``, ``common.trainer``.
+The book's module paths keep working, so that the programs of "Deep Learning from
+Scratch" run unchanged: ``functions``, ``layers`` and ``util`` are the modules themselves;
+``gradient``, ``optimizer``, ``multi_layer_net``, ``multi_layer_net_extend`` and ``trainer``
+are short faces over the packages that implement them, whose star imports give what the
+book's modules give (``np`` included).
 """
