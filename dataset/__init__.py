@@ -14,6 +14,13 @@ Loaders (each returns ``((x_train, t_train), (x_test, t_test))`` unless noted):
 - ``load_tiny_shakespeare``, ``load_text_file``, ``CharVocab``, ``split_ids``,
   ``random_windows``: text for character-level language models, tiny Shakespeare
   embedded (``dataset.text``);
+- ``load_words``: word-level tiny Shakespeare as ``(corpus, word_to_id, id_to_word)``,
+  split 90/5/5, with ``tokenize`` (``dataset.words``, re-exported by ``dataset.text``);
+- ``ptb.load_data``: the Penn Treebank files of the second book, ``(corpus, word_to_id,
+  id_to_word)``, downloaded and verified like MNIST (``dataset.ptb``);
+- ``sequence.load_data``, ``sequence.get_vocab``: the toy seq2seq problems of the second
+  book (addition, dates), read from a file in the book's format or generated with a
+  fixed seed (``dataset.sequence``);
 - ``noisy_line``, ``three_clusters_1d``, ``gaussian_blobs``, ``noisy_circles``: small
   seeded synthetic sets of the backpropagation tutorials, as ``(x, t)`` (``dataset.toy``).
 
@@ -30,6 +37,7 @@ from .logic import GATES, logic_gate
 from .mnist import download_mnist, load_mnist
 from .text import CharVocab, load_text_file, load_tiny_shakespeare, random_windows, split_ids
 from .toy import gaussian_blobs, noisy_circles, noisy_line, three_clusters_1d
+from .words import load_words
 
 __all__ = [
     "CharVocab",
@@ -43,6 +51,7 @@ __all__ = [
     "load_mnist",
     "load_text_file",
     "load_tiny_shakespeare",
+    "load_words",
     "logic_gate",
     "gaussian_blobs",
     "noisy_circles",

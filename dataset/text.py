@@ -10,6 +10,10 @@ Tiny Shakespeare (Karpathy's char-rnn collection of Shakespeare's plays, public
 domain; the text nanoGPT's character-level example uses) ships with the package,
 compressed, and its SHA-256 is checked on every load: see
 ``dataset/TINYSHAKESPEARE_LICENSE.md``.
+
+Word level (the second book's ``ptb.load_data`` shape), defined in ``dataset.words``
+and re-exported here: ``load_words(data_type)`` -> ``(corpus, word_to_id, id_to_word)``
+and ``tokenize(text)``.
 """
 
 from __future__ import annotations
@@ -167,3 +171,7 @@ def random_windows(ids: np.ndarray, batch_size: int, context: int,
     rows = starts[:, np.newaxis] + np.arange(context + 1)
     windows = np.asarray(ids, dtype=np.int64)[rows]
     return windows[:, :-1], windows[:, 1:]
+
+
+# Re-exported last: dataset.words imports this module's loader lazily, inside a function.
+from .words import load_words, tokenize  # noqa: E402, F401
