@@ -11,14 +11,21 @@ OLDEST_PYTHON ?= $(firstword $(wildcard /usr/bin/python3.10 /usr/local/bin/pytho
 OLDEST_VENV := .venv-oldest
 OLDEST_STAMP := $(OLDEST_VENV)/.installed
 
-.PHONY: test test-oldest demo bench lint clean
+.PHONY: test test-all test-oldest demo bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q -e ".[test]"
 	touch $(STAMP)
 
+# The fast suite (under 2 minutes on 2 cores); test-all adds the slow end-to-end checks and
+# the playground in headless Chromium (CI runs test-all).
+FAST := -m "not slow and not browser"
+
 test: $(STAMP)
+	$(PY) -m pytest $(FAST)
+
+test-all: $(STAMP)
 	$(PY) -m pytest
 
 $(OLDEST_STAMP): pyproject.toml .ci/oldest-constraints.txt
@@ -28,15 +35,36 @@ $(OLDEST_STAMP): pyproject.toml .ci/oldest-constraints.txt
 	$(OLDEST_VENV)/bin/python -m pip install -q -c .ci/oldest-constraints.txt -e ".[test]"
 	touch $(OLDEST_STAMP)
 
-test-oldest: $(OLDEST_STAMP)  # the suite on the oldest supported versions
+test-oldest: $(OLDEST_STAMP)  # the fast suite on the oldest supported versions
 	$(OLDEST_VENV)/bin/python -c "import sys, numpy, matplotlib; print('oldest:', \
 	    sys.version.split()[0], 'numpy', numpy.__version__, 'matplotlib', matplotlib.__version__)"
-	$(OLDEST_VENV)/bin/python -m pytest
+	$(OLDEST_VENV)/bin/python -m pytest $(FAST)
 
 demo: $(STAMP)
 	$(PY) -m ch_logic
 	$(PY) -m ch_iris
 	$(PY) -m ch_backprop
+
+# The documentation site (mkdocs.yml): the docs extra in the same .venv, built strictly (a
+# broken link, a page missing from the nav or an unresolved reference fails) into site/.
+DOCS_STAMP := $(VENV)/.installed-docs
+MKDOCS := NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs
+
+.PHONY: docs docs-serve clean-docs
+
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install -q -e ".[test,docs]"
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	$(MKDOCS) build --strict
+
+docs-serve: $(DOCS_STAMP)  # http://127.0.0.1:8000/, rebuilt on every change
+	$(MKDOCS) serve
+
+clean: clean-docs
+clean-docs:
+	rm -rf site .cache/mkdocs-jupyter
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -53,6 +53,7 @@ def test_the_hand_assembled_deep_conv_net_computes_the_librarys_gradients():
         np.testing.assert_array_equal(g, expected[key], err_msg=key)
 
 
+@pytest.mark.slow
 @needs_mnist
 def test_the_books_chapter_7_program_runs_and_learns(capsys):
     result = train_convnet(epochs=1, verbose=False, train_size=1000, test_size=1000)

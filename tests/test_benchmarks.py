@@ -12,6 +12,7 @@ from benchmarks.suite import conv_cases, mlp_epoch_flops
 from common.nets.conv import DeepConvNet, SimpleConvNet
 
 
+@pytest.mark.slow
 def test_the_suite_runs_with_tiny_sizes(tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run(

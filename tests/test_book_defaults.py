@@ -76,6 +76,7 @@ def final_training_accuracy(weight_scale: float, seed: int, x: np.ndarray, t: np
     return net.accuracy(x, t)
 
 
+@pytest.mark.slow
 @needs_mnist
 def test_batch_norm_learns_at_weight_scale_1e_4_as_in_the_books_figure():
     (x, t), _ = load_mnist(normalize=True)

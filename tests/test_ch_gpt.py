@@ -170,6 +170,7 @@ def wait_for(path, process, timeout=300):
         time.sleep(0.005)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "Ctrl-C"])
 def test_a_stopped_run_resumed_ends_with_the_same_parameters(tmp_path, uninterrupted, stop):
     whole_model, whole_report = uninterrupted

@@ -56,6 +56,7 @@ def test_entry_point_reaches_its_accuracy_and_writes_figures_and_json(tmp_path, 
         assert_png(tmp_path / "out" / f"{name}.png")
 
 
+@pytest.mark.slow
 def test_median_test_accuracy_over_seeds_0_to_9_is_at_least_095():
     # The chapter's training with its default settings, 2000 iterations instead of
     # 10000 to keep the test fast (the README gives the 10000-iteration numbers).

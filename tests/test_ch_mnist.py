@@ -80,6 +80,7 @@ def test_load_evaluates_saved_parameters_and_rejects_another_architecture(tmp_pa
     assert "W1" in err and "--net" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 @needs_mnist
 def test_same_seed_same_numbers(tmp_path):
     def run(name: str, seed: str) -> dict:
@@ -163,6 +164,7 @@ def test_entry_points_help_without_warnings_and_data_error_without_traceback(tmp
         assert "not a folder" in failed.stderr and "Traceback" not in failed.stderr
 
 
+@pytest.mark.slow
 @needs_mnist
 def test_gradient_check_passes_and_fails_on_an_impossible_tolerance(capsys):
     assert gradient_check.main(["--samples", "2", "--hidden", "10"]) == 0
@@ -244,6 +246,7 @@ def test_options_of_fully_connected_nets_are_refused_for_conv_nets(capsys):
         assert "--train-shift applies to --net conv only" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @needs_mnist
 def test_gradient_check_of_the_conv_net(capsys):
     assert gradient_check.main(["--net", "conv", "--samples", "1"]) == 0

@@ -204,6 +204,7 @@ def run_ch_mnist(args, **kwargs):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
 
 
+@pytest.mark.slow
 def test_ch_mnist_killed_with_sigkill_and_resumed_ends_with_the_same_parameters(
         tmp_path, small_mnist):
     small_mnist.write(tmp_path / "mnist", n_train=300, n_test=20)

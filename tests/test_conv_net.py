@@ -424,6 +424,7 @@ def test_evaluation_goes_in_batches_of_eval_batch_size(make):
 
 
 # --- real MNIST --------------------------------------------------------------------------
+@pytest.mark.slow
 @needs_mnist
 def test_simple_conv_net_learns_a_few_hundred_mnist_digits():
     from dataset.mnist import load_mnist

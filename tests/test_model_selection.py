@@ -191,6 +191,7 @@ def test_summary_of_a_batchnorm_net_and_of_a_shape_error(capsys):
     assert "Affine1" in shown and "error: Affine1 expects 784" in shown
 
 
+@pytest.mark.slow
 @needs_mnist
 def test_ch_mnist_ctrl_c_reports_saves_and_exits_130(tmp_path):
     out, report, params = tmp_path / "out", tmp_path / "r.json", tmp_path / "p.npz"

@@ -17,6 +17,7 @@ import pytest
 from helpers import assert_png, needs_mnist
 
 import dataset.mnist
+from common.training.descent import fit_line_by_descent, regression_points
 from optimizer_compare import cli, naive
 
 # --- the MNIST comparison ------------------------------------------------------------------
@@ -178,8 +179,9 @@ def test_step_sizes_too_small_good_and_too_large():
 
 
 def test_linear_regression_converges_to_least_squares():
-    x, y = naive.regression_data(seed=0)
-    snapshots, losses = naive.fit_line(x, y)
+    x, y = regression_points(seed=0)
+    snapshots, losses = fit_line_by_descent(x, y, naive.REGRESSION_LR, naive.REGRESSION_ITERS,
+                                            naive.SNAPSHOTS)
     w, b = snapshots[naive.REGRESSION_ITERS]
     w_ls, b_ls = np.polyfit(x, y, 1)
     assert w == pytest.approx(w_ls, abs=1e-3) and b == pytest.approx(b_ls, abs=1e-3)
@@ -188,6 +190,7 @@ def test_linear_regression_converges_to_least_squares():
     assert np.all(np.diff(losses) <= 1e-12)  # gradient descent never raises this loss
 
 
+@pytest.mark.slow
 def test_naive_main_writes_figures_and_json(tmp_path, capsys):
     path = tmp_path / "naive.json"
     assert naive.main(["--out", str(tmp_path / "out"), "--json", str(path)]) == 0

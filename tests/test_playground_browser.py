@@ -16,7 +16,7 @@ from playground.server import PlaygroundServer
 from playground.session import Sessions
 
 MISSING = browser_missing()
-pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]
 TIMEOUT = 20
 
 
