@@ -66,6 +66,28 @@ clean: clean-docs
 clean-docs:
 	rm -rf site .cache/mkdocs-jupyter
 
+# The notebooks (notebooks/*.ipynb), committed with their outputs: the notebooks extra in the
+# same .venv. `make notebooks` executes each in place, one at a time, in a fresh kernel (the
+# MNIST ones read $MNIST_DIR, else download MNIST once); `make lab` opens JupyterLab on them.
+NOTEBOOKS_STAMP := $(VENV)/.installed-notebooks
+NBCONVERT := $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
+    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False
+
+.PHONY: notebooks lab
+
+$(NOTEBOOKS_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install -q -e ".[test,notebooks]"
+	touch $(NOTEBOOKS_STAMP)
+
+notebooks: $(NOTEBOOKS_STAMP)
+	@for notebook in notebooks/*.ipynb; do \
+	    echo "executing $$notebook"; \
+	    $(NBCONVERT) "$$notebook" || exit 1; \
+	done
+
+lab: $(NOTEBOOKS_STAMP)
+	$(PY) -m jupyter lab notebooks
+
 bench: $(STAMP)
 	$(PY) -m benchmarks
 

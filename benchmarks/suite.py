@@ -42,6 +42,12 @@ Cases (each timed ``--repeat`` times after a warm-up; median, min and max shown)
   ``ch_gpt`` (4 blocks, 4 heads, width 128, context 64, batch 12, float32), interleaved
   with the same model in PyTorch when installed, ratio against its target (<= 1.0);
   ``--gpt-iterations`` per round (``benchmarks.bench_gpt``, which also profiles it).
+- ``rnnlm``: a training iteration (forward, backward, clip_grads at 0.25, SGD lr 20) of
+  the book's Rnnlm (word vectors and LSTM of 100, batch 20x35) over word-level tiny
+  Shakespeare's 12,385 words, interleaved with the same model in PyTorch (nn.LSTM) when
+  installed, ratio against its target (<= 1.0); ``--gpt-iterations`` per round
+  (``benchmarks.bench_rnnlm``, which also profiles it and compares test perplexities);
+  not run by ``--quick``.
 
 ``--quick`` shrinks everything (2048 samples for the MLP, 500 for SimpleConvNet, 2
 DeepConvNet iterations, 2 profiled iterations, one run, no end-to-end programs): a
@@ -79,7 +85,7 @@ from benchmarks.torch_mlp import torch_available, torch_epoch_runner
 from common.fileio import atomic_write
 
 CASES = ("gemm", "mlp", "conv", "profile", "hand_conv", "load", "ch_mnist", "ch_mnist_deep",
-         "optimizer_compare", "playground", "gpt")
+         "optimizer_compare", "playground", "gpt", "rnnlm")
 #: End-to-end programs: they need MNIST_DIR and are skipped by --quick.
 PROGRAM_CASES = ("load", "ch_mnist", "ch_mnist_deep", "optimizer_compare")
 #: Targets of the conv networks' ours/PyTorch epoch-time ratio (issue 9).
@@ -435,6 +441,14 @@ def main(argv: list[str] | None = None) -> int:
         r = gpt_case(repeat, 2 if args.quick else args.gpt_iterations, use_torch, **tiny)
         if args.quick:
             del r["target"]
+        results.append(r)
+        print_row(r)
+    if "rnnlm" in cases and args.quick:
+        skipped.append("rnnlm")  # its smoke test is tests/test_rnnlm.py's
+    elif "rnnlm" in cases:
+        from benchmarks.bench_rnnlm import rnnlm_case
+
+        r = rnnlm_case(repeat, args.gpt_iterations, use_torch)
         results.append(r)
         print_row(r)
     if skipped:

@@ -17,9 +17,8 @@ from ch_backprop.calculus import PartResult
 from ch_backprop.plots_circles import plot_boundaries, plot_circle_costs, plot_hidden_space
 from ch_backprop.plots_models import plot_softmax
 from common.checks.gradients import check_gradients
-from common.functions import softmax
-from common.layers import Affine, Sigmoid, SoftmaxWithLoss
 from common.nets.network import Network
+from common.nets.small import hidden_activations, make_circles_net, probability_of_one
 from common.optim import Momentum
 from common.plots.surface import training_path
 from common.util import to_one_hot
@@ -32,26 +31,9 @@ LONGER = 10
 CHECKPOINTS = (0, 50, 100, 110, 150, 165, 180, 200, 250, 300)
 
 
-def draw_network(rs: np.random.RandomState, hidden: int, std: float) -> Network:
-    """A 2-hidden-2 network with std·N(0, 1) parameters drawn from ``rs`` in the original's
-    order: b_h (1, hidden), W_h (2, hidden), b_o (1, 2), W_o (hidden, 2)."""
-    b_h = rs.standard_normal((1, hidden)) * std
-    w_h = rs.standard_normal((2, hidden)) * std
-    b_o = rs.standard_normal((1, 2)) * std
-    w_o = rs.standard_normal((hidden, 2)) * std
-    return Network([Affine(w_h, b_h.ravel()), Sigmoid(), Affine(w_o, b_o.ravel())],
-                   SoftmaxWithLoss())
-
-
-def hidden_outputs(net: Network, x: np.ndarray) -> np.ndarray:
-    """The sigmoid hidden layer's outputs for inputs x (N, 2): (N, hidden)."""
-    affine, sigmoid = list(net.layers.values())[:2]
-    return sigmoid.forward(affine.forward(x))
-
-
 def probability_of_inner(net: Network) -> Callable[[np.ndarray], np.ndarray]:
     """P(class 1, the inner circle | x) as a function of points (M, 2), for the boundary plots."""
-    return lambda points: softmax(net.predict(points))[:, 1]
+    return lambda points: probability_of_one(net, points)
 
 
 def run_softmax(grid: int, out: Path, show: bool) -> PartResult:
@@ -71,10 +53,10 @@ def run_circles(seed: int, grid: int, out: Path, show: bool) -> PartResult:
     n = len(x)
     # the gradient check, on parameters of standard deviation 1, raises GradientMismatch
     # (naming the parameter and element) if backprop and central differences disagree
-    max_diff = check_gradients(draw_network(rs, 3, CHECK_STD), x, t, scale=n, h=1e-4)
-    net3 = draw_network(rs, 3, TRAIN_STD)
+    max_diff = check_gradients(make_circles_net(rs, 3, CHECK_STD), x, t, scale=n, h=1e-4)
+    net3 = make_circles_net(rs, 3, TRAIN_STD)
     costs3, _ = training_path(net3, x, t, Momentum(LR * n, MOMENTUM), UPDATES, scale=n)
-    net2 = draw_network(rs, 2, TRAIN_STD)
+    net2 = make_circles_net(rs, 2, TRAIN_STD)
     costs2, _ = training_path(net2, x, t, Momentum(LR * n, MOMENTUM), UPDATES, scale=n)
     accuracy3, accuracy2 = net3.accuracy(x, t), net2.accuracy(x, t)
     longer, _ = training_path(net2, x, t, Momentum(LR * n, MOMENTUM), (LONGER - 1) * UPDATES,
@@ -111,7 +93,7 @@ def run_circles(seed: int, grid: int, out: Path, show: bool) -> PartResult:
                                 f"(after {LONGER * UPDATES} updates)")],
                         probability_of_inner, x, labels, grid, out / "circles_boundary.png",
                         show),
-        plot_hidden_space(hidden_outputs(net3, x), labels, net3.params["W2"], net3.params["b2"],
+        plot_hidden_space(hidden_activations(net3, x), labels, net3.params["W2"], net3.params["b2"],
                           out / "circles_hidden.png", show),
     ]
     report = {"circles": {

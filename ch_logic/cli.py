@@ -16,8 +16,6 @@ from typing import Any
 
 import numpy as np
 
-from ch_logic.nets import make_one_net, make_two_net, predicted_class, probability_of_one
-from ch_logic.plots import Panel, plot_decision_boundaries, plot_loss_curves, plot_xor_hidden
 from common.cli import (
     INTERRUPTED,
     add_output_options,
@@ -29,8 +27,10 @@ from common.cli import (
     write_json,
 )
 from common.nets.network import Network
+from common.nets.small import make_one_net, make_two_net, predicted_class, probability_of_one
 from common.optim import OPTIMIZERS
 from common.plots.figures import show_figures
+from common.plots.logic import Panel, plot_decision_boundaries, plot_loss_curves, plot_xor_hidden
 from common.training.trainer import Trainer
 from dataset.logic import logic_gate
 

@@ -6,7 +6,10 @@ Foundations (NumPy only):
 - ``validation``: the checks behind the clear errors (shapes, labels, arguments);
 - ``fileio``: atomic writes; ``memory``: peak memory, and freed memory kept for reuse;
 - ``functions``: activations and losses (stable sigmoid, log-softmax, cross-entropy);
-- ``util``: one-hot labels, shuffles and splits, smoothing, im2col / col2im.
+- ``util``: one-hot labels, shuffles and splits, smoothing, im2col / col2im (and, as the
+  second book's ``common.util``, its word-vector functions);
+- ``wordvec``: word vectors by counting (co-occurrence, PPMI, SVD), similarity and
+  analogies, and their files.
 
 The building blocks:
 
@@ -14,16 +17,19 @@ The building blocks:
   (``layers.naming``: the book's numbering of layers and their arrays);
 - ``checks``: numerical gradients and gradient checks;
 - ``optim``: optimizers (``update(params, grads)``), schedules, gradient clipping;
-- ``nets``: ``Network`` and the networks built on it (MultiLayerNet, the conv nets, GPT).
+- ``nets``: ``Network`` and the networks built on it (MultiLayerNet, the conv nets, GPT,
+  word2vec, the recurrent language models, seq2seq).
 
 On top:
 
-- ``training``: ``Trainer`` and ``IterationTrainer``, checkpoints, progress, Ctrl-C;
+- ``training``: ``Trainer``, ``IterationTrainer``, ``RnnlmTrainer``, ``Seq2seqTrainer``,
+  checkpoints, progress, Ctrl-C;
 - ``plots``: PNG figures; ``cli``: what every chapter's command line shares.
 
 The book's module paths keep working, so that the programs of "Deep Learning from
 Scratch" run unchanged: ``functions``, ``layers`` and ``util`` are the modules themselves;
 ``gradient``, ``optimizer``, ``multi_layer_net``, ``multi_layer_net_extend`` and ``trainer``
 are short faces over the packages that implement them, whose star imports give what the
-book's modules give (``np`` included).
+book's modules give (``np`` included). The second book's ``time_layers`` is a face over
+``layers`` in the same way.
 """

@@ -8,6 +8,19 @@ import numpy as np
 from common.functions import labels_of
 from common.validation import check_labels, whole_number
 
+# the count-based word vectors of the second book's chapter 2, where its programs import them
+from common.wordvec import (  # noqa: F401
+    analogy,
+    convert_one_hot,
+    cos_similarity,
+    create_co_matrix,
+    create_contexts_target,
+    most_similar,
+    normalize,
+    ppmi,
+    preprocess,
+)
+
 
 def to_one_hot(labels: np.ndarray, num_classes: int | None = None,
                dtype: type = np.float32) -> np.ndarray:
@@ -238,3 +251,13 @@ def col2im(col: np.ndarray, input_shape: tuple[int, ...], filter_h: int, filter_
                          f"per window); got {np.shape(col)}")
     windows = col.reshape(n, oh, ow, c, filter_h, filter_w).transpose(0, 3, 4, 5, 1, 2)
     return window_sum(windows, input_shape, stride, pad)
+
+
+def __getattr__(name: str) -> object:
+    """``eval_perplexity``, where the second book's programs import it, read from
+    ``common.training`` on first use (PEP 562): this foundation module imports nothing above it."""
+    if name == "eval_perplexity":
+        from common.training.rnnlm_trainer import eval_perplexity
+
+        return eval_perplexity
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -28,11 +28,11 @@ from common.cli import (
 )
 from common.nets.multi_layer import MultiLayerNet
 from common.optim import OPTIMIZERS, make_optimizer
+from common.plots.descent import plot_loss_curves
 from common.plots.figures import show_figures
 from common.training.interrupt import StopRequest, stop_on_interrupt
 from dataset import DatasetError, load_mnist
 from optimizer_compare.options import lr_setting, optimizer_names
-from optimizer_compare.plots import plot_loss_curves
 
 PROGRAM = "optimizer_compare"
 INPUT_SIZE, HIDDEN, OUTPUT_SIZE = 784, [100, 100, 100, 100], 10

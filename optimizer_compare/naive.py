@@ -27,17 +27,20 @@ import numpy as np
 
 from common.cli import add_output_options, exit_130_on_ctrl_c, positive_int, write_json
 from common.optim import SGD, make_optimizer
+from common.plots.descent import plot_paths, plot_regression, plot_steps_1d, plot_steps_2d
 from common.plots.figures import show_figures
 from common.training.descent import (
     PARABOLA_MIN,
-    Params,
     descend,
+    elongated_bowl,
+    elongated_bowl_gradient,
+    fit_line_by_descent,
     parabola,
     parabola_gradient,
     paraboloid,
     paraboloid_gradient,
+    regression_points,
 )
-from optimizer_compare.plots import plot_paths, plot_regression, plot_steps_1d, plot_steps_2d
 
 PROGRAM = "optimizer_compare.naive"
 
@@ -47,16 +50,6 @@ START = {"x": -7.0, "y": 2.0}
 PATH_LR = {"sgd": 0.95, "momentum": 0.1, "adagrad": 1.5, "adam": 0.3}
 DISPLAY = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
            "rmsprop": "RMSprop", "adam": "Adam"}
-
-
-def elongated_bowl(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """f(x, y) = x²/20 + y²: a valley 20 times flatter along x than along y; minimum (0, 0)."""
-    return x**2 / 20 + y**2
-
-
-def elongated_bowl_gradient(p: Params) -> Params:
-    """∂f/∂x = x/10, ∂f/∂y = 2y."""
-    return {"x": p["x"] / 10, "y": 2 * p["y"]}
 
 
 # --- the step-size demonstrations (the functions are in common.training.descent) ---------------
@@ -89,35 +82,6 @@ def step_size_runs(steps: int = STEPS) -> tuple[dict[str, np.ndarray], dict[str,
     two = {label: descend(SGD(lr), paraboloid_gradient, START_2D, steps)
            for label, lr in STEP_2D.items()}
     return one, two
-
-
-def regression_data(seed: int, n: int = 50) -> tuple[np.ndarray, np.ndarray]:
-    """n points of y = 3x + 5 plus Gaussian noise (σ = 0.5), x uniform in [0, 2]."""
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0, 2, n)
-    return x, TRUE_W * x + TRUE_B + rng.normal(0, 0.5, n)
-
-
-def fit_line(x: np.ndarray, y: np.ndarray, lr: float = REGRESSION_LR,
-             iters: int = REGRESSION_ITERS) -> tuple[dict[int, tuple[float, float]], np.ndarray]:
-    """Fit y = w x + b by gradient descent on the mean squared error, from w = b = 0.
-
-    L = mean((w x + b - y)²), so ∂L/∂w = 2 mean(r x) and ∂L/∂b = 2 mean(r) with
-    r = w x + b - y. Returns (w, b) at the iterations in SNAPSHOTS and the loss
-    before every update.
-    """
-    params = {"w": np.array(0.0), "b": np.array(0.0)}
-    optimizer = SGD(lr)
-    snapshots: dict[int, tuple[float, float]] = {}
-    losses = np.empty(iters + 1)
-    for i in range(iters + 1):
-        residual = params["w"] * x + params["b"] - y
-        losses[i] = np.mean(residual**2)
-        if i in SNAPSHOTS:
-            snapshots[i] = (float(params["w"]), float(params["b"]))
-        if i < iters:
-            optimizer.update(params, {"w": 2 * np.mean(residual * x), "b": 2 * np.mean(residual)})
-    return snapshots, losses
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         out / "step_size_2d.png", title="gradient descent on f(x, y) = 3x² + 4y² + 5",
         show=args.show))
 
-    x, y = regression_data(args.seed)
-    snapshots, losses = fit_line(x, y)
+    x, y = regression_points(args.seed, w=TRUE_W, b=TRUE_B)
+    snapshots, losses = fit_line_by_descent(x, y, REGRESSION_LR, REGRESSION_ITERS, SNAPSHOTS)
     w, b = snapshots[REGRESSION_ITERS]
     # the exact least-squares line, to show what gradient descent is converging to
     w_ls, b_ls = np.polyfit(x, y, 1)

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from helpers import assert_png, assert_usage_error, headless_env
 
-import ch_backprop.circles
-from ch_backprop.circles import draw_network
+import common.nets.small
 from ch_backprop.cli import PARTS, main
 from common.layers import Sigmoid
+from common.nets.small import make_circles_net
 from common.optim import Momentum
 from common.plots.surface import training_path
 from common.util import to_one_hot
@@ -182,10 +182,10 @@ def test_two_hidden_units_fail_where_three_succeed(chapter):
         rs = np.random.RandomState(seed)
         x, labels = noisy_circles(rs)
         t = to_one_hot(labels, 2, dtype=np.float64)
-        draw_network(rs, 3, 1.0)  # the gradient check's draws
+        make_circles_net(rs, 3, 1.0)  # the gradient check's draws
         accuracies = {}
         for hidden in (3, 2):
-            net = draw_network(rs, hidden, 0.1)
+            net = make_circles_net(rs, hidden, 0.1)
             training_path(net, x, t, Momentum(2.0, 0.9), 300)
             accuracies[hidden] = net.accuracy(x, t)
         assert accuracies[3] == 1.0 and accuracies[2] < 0.95, (seed, accuracies)
@@ -200,7 +200,7 @@ class ForgetfulSigmoid(Sigmoid):
 
 def test_the_gradient_check_stops_the_program_on_a_wrong_backward(tmp_path, monkeypatch,
                                                                    capsys):
-    monkeypatch.setattr(ch_backprop.circles, "Sigmoid", ForgetfulSigmoid)
+    monkeypatch.setattr(common.nets.small, "Sigmoid", ForgetfulSigmoid)
     assert main(["circles", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: the gradient check failed: gradient of W1[")
@@ -224,6 +224,7 @@ def test_json_keys_and_figures(chapter):
         assert_png(folder / "out" / f"{name}.png")
 
 
+@pytest.mark.slow
 def test_same_seed_same_numbers_other_seed_other_data(chapter, tmp_path):
     again, _ = run_program(tmp_path, *RANDOM_PARTS)
     for section in ("least_squares", "line_through_origin", "sigmoid_layer", "logistic", "rbf",

@@ -13,7 +13,7 @@ import pytest
 from helpers import assert_png, assert_usage_error, headless_env
 
 from ch_logic.cli import GATES, build_parser, main, run_gate
-from ch_logic.nets import make_one_net, make_two_net, probability_of_one
+from common.nets.small import make_one_net, make_two_net, probability_of_one
 from dataset.logic import logic_gate
 
 GATE_KEYS = {"gate", "net", "accuracy", "correct", "rows", "loss", "probabilities",
@@ -63,6 +63,7 @@ def test_defaults_learn_every_gate_and_write_figures_and_json(tmp_path, capsys):
         assert_png(tmp_path / "out" / f"{name}.png")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("gate", [g for g in GATES if g != "xor"])
 def test_one_net_learns_linear_gates_for_seeds_0_to_9(gate):
     for seed in range(10):
@@ -72,6 +73,7 @@ def test_one_net_learns_linear_gates_for_seeds_0_to_9(gate):
         assert run.min_true_probability > 0.9, (gate, seed)
 
 
+@pytest.mark.slow
 def test_two_net_learns_xor_for_seeds_0_to_9():
     for seed in range(10):
         run = run_gate("xor", "xor", True, build_parser().parse_args(["--seed", str(seed)]))

@@ -165,14 +165,15 @@ def test_freed_memory_is_kept_on_linux():
     assert keep_freed_memory() is sys.platform.startswith("linux")
 
 
-def test_readme_example_prints_what_it_shows(capsys):
+def test_the_docs_example_prints_what_it_shows(capsys):
     import re
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("### The layers, the model and its speed"):]
+    page = Path(__file__).resolve().parent.parent / "docs" / "ch_gpt.md"
+    text = page.read_text(encoding="utf-8")
+    section = text[text.index("## The layers, the model and its speed"):]
     code, shown = re.search(r"```python\n(.*?)```\s*```\n(.*?)```", section, re.S).groups()
-    exec(compile(code, "README", "exec"), {})
+    exec(compile(code, "docs/ch_gpt.md", "exec"), {})
     assert capsys.readouterr().out == shown
 
 

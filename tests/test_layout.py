@@ -22,7 +22,10 @@ BOOK_STAR_IMPORTS = {
                          "cross_entropy_error", "softmax_loss"],
     "common.gradient": ["np", "numerical_gradient"],
     "common.util": ["np", "smooth_curve", "shuffle_dataset", "conv_output_size", "im2col",
-                    "col2im"],
+                    "col2im",  # and the second book's:
+                    "preprocess", "create_co_matrix", "cos_similarity", "most_similar",
+                    "create_contexts_target", "convert_one_hot", "ppmi", "analogy",
+                    "normalize"],
     "common.layers": ["np", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "Dropout",
                       "BatchNormalization", "Convolution", "Pooling", "im2col", "col2im",
                       "softmax", "cross_entropy_error"],
@@ -31,6 +34,10 @@ BOOK_STAR_IMPORTS = {
                        "Adam"],
     "common.multi_layer_net": ["np", "OrderedDict", "MultiLayerNet", "numerical_gradient",
                                "Affine", "Relu", "Sigmoid", "SoftmaxWithLoss"],
+    # the second book's paths
+    "common.time_layers": ["np", "RNN", "TimeRNN", "LSTM", "TimeLSTM", "GRU", "TimeGRU",
+                           "TimeBiLSTM", "TimeEmbedding", "TimeAffine", "TimeSoftmaxWithLoss",
+                           "TimeDropout", "TimeSigmoidWithLoss", "sigmoid", "softmax"],
     "common.multi_layer_net_extend": ["np", "OrderedDict", "MultiLayerNetExtend",
                                       "numerical_gradient", "Affine", "BatchNormalization",
                                       "Dropout", "SoftmaxWithLoss"],

@@ -10,6 +10,19 @@ passed in and are only ever changed in place, so a network's ``params`` dict and
 its layers always hold the same arrays. Layers that behave differently while
 training set ``uses_train_flg = True`` and take ``forward(x, train_flg)``.
 
+The modules, by family: ``affine`` (Affine, MatMul, TimeAffine), ``activations`` (ReLU,
+sigmoid, tanh, GELU, Gaussian), ``losses`` (the softmax, sigmoid and squared-error losses),
+``regularization`` (Dropout, BatchNormalization, RandomShift), ``conv`` (Convolution,
+Pooling), ``gates`` (the computational graph's add, multiply, exp, ... nodes), ``embedding``
+(Embedding, PositionalEmbedding), ``normalization`` (LayerNorm), ``attention`` (causal
+self-attention), ``residual`` (Residual blocks); the second book's: ``recurrent`` (RNN,
+TimeRNN), ``lstm`` (LSTM, TimeLSTM, TimeBiLSTM), ``gru`` (GRU, TimeGRU), with
+``recurrent_base`` (the state they carry, their shape checks), ``time`` (TimeEmbedding,
+TimeDropout, TimeSigmoidWithLoss), ``tied`` (an embedding that is also the output layer),
+``word2vec`` (EmbeddingDot, UnigramSampler, NegativeSamplingLoss), ``seq_attention``
+(attention of a decoder over encoder states); ``naming`` numbers a network's layers and
+arrays the book's way (W1, b1, ...).
+
 Mistakes get clear errors (``common.validation``): an input of the wrong size names the
 layer (by the ``name`` a network gives it, e.g. 'Affine1'), and ``backward`` before
 ``forward``, or with a ``dout`` of another shape than the output, says so.
@@ -45,6 +58,7 @@ from common.layers.gates import (
     ReciprocalLayer,
     ScaleLayer,
 )
+from common.layers.gru import GRU, TimeGRU
 from common.layers.losses import (
     SigmoidWithLoss,
     SoftmaxWithLoss,
@@ -52,8 +66,17 @@ from common.layers.losses import (
     TimeSoftmaxWithLoss,
 )
 from common.layers.normalization import LayerNorm
+from common.layers.recurrent import LSTM, RNN, TimeBiLSTM, TimeLSTM, TimeRNN
 from common.layers.regularization import BatchNormalization, Dropout, RandomShift
 from common.layers.residual import Residual
+from common.layers.seq_attention import Attention, AttentionWeight, TimeAttention, WeightSum
+from common.layers.time import TimeDropout, TimeEmbedding, TimeSigmoidWithLoss
+from common.layers.word2vec import (
+    ContextMean,
+    EmbeddingDot,
+    NegativeSamplingLoss,
+    UnigramSampler,
+)
 from common.util import col2im, im2col
 
 
@@ -97,6 +120,27 @@ __all__ = [
     "TimeAffine",
     "TimeSoftmaxWithLoss",
     "layer_forward",
+    # recurrent layers (the second book): one step and over a sequence (N, T, D)
+    "LSTM",
+    "RNN",
+    "TimeBiLSTM",
+    "TimeLSTM",
+    "TimeRNN",
+    "GRU",
+    "TimeGRU",
+    "TimeDropout",
+    "TimeEmbedding",
+    "TimeSigmoidWithLoss",
+    # seq2seq with attention (the second book's chapter 8): a decoder attends to an encoder
+    "Attention",
+    "AttentionWeight",
+    "TimeAttention",
+    "WeightSum",
+    # word2vec (the second book's chapters 3-4): CBOW's mean, negative sampling
+    "ContextMean",
+    "EmbeddingDot",
+    "NegativeSamplingLoss",
+    "UnigramSampler",
     # what the book's module gives too: np, its functions and the sliding windows
     "np",
     "cross_entropy_error",

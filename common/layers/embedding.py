@@ -57,12 +57,13 @@ class Embedding:
         """dW[v] = Σ of dout over the positions holding id v; returns None."""
         idx = forward_cache(self, self.idx)
         check_dout(self, dout, (*idx.shape, self.W.shape[1]))
-        # np.add.at is unbuffered (slow); one bincount per id sums the rows of each id,
-        # here as a product: a (V, N·T) one-hot matrix times the (N·T, D) gradients
+        # np.add.at is unbuffered (slow); for a small vocabulary (a GPT's characters) the
+        # sums are one product, a (V, N·T) one-hot matrix times the (N·T, D) gradients; for
+        # a word vocabulary that product costs V times more than sorting the rows by id
         self.dW = gradient_buffer(self.dW, self.W)
         flat = idx.reshape(-1)
         rows = dout.reshape(flat.size, -1)
-        if self.W.shape[0] * flat.size <= 1 << 24:
+        if self.W.shape[0] <= 128 and self.W.shape[0] * flat.size <= 1 << 24:
             onehot = np.zeros((self.W.shape[0], flat.size), dtype=self.W.dtype)
             onehot[flat, np.arange(flat.size)] = 1
             np.matmul(onehot, rows, out=self.dW)

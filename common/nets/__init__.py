@@ -7,7 +7,14 @@
   ``MultiLayerNetExtend`` and ``TwoLayerNet``;
 - ``conv``: ``SimpleConvNet`` and ``DeepConvNet`` of the book's chapters 7 and 8;
 - ``gpt``: ``GPT``, a small Transformer language model;
-- ``circuit``: the sigmoid neuron as a circuit of gate layers.
+- ``circuit``: the sigmoid neuron as a circuit of gate layers;
+- ``small``: OneNet and TwoNet of the logic gates, the 2-H-2 sigmoid network of the
+  two circles;
+- ``word2vec``: ``SimpleCBOW``, ``CBOW`` and ``SkipGram`` (negative sampling);
+- ``rnnlm``: the language models ``SimpleRnnlm``, ``Rnnlm`` and ``BetterRnnlm``;
+- ``encoder_decoder``: the frame of an encoder and a decoder trained as one model;
+  ``seq2seq``: ``Seq2seq`` and ``PeekySeq2seq``; ``attention_seq2seq``:
+  ``AttentionSeq2seq``.
 
 Imports: ``common.layers``, ``common.checks``, ``common.functions`` and the foundations
 (``validation``, ``fileio``, ``util``, ``memory``); never ``common.training`` or ``plots``.

@@ -3,7 +3,13 @@
 - ``figures``: ``pyplot``, ``save_figure`` (atomic), learning curves, confusion matrix,
   image grids;
 - ``attention``: attention weights as heat maps; ``conv``: filters and feature maps;
-- ``boundary``: a classifier's decision regions; ``surface``: a loss over two parameters.
+- ``boundary``: a classifier's decision regions; ``surface``: a loss over two parameters;
+- ``seq2seq``: accuracy curves of seq2seq models, attention over an answer;
+- ``logic``: the logic gates' figures; ``descent``: optimizer paths, step sizes, a line
+  fitted by gradient descent, loss curves of several optimizers.
+
+In a Jupyter notebook, ``show=True`` draws a figure under its cell and ``path=None``
+writes no file.
 
 Imports: matplotlib, ``common.nets`` and everything below it; the chapters call these.
 """

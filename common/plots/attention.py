@@ -14,9 +14,9 @@ from common.util import smooth_curve
 
 
 def plot_loss_curves(train_loss: Sequence[float], eval_iterations: Sequence[int],
-                     eval_losses: Mapping[str, Sequence[float]], path: str | os.PathLike,
-                     title: str = "", reference: float | None = None,
-                     show: bool = False) -> Path:
+                     eval_losses: Mapping[str, Sequence[float]],
+                     path: str | os.PathLike | None = None, title: str = "",
+                     reference: float | None = None, show: bool = False) -> Path | None:
     """The training loss of every iteration (raw and smoothed) and the evaluated losses
     (e.g. 'train' and 'val' on fixed windows) at ``eval_iterations``; a dotted line at
     ``reference`` (the loss of uniform guessing, ln V)."""
@@ -42,8 +42,9 @@ def plot_loss_curves(train_loss: Sequence[float], eval_iterations: Sequence[int]
     return save_figure(fig, path, show)
 
 
-def plot_attention(weights: np.ndarray, chars: Sequence[str], path: str | os.PathLike,
-                   title: str = "", show: bool = False) -> Path:
+def plot_attention(weights: np.ndarray, chars: Sequence[str],
+                   path: str | os.PathLike | None = None, title: str = "",
+                   show: bool = False) -> Path | None:
     """One heat map per head of ``weights`` (heads, T, T): row t shows how much position t
     (a query, on the vertical axis) attends to each position 0..t (keys, across);
     ``chars`` (T) label both axes."""

@@ -23,8 +23,8 @@ def _mosaic(tiles: np.ndarray, columns: int) -> np.ndarray:
 
 
 def plot_filters(filter_sets: Sequence[np.ndarray], labels: Sequence[str],
-                 path: str | os.PathLike, title: str = "", columns: int = 10,
-                 show: bool = False) -> Path:
+                 path: str | os.PathLike | None = None, title: str = "", columns: int = 10,
+                 show: bool = False) -> Path | None:
     """Side by side, sets of first-layer filters (FN, 1, FH, FW), e.g. before and after training.
 
     Each set is one panel of FN small images (the first input channel), on a
@@ -48,8 +48,9 @@ def plot_filters(filter_sets: Sequence[np.ndarray], labels: Sequence[str],
     return save_figure(fig, path, show)
 
 
-def plot_feature_maps(image: np.ndarray, maps: np.ndarray, path: str | os.PathLike,
-                      title: str = "", columns: int = 10, show: bool = False) -> Path:
+def plot_feature_maps(image: np.ndarray, maps: np.ndarray,
+                      path: str | os.PathLike | None = None, title: str = "", columns: int = 10,
+                      show: bool = False) -> Path | None:
     """An input image (H, W) beside the feature maps (K, OH, OW) a layer makes of it.
 
     Each map is scaled to its own range (dark: low, light: high), so that the

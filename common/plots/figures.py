@@ -4,6 +4,10 @@ Call ``pyplot(show)`` before drawing: without ``show`` (or without a display)
 it selects matplotlib's file-only Agg backend, so scripts never block or need a
 screen. ``save_figure`` writes atomically; ``show_figures`` opens every figure
 at the end, once.
+
+In a Jupyter notebook the notebook's own backend is kept, and a figure drawn with
+``show=True`` appears under its cell; ``path=None`` draws without writing a file:
+``plot_confusion_matrix(matrix, names, show=True)``.
 """
 
 from __future__ import annotations
@@ -28,12 +32,17 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def in_notebook() -> bool:
+    """Whether figures go into a Jupyter notebook (its kernel sets the inline backend)."""
+    return "inline" in os.environ.get("MPLBACKEND", "")
+
+
 def pyplot(show: bool = False) -> Any:
-    """matplotlib.pyplot, with the Agg backend unless figures are to be shown on a display,
-    and constrained layout for the figures it makes."""
+    """matplotlib.pyplot, with the Agg backend unless figures are to be shown on a display
+    or in a notebook, and constrained layout for the figures it makes."""
     import matplotlib
 
-    if not (show and has_display()):
+    if not (show and has_display()) and not in_notebook():
         matplotlib.use("Agg")
     # labels fit inside the figure without bbox_inches="tight", which draws everything twice
     matplotlib.rcParams["figure.constrained_layout.use"] = True
@@ -42,11 +51,13 @@ def pyplot(show: bool = False) -> Any:
     return plt
 
 
-def save_figure(fig: Any, path: str | os.PathLike, show: bool = False) -> Path:
-    """Write ``fig`` to ``path`` as PNG (atomically); close it unless it is to be shown."""
-    path = Path(path)
-    with atomic_write(path) as f:
-        fig.savefig(f, format="png", dpi=100)
+def save_figure(fig: Any, path: str | os.PathLike | None, show: bool = False) -> Path | None:
+    """Write ``fig`` to ``path`` as PNG (atomically; nothing when ``path`` is None); close it
+    unless it is to be shown. Returns the path written."""
+    if path is not None:
+        path = Path(path)
+        with atomic_write(path) as f:
+            fig.savefig(f, format="png", dpi=100)
     if not show:
         pyplot().close(fig)
     return path
@@ -66,14 +77,14 @@ def plot_learning_curves(
     train_loss_list: Sequence[float],
     train_acc_list: Sequence[float],
     test_acc_list: Sequence[float],
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     title: str = "",
     acc_xlabel: str = "epoch",
     show: bool = False,
     acc_x: Sequence[float] | None = None,
     val_acc_list: Sequence[float] | None = None,
     kept_x: float | None = None,
-) -> Path:
+) -> Path | None:
     """Two panels: the training loss per iteration (raw and smoothed) and the accuracies.
 
     Accuracies are drawn against ``acc_x`` (e.g. the iterations at which they were
@@ -111,10 +122,10 @@ def plot_learning_curves(
 def plot_confusion_matrix(
     matrix: np.ndarray,
     class_names: Sequence[str],
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     title: str = "Confusion matrix",
     show: bool = False,
-) -> Path:
+) -> Path | None:
     """The (K, K) matrix of counts (rows: true class, columns: predicted) with its numbers."""
     plt = pyplot(show)
     k = len(class_names)
@@ -142,11 +153,11 @@ def plot_confusion_matrix(
 def plot_image_grid(
     images: np.ndarray,
     captions: Sequence[str],
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     title: str = "",
     columns: int = 10,
     show: bool = False,
-) -> Path:
+) -> Path | None:
     """Grey images (N, H, W) in a grid with a caption under each (e.g. 'pred 3 / true 5').
 
     The images are tiled into one mosaic and drawn as a single picture, which is

@@ -1,8 +1,10 @@
-"""Figures of the optimizer chapter: loss curves, optimizer paths over contour lines,
-step-size demonstrations and a regression line fitted step by step.
+"""Figures of gradient descent and the optimizers: loss curves, optimizer paths over contour
+lines, step-size demonstrations and a regression line fitted step by step.
 
 Every function draws one figure, saves it as PNG with ``common.plots.figures.save_figure``
-and returns the path; ``show`` keeps it open for ``common.plots.figures.show_figures``.
+(nothing with ``path=None``) and returns the path; ``show`` keeps it open for
+``common.plots.figures.show_figures`` (in a notebook: shows it under the cell).
+``optimizer_compare`` and the optimizer notebook draw them.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from common.util import smooth_curve
 
 
 def plot_loss_curves(losses: Mapping[str, np.ndarray], lrs: Mapping[str, float],
-                     path: str | os.PathLike, title: str = "", window: int = 41,
-                     show: bool = False) -> Path:
+                     path: str | os.PathLike | None = None, title: str = "", window: int = 41,
+                     show: bool = False) -> Path | None:
     """The smoothed training loss of each optimizer against the iteration, on one chart.
 
     The per-iteration loss is smoothed with ``common.util.smooth_curve`` over
@@ -56,9 +58,9 @@ def _contours(ax: Any, f: Callable[[np.ndarray, np.ndarray], np.ndarray], xlim: 
 
 
 def plot_paths(paths: Mapping[str, np.ndarray], f: Callable[[np.ndarray, np.ndarray], np.ndarray],
-               minimum: tuple[float, float], path: str | os.PathLike, title: str = "",
+               minimum: tuple[float, float], path: str | os.PathLike | None = None, title: str = "",
                xlim: tuple[float, float] = (-10, 10), ylim: tuple[float, float] = (-5, 5),
-               levels: int | Sequence[float] = 12, show: bool = False) -> Path:
+               levels: int | Sequence[float] = 12, show: bool = False) -> Path | None:
     """One panel per optimizer: its path (an (n, 2) array of points) over the contours of f."""
     plt = pyplot(show)
     n = len(paths)
@@ -83,8 +85,8 @@ def plot_paths(paths: Mapping[str, np.ndarray], f: Callable[[np.ndarray, np.ndar
 
 
 def plot_steps_1d(runs: Mapping[str, np.ndarray], f: Callable[[np.ndarray], np.ndarray],
-                  minimum: float, path: str | os.PathLike, title: str = "",
-                  show: bool = False) -> Path:
+                  minimum: float, path: str | os.PathLike | None = None, title: str = "",
+                  show: bool = False) -> Path | None:
     """One panel per step size: the curve f(x) and the points x_0, x_1, ... of the descent."""
     plt = pyplot(show)
     fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 3.6), squeeze=False)
@@ -107,8 +109,8 @@ def plot_steps_1d(runs: Mapping[str, np.ndarray], f: Callable[[np.ndarray], np.n
 
 
 def plot_steps_2d(runs: Mapping[str, np.ndarray], f: Callable[[np.ndarray, np.ndarray], np.ndarray],
-                  minimum: tuple[float, float], path: str | os.PathLike, title: str = "",
-                  show: bool = False) -> Path:
+                  minimum: tuple[float, float], path: str | os.PathLike | None = None,
+                  title: str = "", show: bool = False) -> Path | None:
     """One panel per step size: the path of the descent over the contour lines of f(x, y)."""
     plt = pyplot(show)
     fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 3.8), squeeze=False)
@@ -127,8 +129,8 @@ def plot_steps_2d(runs: Mapping[str, np.ndarray], f: Callable[[np.ndarray, np.nd
 
 
 def plot_regression(x: np.ndarray, y: np.ndarray, snapshots: Mapping[int, tuple[float, float]],
-                    losses: np.ndarray, path: str | os.PathLike, title: str = "",
-                    show: bool = False) -> Path:
+                    losses: np.ndarray, path: str | os.PathLike | None = None, title: str = "",
+                    show: bool = False) -> Path | None:
     """Left: the points and the line y = w x + b at several iterations. Right: the loss."""
     plt = pyplot(show)
     fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))

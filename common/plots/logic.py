@@ -1,7 +1,9 @@
-"""Figures of the logic-gate chapter: loss curves, decision boundaries, XOR's hidden layer.
+"""Figures of the logic gates: loss curves, decision boundaries, and XOR's hidden layer.
 
-Every function draws one figure, writes it as PNG with ``common.plots.figures.save_figure``
-(atomically) and returns the path; figures stay open only when ``show`` is set.
+Every function draws one figure and writes it as PNG with ``common.plots.figures.save_figure``
+(atomically; nothing with ``path=None``) and returns the path; figures stay open only when
+``show`` is set (in a notebook: shown under the cell). ``ch_logic`` and the logic-gate
+notebook draw them.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ch_logic.nets import hidden_activations, probability_of_one
 from common.nets.network import Network
+from common.nets.small import hidden_activations, probability_of_one
 from common.plots.boundary import CLASS_COLORS, draw_decision_boundary
 from common.plots.figures import pyplot, save_figure
 
@@ -32,8 +34,8 @@ class Panel:
     t: np.ndarray
 
 
-def plot_loss_curves(curves: Mapping[str, Sequence[float]], path: str | os.PathLike,
-                     show: bool = False) -> Path:
+def plot_loss_curves(curves: Mapping[str, Sequence[float]],
+                     path: str | os.PathLike | None = None, show: bool = False) -> Path | None:
     """The training loss per iteration of each run, on one log-scaled axis.
 
     ``curves`` maps a label (e.g. 'AND (OneNet)') to its losses, one per iteration.
@@ -87,8 +89,9 @@ def _draw_panel_1d(ax, panel: Panel, resolution: int) -> None:
     ax.set_ylabel("P(output = 1)")
 
 
-def plot_decision_boundaries(panels: Sequence[Panel], path: str | os.PathLike,
-                             show: bool = False, resolution: int = 201) -> Path:
+def plot_decision_boundaries(panels: Sequence[Panel],
+                             path: str | os.PathLike | None = None,
+                             show: bool = False, resolution: int = 201) -> Path | None:
     """One panel per trained gate: the probability of output 1 over the input space.
 
     Two-input gates: P(1) as colour over [-0.5, 1.5]² (blue 0, red 1), the
@@ -134,8 +137,8 @@ def _project_hidden(net: Network, hidden: np.ndarray) -> tuple[np.ndarray, float
     return np.column_stack([along, across]), float(boundary)
 
 
-def plot_xor_hidden(net: Network, x: np.ndarray, t: np.ndarray, path: str | os.PathLike,
-                    show: bool = False) -> Path:
+def plot_xor_hidden(net: Network, x: np.ndarray, t: np.ndarray,
+                    path: str | os.PathLike | None = None, show: bool = False) -> Path | None:
     """Why TwoNet learns XOR: the four inputs before and after the ReLU hidden layer.
 
     Left: input space, the four rows and each hidden unit's line W1[:, j]·x + b1[j] = 0

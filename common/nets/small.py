@@ -1,12 +1,14 @@
-"""The two networks of the chapter, built from ``common`` layers, and how to read their outputs.
+"""The small networks of the first lessons, built from ``common`` layers, and how to read them.
 
 - OneNet: logistic regression, ``Affine (D -> 1)`` + ``SigmoidWithLoss``: one
-  straight line (a plane for more inputs) splits the inputs into two classes.
+  straight line (a plane for more inputs) splits the inputs into two classes;
 - TwoNet: ``Affine (D -> H)``, ``Relu``, ``Affine (H -> 2)`` + ``SoftmaxWithLoss``:
-  the ReLU hidden layer bends the input space, so XOR becomes learnable.
+  the ReLU hidden layer bends the input space, so XOR becomes learnable;
+- the 2-H-2 sigmoid network of P. Roelants' two circles: ``Affine``, ``Sigmoid``,
+  ``Affine`` + ``SoftmaxWithLoss``, its parameters drawn in the original's order.
 
-Both are plain ``common.nets.network.Network`` objects, so the framework's ``Trainer``
-trains them (see ``ch_logic.cli.run_gate``).
+All are plain ``common.nets.network.Network`` objects. The logic-gate chapter (``ch_logic``),
+the backpropagation chapter (``ch_backprop``) and the notebooks build them from here.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from common.functions import sigmoid, softmax
-from common.layers import Affine, Relu, SigmoidWithLoss, SoftmaxWithLoss
+from common.layers import Affine, Relu, Sigmoid, SigmoidWithLoss, SoftmaxWithLoss
 from common.nets.network import Network
 
-#: Parameters are float32, like the data of ``dataset.logic`` and ``MultiLayerNet``.
+#: Parameters of OneNet and TwoNet are float32, like the data of ``dataset.logic``.
 DTYPE = np.float32
 
 
@@ -66,11 +68,27 @@ def make_two_net(
     return Network(layers, SoftmaxWithLoss(), weight_decay_lambda=weight_decay)
 
 
+def make_circles_net(rs: np.random.RandomState, hidden: int, std: float) -> Network:
+    """The 2-hidden-2 network of the two circles: ``Affine`` (2 -> hidden), ``Sigmoid``,
+    ``Affine`` (hidden -> 2) + ``SoftmaxWithLoss``, float64.
+
+    Its parameters are std · N(0, 1), drawn from the legacy ``rs`` in the original
+    tutorial's order (b_h (1, hidden), W_h (2, hidden), b_o (1, 2), W_o (hidden, 2)),
+    so that a given seed reproduces the tutorial's numbers.
+    """
+    b_h = rs.standard_normal((1, hidden)) * std
+    w_h = rs.standard_normal((2, hidden)) * std
+    b_o = rs.standard_normal((1, 2)) * std
+    w_o = rs.standard_normal((hidden, 2)) * std
+    return Network([Affine(w_h, b_h.ravel()), Sigmoid(), Affine(w_o, b_o.ravel())],
+                   SoftmaxWithLoss())
+
+
 def probability_of_one(net: Network, x: np.ndarray) -> np.ndarray:
     """P(class 1 | x) for every row of x (N, D): shape (N,).
 
-    Works for both networks: σ(logit) for a single output unit (OneNet), the
-    second softmax probability for two output units (TwoNet).
+    Works for one output unit and for two: σ(logit) for a single output unit
+    (OneNet), the second softmax probability for two (TwoNet, the circles' network).
     """
     scores = net.predict(x)
     if scores.shape[1] == 1:
@@ -92,10 +110,11 @@ def predicted_class(net: Network, x: np.ndarray) -> np.ndarray:
 
 
 def hidden_activations(net: Network, x: np.ndarray) -> np.ndarray:
-    """The output of the first ReLU of a TwoNet for inputs x (N, D): shape (N, hidden)."""
+    """The output of the network's first activation layer (``Relu`` or ``Sigmoid``) for
+    inputs x (N, D): shape (N, hidden)."""
     out = np.asarray(x, dtype=net.dtype)
     for layer in net.layers.values():
         out = layer.forward(out)
-        if isinstance(layer, Relu):
+        if isinstance(layer, Relu | Sigmoid):
             return out
-    raise ValueError("this network has no ReLU hidden layer")
+    raise ValueError("this network has no Relu or Sigmoid hidden layer")

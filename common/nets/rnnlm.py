@@ -1,0 +1,301 @@
+"""Recurrent language models of the second book (chapters 5 and 6), each a ``Network``:
+
+- ``SimpleRnnlm``: embedding -> simple RNN -> affine to the vocabulary;
+- ``Rnnlm``: the same with an LSTM;
+- ``BetterRnnlm``: two LSTM layers, dropout before and after each, and the embedding
+  matrix reused as the output layer's weight (weight tying).
+
+    model = Rnnlm(vocab_size=len(word_to_id), wordvec_size=100, hidden_size=100, seed=0)
+    loss = model.forward(xs, ts)       # xs, ts: word ids (N, T); ts the words that follow
+    grads = model.backward()           # keyed like model.params
+    ids = model.generate(start_ids=[word_to_id["romeo"]], sample_size=50, seed=1)
+
+The recurrent layers are stateful: each batch starts from the hidden state the previous
+batch ended with (truncated backpropagation through time); ``reset_state()`` forgets it.
+Parameters keep the book's names: ``embed.W``, ``lstm.Wx``, ``lstm.Wh``, ``lstm.b``,
+``affine.W``, ``affine.b`` (``BetterRnnlm``: ``Wx1``, ``Wh1``, ``b1``, ``Wx2``, ... for its
+two LSTMs, and no ``affine.W``: the output uses ``embed.W``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from common.layers import TimeAffine, TimeSoftmaxWithLoss
+from common.layers.recurrent import TimeLSTM, TimeRNN
+from common.layers.tied import TiedEmbedding
+from common.layers.time import TimeDropout, TimeEmbedding
+from common.memory import keep_freed_memory
+from common.nets.network import Network
+from common.validation import real_number, whole_number
+
+
+def _stateful_layers(model: Any) -> Iterator[tuple[str, Any]]:
+    """(name, layer) of the layers of ``model`` that carry a state between calls."""
+    for name, layer in getattr(model, "layers", {}).items():
+        if callable(getattr(layer, "reset_state", None)) and getattr(layer, "stateful", True):
+            yield name, layer
+
+
+def recurrent_states(model: Any) -> dict[str, np.ndarray]:
+    """Copies of the states the stateful layers of ``model`` carry to the next batch, named
+    '<layer>.h' and '<layer>.c' (nothing for a layer whose state is reset)."""
+    states = {}
+    for name, layer in _stateful_layers(model):
+        for attr in ("h", "c"):
+            value = getattr(layer, attr, None)
+            if value is not None:
+                states[f"{name}.{attr}"] = np.array(value)
+    return states
+
+
+def set_recurrent_states(model: Any, states: dict[str, np.ndarray]) -> None:
+    """Give the stateful layers of ``model`` the states ``recurrent_states`` returned (a layer
+    with none there is reset)."""
+    for name, layer in _stateful_layers(model):
+        layer.reset_state()
+        if f"{name}.h" in states:
+            c = states.get(f"{name}.c")
+            layer.set_state(states[f"{name}.h"].copy(), None if c is None else c.copy())
+
+
+class RnnlmBase(Network):
+    """What the three language models share: the book's ``forward``/``backward`` interface,
+    stateful recurrent layers, text generation.
+
+    ``layers`` ends with the scores (N, T, V) of the next word; the loss is
+    ``TimeSoftmaxWithLoss``, the mean cross-entropy over all N·T positions.
+    """
+
+    def __init__(self, layers: OrderedDict, vocab_size: int, sizes: dict[str, Any]) -> None:
+        super().__init__(layers, TimeSoftmaxWithLoss())
+        self.vocab_size = vocab_size
+        self.sizes = sizes
+        self.input_dim = (35,)  # summary() shows a batch of 35 time steps
+        self.grads: dict[str, np.ndarray] = {}
+        self._last_start: dict[str, np.ndarray] = {}
+        self._fixed_start: dict[str, np.ndarray] | None = None
+        # an iteration allocates and frees tens of MB of temporaries: keep them for reuse
+        # instead of faulting them back in page by page
+        keep_freed_memory()
+
+    def architecture(self) -> dict[str, Any]:
+        """The layers and the sizes the model was built with (stored by save_params)."""
+        return {**super().architecture(), **self.sizes}
+
+    # --- the book's interface --------------------------------------------------------------
+    def predict(self, xs: np.ndarray, train_flg: bool = False) -> np.ndarray:
+        """Scores (N, T, V) of the word after each position of xs (N, T) (integer ids)."""
+        if self._fixed_start is not None:
+            set_recurrent_states(self, self._fixed_start)
+        self._last_start = recurrent_states(self)
+        return super().predict(xs, train_flg)
+
+    def forward(self, xs: np.ndarray, ts: np.ndarray, train_flg: bool = True) -> float:
+        """The mean cross-entropy of predicting ts (N, T) from xs (N, T); dropout on when
+        ``train_flg`` (the book's default: ``forward`` is the training pass)."""
+        self.last_loss = self.loss(xs, ts, train_flg)
+        return self.last_loss
+
+    def backward(self, dout: float = 1) -> dict[str, np.ndarray]:
+        """Backpropagate the last ``forward``; returns the gradients (also ``grads``), keyed
+        like ``params``."""
+        dout = self.last_layer.backward(dout)
+        for layer in reversed(self.layers.values()):
+            dout = layer.backward(dout)
+        self.grads = {key: getattr(layer, "d" + attr)
+                      for key, (layer, attr) in self._param_owner.items()}
+        return self.grads
+
+    def gradient(self, xs: np.ndarray, ts: np.ndarray) -> dict[str, np.ndarray]:
+        """``forward(xs, ts)`` in training mode (its loss in ``last_loss``), then
+        ``backward()``."""
+        self.forward(xs, ts, train_flg=True)
+        return self.backward()
+
+    def reset_state(self) -> None:
+        """Forget the hidden states: the next batch starts from zeros."""
+        for layer in self.layers.values():
+            if callable(getattr(layer, "reset_state", None)):
+                layer.reset_state()
+
+    # --- checks and summaries that must not disturb the carried state --------------------
+    @contextlib.contextmanager
+    def _starting_from(self, states: dict[str, np.ndarray]) -> Iterator[None]:
+        """Within the block every forward pass starts from ``states``; afterwards the model
+        carries the state it carried before."""
+        saved = recurrent_states(self)
+        self._fixed_start = states
+        try:
+            yield
+        finally:
+            self._fixed_start = None
+            set_recurrent_states(self, saved)
+
+    def numerical_gradient(self, x: np.ndarray, t: np.ndarray, train_flg: bool = True,
+                           h: float = 1e-4) -> dict[str, np.ndarray]:
+        """Central differences of the loss (``Network.numerical_gradient``), every evaluation
+        starting from the state the last forward pass started from, so that they agree with
+        the last ``gradient(x, t)``. The carried state is left as it was."""
+        with self._starting_from(self._last_start):
+            return super().numerical_gradient(x, t, train_flg, h)
+
+    def summary(self, input_shape: Sequence[int] | int | None = None) -> str:
+        """``Network.summary``, leaving the carried hidden states as they were."""
+        with self._starting_from({}):
+            return super().summary(input_shape)
+
+    # --- generation --------------------------------------------------------------------------
+    def generate(self, start_ids: int | Sequence[int] | np.ndarray,
+                 skip_ids: Sequence[int] | None = None, sample_size: int = 100,
+                 seed: int | np.random.Generator | None = None) -> list[int]:
+        """A text of ``sample_size`` word ids (the book's ``generate``): ``start_ids`` (one id
+        or several; all of them if there are more), then words sampled one at a time from
+        the softmax of the model's scores, each fed back in.
+
+        Words of ``skip_ids`` (e.g. an unknown-word token) are never sampled: their
+        probability is set to 0 and the others renormalised. The model starts from a zero
+        state and is left with one (``reset_state``); ``seed`` makes the text reproducible.
+        """
+        who = f"{type(self).__name__}.generate"
+        start = np.atleast_1d(np.asarray(start_ids))
+        if start.ndim != 1 or start.size == 0 or not np.issubdtype(start.dtype, np.integer):
+            raise ValueError(f"{who}: start_ids must be a word id or a non-empty sequence of "
+                             f"word ids (integers), got {start_ids!r}")
+        skip = np.unique(np.asarray([] if skip_ids is None else skip_ids, dtype=np.int64))
+        for name, ids in (("start_ids", start), ("skip_ids", skip)):
+            if ids.size and (ids.min() < 0 or ids.max() >= self.vocab_size):
+                bad = ids.min() if ids.min() < 0 else ids.max()
+                raise ValueError(f"{who}: {name} holds {bad}, out of range for a vocabulary "
+                                 f"of {self.vocab_size}: ids must lie in "
+                                 f"0..{self.vocab_size - 1}")
+        if skip.size >= self.vocab_size:
+            raise ValueError(f"{who}: skip_ids holds every word of the vocabulary: nothing is "
+                             "left to sample")
+        sample_size = whole_number(sample_size, "sample_size", low=1, who=who)
+        rng = np.random.default_rng(seed)
+        words = [int(i) for i in start]
+        self.reset_state()
+        scores = self.predict(start[np.newaxis])[0, -1]
+        while len(words) < sample_size:
+            logits = scores.astype(np.float64)
+            logits[skip] = -np.inf
+            p = np.exp(logits - logits.max())
+            word = int(rng.choice(self.vocab_size, p=p / p.sum()))
+            words.append(word)
+            if len(words) < sample_size:
+                scores = self.predict(np.array([[word]]))[0, -1]
+        self.reset_state()
+        return words
+
+
+def _checked_sizes(who: str, vocab_size: int, wordvec_size: int,
+                   hidden_size: int) -> tuple[int, int, int]:
+    return (whole_number(vocab_size, "vocab_size", who=who),
+            whole_number(wordvec_size, "wordvec_size", who=who),
+            whole_number(hidden_size, "hidden_size", who=who))
+
+
+class _Init:
+    """The book's initial weights, drawn from one seeded generator: an embedding N(0, 0.01²),
+    a matrix of n input rows N(0, 1/n) (Xavier), zero biases; all in ``dtype``."""
+
+    def __init__(self, seed: int | None, dtype: Any) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.dtype = dtype
+
+    def embedding(self, v: int, d: int) -> np.ndarray:
+        return (self.rng.standard_normal((v, d)) / 100).astype(self.dtype)
+
+    def xavier(self, rows: int, cols: int) -> np.ndarray:
+        return (self.rng.standard_normal((rows, cols)) / np.sqrt(rows)).astype(self.dtype)
+
+    def zeros(self, n: int) -> np.ndarray:
+        return np.zeros(n, dtype=self.dtype)
+
+
+class SimpleRnnlm(RnnlmBase):
+    """Embedding (V, D) -> TimeRNN (hidden H, stateful) -> TimeAffine (H, V), softmax loss.
+
+    ``seed`` draws the book's initial weights (``dtype`` float32 by default). Layer names
+    ``embed``, ``rnn``, ``affine``: params ``embed.W``, ``rnn.Wx``, ``rnn.Wh``, ``rnn.b``,
+    ``affine.W``, ``affine.b``.
+    """
+
+    def __init__(self, vocab_size: int, wordvec_size: int, hidden_size: int,
+                 seed: int | None = None, dtype: Any = np.float32) -> None:
+        v, d, h = _checked_sizes("SimpleRnnlm", vocab_size, wordvec_size, hidden_size)
+        init = _Init(seed, dtype)
+        layers = OrderedDict(
+            embed=TimeEmbedding(init.embedding(v, d)),
+            rnn=TimeRNN(init.xavier(d, h), init.xavier(h, h), init.zeros(h), stateful=True),
+            affine=TimeAffine(init.xavier(h, v), init.zeros(v)),
+        )
+        super().__init__(layers, v, {"vocab_size": v, "wordvec_size": d, "hidden_size": h})
+
+
+class Rnnlm(RnnlmBase):
+    """Embedding (V, D) -> TimeLSTM (hidden H, stateful) -> TimeAffine (H, V), softmax loss:
+    the book's ``Rnnlm`` (chapter 6). Layer names ``embed``, ``lstm``, ``affine``."""
+
+    def __init__(self, vocab_size: int = 10000, wordvec_size: int = 100,
+                 hidden_size: int = 100, seed: int | None = None,
+                 dtype: Any = np.float32) -> None:
+        v, d, h = _checked_sizes("Rnnlm", vocab_size, wordvec_size, hidden_size)
+        init = _Init(seed, dtype)
+        layers = OrderedDict(
+            embed=TimeEmbedding(init.embedding(v, d)),
+            lstm=TimeLSTM(init.xavier(d, 4 * h), init.xavier(h, 4 * h), init.zeros(4 * h),
+                          stateful=True),
+            affine=TimeAffine(init.xavier(h, v), init.zeros(v)),
+        )
+        super().__init__(layers, v, {"vocab_size": v, "wordvec_size": d, "hidden_size": h})
+
+
+class BetterRnnlm(RnnlmBase):
+    """The book's improved model (chapter 6): embedding, then twice dropout + a stateful
+    TimeLSTM, dropout, and an output layer that reuses the embedding matrix W (V, D):
+    scores = h · Wᵀ + b (weight tying, so ``wordvec_size`` must equal ``hidden_size``).
+
+    Dropout (ratio ``dropout_ratio``) is on in ``forward`` (training) and off in
+    ``predict`` and evaluation. ``seed`` draws the initial weights and seeds the dropout
+    masks. Layer names ``embed``, ``drop1``, ``lstm1``, ``drop2``, ``lstm2``, ``drop3``,
+    ``affine``; params ``embed.W``, ``Wx1``, ``Wh1``, ``b1``, ``Wx2``, ``Wh2``, ``b2``,
+    ``affine.b``.
+    """
+
+    def __init__(self, vocab_size: int = 10000, wordvec_size: int = 650,
+                 hidden_size: int = 650, dropout_ratio: float = 0.5,
+                 seed: int | None = None, dtype: Any = np.float32) -> None:
+        who = "BetterRnnlm"
+        v, d, h = _checked_sizes(who, vocab_size, wordvec_size, hidden_size)
+        if d != h:
+            raise ValueError(f"{who}: the output layer reuses the embedding matrix (weight "
+                             f"tying), so wordvec_size must equal hidden_size; got {d} and {h}")
+        dropout_ratio = real_number(dropout_ratio, "dropout_ratio", 0, 1, high_open=True,
+                                    who=who)
+        init = _Init(seed, dtype)
+        embed = TiedEmbedding(init.embedding(v, d))
+
+        def lstm(rows: int) -> TimeLSTM:
+            return TimeLSTM(init.xavier(rows, 4 * h), init.xavier(h, 4 * h), init.zeros(4 * h),
+                            stateful=True)
+
+        lstm1, lstm2 = lstm(d), lstm(h)
+        masks = init.rng.spawn(3)  # each dropout layer draws from its own generator
+        layers = OrderedDict(
+            embed=embed, drop1=TimeDropout(dropout_ratio, masks[0]), lstm1=lstm1,
+            drop2=TimeDropout(dropout_ratio, masks[1]), lstm2=lstm2,
+            drop3=TimeDropout(dropout_ratio, masks[2]), affine=embed.output_layer(init.zeros(v)),
+        )
+        super().__init__(layers, v, {"vocab_size": v, "wordvec_size": d, "hidden_size": h,
+                                     "dropout_ratio": dropout_ratio})
+
+
+__all__ = ["RnnlmBase", "SimpleRnnlm", "Rnnlm", "BetterRnnlm", "recurrent_states",
+           "set_recurrent_states"]

@@ -1,0 +1,317 @@
+"""The recurrent language models (SimpleRnnlm, Rnnlm, BetterRnnlm), weight tying, their
+trainer and eval_perplexity: gradients against central differences, learning, generation,
+sequential batches, checkpoints, and clear errors."""
+
+import math
+import signal
+
+import numpy as np
+import pytest
+
+from common.checks import check_gradients, gradient_check
+from common.checks.gradients import frozen_randomness
+from common.layers.tied import TiedEmbedding
+from common.nets.rnnlm import BetterRnnlm, Rnnlm, SimpleRnnlm
+from common.optim import SGD
+from common.training.rnnlm_trainer import RnnlmTrainer, eval_perplexity, sequential_batch
+
+V = 7
+MODELS = {
+    "simple": lambda seed=0, dtype=np.float32: SimpleRnnlm(V, 4, 5, seed=seed, dtype=dtype),
+    "lstm": lambda seed=0, dtype=np.float32: Rnnlm(V, 4, 5, seed=seed, dtype=dtype),
+    "better": lambda seed=0, dtype=np.float32: BetterRnnlm(V, 5, 5, 0.3, seed=seed,
+                                                            dtype=dtype),
+}
+
+
+def ids(shape, seed=1, vocab=V):
+    return np.random.default_rng(seed).integers(0, vocab, shape)
+
+
+def scale_weights(model, factor=30.0):
+    """The book's initial weights are tiny (embeddings ~0.01): scale them up, so that the
+    gradient check sees every path with gradients well above rounding."""
+    for param in model.params.values():
+        param *= factor
+
+
+@pytest.mark.parametrize("kind", MODELS)
+def test_gradients_match_central_differences_with_a_carried_state(kind):
+    model = MODELS[kind](dtype=np.float64)
+    model.params["embed.W"] *= 30  # word vectors ~0.3, not the book's tiny ~0.01
+    model.gradient(ids((2, 4), seed=3), ids((2, 4), seed=4))  # the next batch starts from here
+    errors = gradient_check(model, ids((2, 4)), ids((2, 4), seed=2))
+    assert max(errors.values()) < 1e-7, errors
+    check_gradients(model, ids((2, 4)), ids((2, 4), seed=2), rtol=1e-4, atol=1e-7)
+
+
+def test_numerical_gradient_leaves_the_carried_state_alone():
+    model = MODELS["lstm"]()
+    model.gradient(ids((2, 4)), ids((2, 4), seed=2))
+    h = model.layers["lstm"].h.copy()
+    model.numerical_gradient(ids((2, 4)), ids((2, 4), seed=2))
+    np.testing.assert_array_equal(model.layers["lstm"].h, h)
+
+
+def test_the_state_is_carried_between_batches_until_reset():
+    model = MODELS["lstm"]()
+    scale_weights(model)
+    x = ids((2, 4))
+    first = model.predict(x)
+    assert not np.allclose(model.predict(x), first)  # started from the last state
+    model.reset_state()
+    np.testing.assert_array_equal(model.predict(x), first)
+    better = MODELS["better"]()
+    better.predict(x)
+    better.reset_state()
+    assert better.layers["lstm1"].h is None and better.layers["lstm2"].h is None
+
+
+def test_weight_tying_is_one_array_used_twice():
+    model = MODELS["better"]()
+    embed, output = model.layers["embed"], model.layers["affine"]
+    assert isinstance(embed, TiedEmbedding)
+    assert output.W is embed.W is model.params["embed.W"]
+    assert "affine.W" not in model.params and "affine.b" in model.params
+    # the gradient is the sum of both uses
+    x, t = ids((2, 4)), ids((2, 4), seed=2)
+    model.reset_state()
+    grads = model.gradient(x, t)
+    share = output.dW_share.copy()
+    assert np.abs(share).max() > 0
+    np.testing.assert_allclose(grads["embed.W"] - share, embed.dW - share)
+    # an update reaches both uses: the output layer computes with the new matrix
+    before = model.params["embed.W"].copy()
+    SGD(lr=1.0).update(model.params, grads)
+    assert not np.allclose(output.W, before)
+    assert output.W is model.params["embed.W"]
+
+
+def test_the_output_share_is_added_once_per_backward_pass():
+    model = MODELS["better"]()
+    x, t = ids((2, 4)), ids((2, 4), seed=2)
+    with frozen_randomness(model) as rewind:  # the same dropout masks in both passes
+        model.reset_state()
+        first = model.gradient(x, t)["embed.W"].copy()
+        # the embedding alone, with no new pass of the output layer: its own gradient only
+        model.layers["embed"].backward(np.zeros((2, 4, 5), np.float32))
+        assert not np.abs(model.layers["embed"].dW).any()
+        rewind()
+        model.reset_state()
+        np.testing.assert_array_equal(model.gradient(x, t)["embed.W"], first)
+
+
+def test_better_rnnlm_needs_equal_sizes_for_tying():
+    with pytest.raises(ValueError, match="wordvec_size must equal hidden_size"):
+        BetterRnnlm(V, 4, 5)
+
+
+def test_models_are_float32_and_seeded():
+    a, b = Rnnlm(V, 4, 5, seed=3), Rnnlm(V, 4, 5, seed=3)
+    for key in a.params:
+        assert a.params[key].dtype == np.float32
+        np.testing.assert_array_equal(a.params[key], b.params[key])
+    assert a.predict(ids((2, 3))).dtype == np.float32
+
+
+def test_ids_out_of_the_vocabulary_are_a_clear_error():
+    model = MODELS["lstm"]()
+    with pytest.raises(ValueError, match="out of range for a vocabulary of 7"):
+        model.forward(np.array([[1, 7]]), np.array([[1, 2]]))
+    with pytest.raises(ValueError, match="out of range"):
+        model.forward(np.array([[1, 2]]), np.array([[1, 9]]))
+    with pytest.raises(ValueError, match="start_ids holds 7"):
+        model.generate([7])
+    with pytest.raises(ValueError, match="every word"):
+        model.generate([1], skip_ids=range(V))
+
+
+def repetitive_corpus(repeats=120):
+    return np.tile(np.array([0, 1, 2, 3, 4, 5, 6, 2, 4, 6]), repeats)
+
+
+@pytest.mark.parametrize("kind", MODELS)
+def test_a_short_training_learns_a_repetitive_text(kind):
+    corpus = repetitive_corpus()
+    model = MODELS[kind]()
+    before = eval_perplexity(model, corpus)
+    trainer = RnnlmTrainer(model, SGD(lr=2.0), verbose=False)
+    trainer.fit(corpus[:-1], corpus[1:], max_epoch=8, batch_size=5, time_size=8,
+                max_grad=5.0, eval_interval=5)
+    after = eval_perplexity(model, corpus)
+    assert before > 6 and after < 2.0, (before, after)
+    assert trainer.ppl_list[-1] < trainer.ppl_list[0] / 2
+
+
+def test_generation_is_deterministic_for_a_seed_and_never_skipped_words():
+    corpus = repetitive_corpus()
+    model = MODELS["lstm"]()
+    RnnlmTrainer(model, SGD(lr=2.0), verbose=False).fit(
+        corpus[:-1], corpus[1:], max_epoch=4, batch_size=5, time_size=8, max_grad=5.0)
+    text = model.generate([0, 1], sample_size=40, seed=5)
+    assert text[:2] == [0, 1] and len(text) == 40
+    assert model.generate([0, 1], sample_size=40, seed=5) == text
+    # 2 follows 1 in this text: never generated when skipped, however likely
+    skipped = model.generate(1, skip_ids=[2], sample_size=60, seed=5)
+    assert 2 not in skipped[1:] and len(skipped) == 60
+    assert model.layers["lstm"].h is None  # left with a zero state
+
+
+class _HalfSure:
+    """A model that gives the right next word probability 1/2: perplexity 2 exactly. It
+    also checks that every target is the word after its input (the corpus counts 0..4)."""
+
+    def __init__(self):
+        self.resets = 0
+
+    def reset_state(self):
+        self.resets += 1
+
+    def forward(self, xs, ts, train_flg=True):
+        assert not train_flg
+        np.testing.assert_array_equal(ts, (xs + 1) % 5)
+        return math.log(2)
+
+
+def test_eval_perplexity_of_models_that_know_the_answer():
+    corpus = np.arange(2000) % 5
+    stub = _HalfSure()
+    assert eval_perplexity(stub, corpus) == pytest.approx(2.0)
+    assert stub.resets == 2
+    uniform = Rnnlm(V, 4, 5, seed=0)
+    for param in uniform.params.values():
+        param[...] = 0  # every score 0: each of the V words equally likely
+    assert eval_perplexity(uniform, ids(1000, vocab=V)) == pytest.approx(V, rel=1e-5)
+
+
+def test_a_corpus_shorter_than_a_batch_is_a_clear_error():
+    model = MODELS["lstm"]()
+    with pytest.raises(ValueError, match="too short for batches of 10 rows x 35"):
+        eval_perplexity(model, np.arange(350) % V)
+    trainer = RnnlmTrainer(model, SGD(), verbose=False)
+    with pytest.raises(ValueError, match="too short for batches of 20 rows x 35"):
+        trainer.fit(np.zeros(600, int), np.zeros(600, int), 1, 20, 35)
+    with pytest.raises(ValueError, match="integer word ids"):
+        trainer.fit(np.zeros(1000), np.zeros(1000), 1, 2, 3)
+
+
+def test_sequential_batches_continue_each_row():
+    stream = np.arange(100)
+    x0, t0 = sequential_batch(stream, stream + 1000, 4, 5, 0)
+    x1, _ = sequential_batch(stream, stream, 4, 5, 5)
+    np.testing.assert_array_equal(x0[:, 0], [0, 25, 50, 75])
+    np.testing.assert_array_equal(x1[:, 0], x0[:, -1] + 1)
+    np.testing.assert_array_equal(t0, x0 + 1000)
+    wrapped, _ = sequential_batch(stream, stream, 4, 5, 98)
+    np.testing.assert_array_equal(wrapped[3], [73, 74, 75, 76, 77])
+    np.testing.assert_array_equal(wrapped[0], [98, 99, 0, 1, 2])
+
+
+def test_validation_keeps_the_best_epoch_and_decays_the_learning_rate():
+    corpus = repetitive_corpus()
+    model = MODELS["lstm"]()
+    optimizer = SGD(lr=2.0)
+    trainer = RnnlmTrainer(model, optimizer, verbose=False)
+    trainer.fit(corpus[:-1], corpus[1:], 3, 5, 8, 5.0, val_corpus=corpus)
+    assert len(trainer.val_ppl_list) == 3 and trainer.val_epochs == [1, 2, 3]
+    assert trainer.best_ppl == min(trainer.val_ppl_list)
+    model.params["affine.W"][...] = 0  # spoilt: use_best brings the best epoch back
+    assert trainer.use_best()
+    assert eval_perplexity(model, corpus) == pytest.approx(trainer.best_ppl, rel=1e-6)
+    # an epoch that does not improve (a learning rate too small to move anything)
+    optimizer.lr = 1e-30
+    trainer.fit(corpus[:-1], corpus[1:], 1, 5, 8, 5.0, val_corpus=corpus, lr_decay=4.0)
+    assert trainer.val_ppl_list[-1] == pytest.approx(trainer.best_ppl, rel=1e-6)
+    assert optimizer.lr == pytest.approx(1e-30 / 4) and trainer.lr_list[-1] == 1e-30
+    assert trainer.best_epoch <= 3
+
+
+def _fit(model, checkpoint=None, stop_after=None, resume=None):
+    """Train ``model`` on a fixed small setting; Ctrl-C after ``stop_after`` iterations."""
+    corpus = repetitive_corpus(200)
+    trainer = RnnlmTrainer(model, SGD(lr=1.0), checkpoint=checkpoint, checkpoint_every=7,
+                           config={"test": 1}, verbose=False)
+    if stop_after is not None:
+        step = trainer._step
+
+        def interrupted_step(*args):
+            done = step(*args)
+            if trainer.iteration == stop_after:
+                signal.raise_signal(signal.SIGINT)  # as if Ctrl-C were pressed now
+            return done
+
+        trainer._step = interrupted_step
+    if resume is not None:
+        trainer.resume(resume)
+    trainer.fit(corpus[:-1], corpus[1:], 3, 4, 6, 1.0, eval_interval=5,
+                val_corpus=corpus[:800])
+    return trainer
+
+
+def test_ctrl_c_keeps_the_run_and_a_resumed_run_ends_exactly_as_one_never_stopped(tmp_path):
+    reference = _fit(MODELS["better"]())
+    path = tmp_path / "run.npz"
+    stopped = _fit(MODELS["better"](), checkpoint=path, stop_after=100)
+    assert stopped.interrupted and stopped.iteration == 100 and path.exists()
+    assert stopped.current_epoch < 3
+    resumed = _fit(MODELS["better"](), checkpoint=path, resume=path)
+    assert not resumed.interrupted and resumed.iteration == reference.iteration
+    for key, value in reference.model.params.items():
+        np.testing.assert_array_equal(resumed.model.params[key], value, err_msg=key)
+    assert resumed.ppl_list == reference.ppl_list
+    assert resumed.val_ppl_list == reference.val_ppl_list
+    assert resumed.best_epoch == reference.best_epoch
+
+
+def test_resuming_with_other_settings_is_refused(tmp_path):
+    path = tmp_path / "run.npz"
+    _fit(MODELS["lstm"](), checkpoint=path, stop_after=10)
+    trainer = RnnlmTrainer(MODELS["lstm"](), SGD(lr=1.0), config={"test": 1}, verbose=False)
+    trainer.resume(path)
+    corpus = repetitive_corpus(200)
+    with pytest.raises(ValueError, match="other settings"):
+        trainer.fit(corpus[:-1], corpus[1:], 3, 5, 6, 1.0, val_corpus=corpus[:800])
+
+
+def test_a_diverging_run_stops_before_its_update():
+    corpus = repetitive_corpus()
+    model = MODELS["lstm"]()
+    model.params["affine.W"][...] = np.inf
+    trainer = RnnlmTrainer(model, SGD(lr=1.0), verbose=False)
+    with np.errstate(invalid="ignore", over="ignore"):
+        trainer.fit(corpus[:-1], corpus[1:], 1, 5, 8)
+    assert trainer.diverged and trainer.iteration == 0
+
+
+def test_the_book_paths():
+    from common.trainer import RnnlmTrainer as BookTrainer
+    from common.util import eval_perplexity as book_eval
+
+    assert BookTrainer is RnnlmTrainer and book_eval is eval_perplexity
+
+
+def test_pytorch_computes_the_same_loss_and_gradients():
+    pytest.importorskip("torch")
+    from benchmarks.torch_rnnlm import check_equivalence
+
+    model = Rnnlm(50, 8, 6, seed=0)
+    scale_weights(model, 10.0)
+    check = check_equivalence(model, ids((3, 5), vocab=50), ids((3, 5), seed=2, vocab=50))
+    assert check["loss_diff"] < 1e-5 and check["grad_rel_diff"] < 1e-4
+
+
+def test_the_benchmark_profiles_every_part_of_an_iteration():
+    from benchmarks.bench_rnnlm import profile_rnnlm, rnnlm_runner
+
+    model = Rnnlm(50, 8, 6, seed=0)
+    batches = [(ids((4, 5), seed=s, vocab=50), ids((4, 5), seed=s + 9, vocab=50))
+               for s in range(4)]
+    profile = profile_rnnlm(model, batches, warmup=1)
+    assert set(profile["parts"]) == {"embed.forward", "embed.backward", "lstm.forward",
+                                     "lstm.backward", "affine.forward", "affine.backward",
+                                     "loss.forward", "loss.backward", "clip_grads",
+                                     "SGD update"}
+    assert profile["median_s"] > 0 and "forward" not in vars(model.layers["lstm"])
+    before = model.params["lstm.Wx"].copy()
+    assert rnnlm_runner(model)(batches) > 0
+    assert not np.array_equal(model.params["lstm.Wx"], before)
