@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
+import os
 
-import numpy as np
-import pytest
+# The suite runs many small problems, and the chapters it starts, on CI's 2 cores: one BLAS
+# thread per process (with both cores busy, OpenBLAS's second thread only waits for its
+# turn, and a conv-net test then took 4x as long). Set before NumPy is first imported; the
+# programs the tests start inherit it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import gzip  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 MNIST_STEMS = (
     "train-images-idx3-ubyte",

@@ -329,6 +329,16 @@ def test_models_pass_a_gradient_check_with_repeating_negatives(cls):
     assert net.params["in.W"].dtype == np.float32  # the twin is gone
 
 
+@pytest.mark.parametrize("cls", [CBOW, SkipGram])
+def test_gradient_check_rewinds_the_loss_layers_sampler_by_itself(cls):
+    """The negatives are drawn in the loss layer; the gradient check finds its generator
+    (as checkpoints do) and replays the same draws in every probe."""
+    corpus, word_to_id, _ = toy_corpus(300)
+    net = cls(len(word_to_id), 4, 2, corpus, seed=0)
+    contexts, target = create_contexts_target(corpus, 2)
+    assert max(gradient_check(net, contexts[:5], target[:5]).values()) < 1e-7
+
+
 def test_simple_cbow_learns_the_books_sentence_and_passes_a_gradient_check():
     corpus, word_to_id, _ = preprocess(TEXT)
     contexts, target = create_contexts_target(corpus, 1)

@@ -102,3 +102,6 @@ def random_layers(network: Any) -> Iterator[tuple[str, Any]]:
                 yield from walk(f"{prefix}{name}.", inner)
 
     yield from walk("", getattr(network, "layers", {}))
+    last_layer = getattr(network, "last_layer", None)  # negative sampling draws in its loss
+    if isinstance(getattr(last_layer, "rng", None), Generator):
+        yield getattr(last_layer, "name", None) or "loss", last_layer.rng

@@ -97,7 +97,10 @@ class Network:
         self.buffers = ParamDict()
         # key -> (layer, attribute name), to collect d<attr> after backward
         self._param_owner: dict[str, tuple[Any, str]] = {}
-        for name, layer in self.layers.items():
+        # a loss layer may hold weights too (negative sampling's output embedding): they
+        # join params under its name ('out.W'), 'loss' unless it was given one
+        last_name = getattr(last_layer, "name", None) or "loss"
+        for name, layer in [*self.layers.items(), (last_name, last_layer)]:
             for key, owner, attr, is_buffer in layer_arrays(name, layer):
                 if key in self.params or key in self.buffers:
                     raise ValueError(

@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from common.layers import Embedding, MatMul, SoftmaxWithLoss
-from common.layers.naming import layer_arrays
 from common.layers.word2vec import ContextMean, NegativeSamplingLoss
 from common.nets.network import Network
 from common.validation import whole_number
@@ -37,16 +36,9 @@ class Word2VecNet(Network):
     loss_name = "out"
 
     def __init__(self, layers: OrderedDict, last_layer: Any, window_size: int) -> None:
+        last_layer.name = self.loss_name  # Network names its weights after it: 'out.W'
         super().__init__(layers, last_layer)
         self.window_size = window_size
-        last_layer.name = self.loss_name
-        for key, owner, attr, _ in layer_arrays(self.loss_name, last_layer):
-            if key in self.params:
-                raise ValueError(f"the loss layer's parameter {key!r} has the name of a "
-                                 "layer's: give the loss layer another loss_name")
-            self.params[key] = getattr(owner, attr)
-            self._param_owner[key] = (owner, attr)
-            self._decayed_keys.append(key)
 
     @property
     def word_vecs(self) -> np.ndarray:
