@@ -16,6 +16,7 @@ from common.training.seq2seq_training import (
     Seq2seqTrainer,
     answer_lines,
     decode,
+    eval_seq2seq,
     exact_match,
     greedy_answers,
 )
@@ -270,6 +271,22 @@ def test_exact_match_counts_only_answers_right_at_every_position():
     np.testing.assert_array_equal(greedy_answers(model, xs, own, batch_size=4), own[:, 1:])
     with pytest.raises(ValueError, match="xs is empty"):
         exact_match(model, xs[:0], own[:0])
+
+
+def test_eval_seq2seq_is_the_books_check_of_one_question(capsys):
+    model = Seq2seq(vocab_size=4, wordvec_size=3, hidden_size=5, seed=0)
+    id_to_char = dict(enumerate("_abc"))
+    question = np.array([[1, 2, 3]])
+    right = np.array([[0, *model.generate(question, 0, 2)[0]]])
+    assert eval_seq2seq(model, question, right, id_to_char, verbos=True, is_reverse=True) == 1
+    assert capsys.readouterr().out.startswith("Q cba   T ")
+    wrong = right.copy()
+    wrong[0, 1] = (wrong[0, 1] + 1) % 4
+    assert eval_seq2seq(model, question, wrong, id_to_char) == 0
+    assert capsys.readouterr().out == ""
+    with pytest.raises(ValueError, match="use exact_match for many"):
+        eval_seq2seq(model, np.vstack([question, question]), np.vstack([right, right]),
+                     id_to_char)
 
 
 def test_answer_lines_read_the_question_back_and_mark_the_answers():

@@ -22,7 +22,7 @@ def plot_accuracy_curves(curves: Mapping[str, Sequence[float]], path: str | os.P
     """One line per model: its accuracy (0..1) on the test set after each epoch 1, 2, ...,
     drawn in percent, with the last value in the legend."""
     plt = pyplot(show)
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig, ax = plt.subplots(figsize=(7, 4.2 + 0.25 * len(curves)))
     markers = "osD^v"
     for i, (name, accuracy) in enumerate(curves.items()):
         epochs = np.arange(1, len(accuracy) + 1)
@@ -35,7 +35,8 @@ def plot_accuracy_curves(curves: Mapping[str, Sequence[float]], path: str | os.P
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(-2, 102)
     ax.grid(alpha=0.3)
-    ax.legend(loc="best")
+    # under the plot: curves that rise steeply leave no corner free for it
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
     if title:
         ax.set_title(title)
     return save_figure(fig, path, show)

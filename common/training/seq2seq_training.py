@@ -5,11 +5,11 @@
     trainer.acc_list          # exact-match accuracy on the test set after every epoch
 
 An answer counts only when every character of it is right, as the book's ``eval_seq2seq``
-judges it: ``exact_match`` asks the model for greedy answers to a whole set at once and
-compares them with the targets. ``Seq2seqTrainer`` is the book's loop (shuffled
-mini-batches, gradient clipping by the global norm, an evaluation after every epoch) with
-the library's care: progress inside long epochs, Ctrl-C stops after the current batch and
-keeps the run, a NaN loss stops it before its update.
+(here too, with its signature) judges it: ``exact_match`` asks the model for greedy answers
+to a whole set at once and compares them with the targets. ``Seq2seqTrainer`` is the
+book's loop (shuffled mini-batches, gradient clipping by the global norm, an evaluation
+after every epoch) with the library's care: progress inside long epochs, Ctrl-C stops
+after the current batch and keeps the run, a NaN loss stops it before its update.
 """
 
 from __future__ import annotations
@@ -70,6 +70,23 @@ def answer_lines(model: Any, xs: np.ndarray, ts: np.ndarray, id_to_char: Mapping
         mark = "✓" if right == answer else "✗"
         lines.append(f"Q {question}   T {right}   {mark} {answer}")
     return lines
+
+
+def eval_seq2seq(model: Any, question: np.ndarray, correct: np.ndarray,
+                 id_to_char: Mapping[int, str], verbos: bool = False,
+                 is_reverse: bool = False) -> int:
+    """The book's check of one question (1, T) against its answer (1, T'), with the book's
+    signature: 1 if the greedy answer equals correct[0, 1:] at every position, else 0;
+    ``verbos`` prints it as ``answer_lines`` does (the question read back the right way
+    round when ``is_reverse``). ``exact_match`` judges a whole set at once."""
+    question, correct = np.asarray(question), np.asarray(correct)
+    if question.ndim != 2 or len(question) != 1 or np.shape(correct)[:1] != (1,):
+        raise ValueError(f"eval_seq2seq checks one question (1, T) and its answer (1, T'); "
+                         f"got shapes {question.shape} and {np.shape(correct)}: use "
+                         "exact_match for many")
+    if verbos:
+        print(answer_lines(model, question, correct, id_to_char, is_reverse)[0])
+    return int(exact_match(model, question, correct))
 
 
 class Seq2seqTrainer:
