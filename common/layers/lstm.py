@@ -12,6 +12,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from common.layers.naming import Container
 from common.layers.recurrent_base import (
     RecurrentState,
     batch_major,
@@ -181,7 +182,7 @@ class TimeLSTM(RecurrentState):
         return weight_gradients(self, x_tm, hs[:-1], da)
 
 
-class TimeBiLSTM:
+class TimeBiLSTM(Container):
     """A bidirectional LSTM: one ``TimeLSTM`` reads the sequence forwards, a second one
     reads it backwards, and their hidden states at each position are concatenated.
 
@@ -200,17 +201,6 @@ class TimeBiLSTM:
         self.layers = OrderedDict(forward_lstm=self.forward_lstm,
                                   backward_lstm=self.backward_lstm)
         self.name = "TimeBiLSTM"
-
-    @property
-    def name(self) -> str:
-        """The name a network gave this layer; the two LSTMs are '<name>.forward_lstm', ..."""
-        return self._name
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self._name = value
-        for inner, layer in self.layers.items():
-            layer.name = f"{value}.{inner}"
 
     def forward(self, xs: np.ndarray) -> np.ndarray:
         """[forward LSTM(xs) | reversed(backward LSTM(reversed xs))]: (N, T, 2H)."""

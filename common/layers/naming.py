@@ -16,6 +16,25 @@ from typing import Any
 from numpy.random import Generator
 
 
+class Container:
+    """A layer made of named inner layers (``self.layers``, an OrderedDict): whatever name a
+    network gives it, its inner layers are named '<name>.<inner>', so that their errors and
+    their parameters ('attention1.attn.W_qkv') say where they sit."""
+
+    layers: OrderedDict
+
+    @property
+    def name(self) -> str:
+        """The name a network gave this layer."""
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
+        for inner, layer in self.layers.items():
+            layer.name = f"{value}.{inner}"
+
+
 def param_key(layer_name: str, attr: str) -> str:
     """'Affine2', 'W' -> 'W2' (the book's names); a name without a number -> 'fc.W'."""
     number = re.search(r"(\d+)$", layer_name)

@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
+from common.layers.naming import Container
 from common.validation import layer_name
 
 
-class Residual:
+class Residual(Container):
     """out = x + f(x), where f applies ``layers`` in order; f(x) must keep x's shape.
 
     ``layers`` is a list (its layers are then named ``LayerNorm1``, ``TimeAffine1``,
@@ -41,17 +42,6 @@ class Residual:
                 raise TypeError(f"Residual: {name!r} ({type(layer).__name__}) has no forward "
                                 "method: a layer is an object with forward and backward")
         self.name = "Residual"
-
-    @property
-    def name(self) -> str:
-        """The name a network gave this block; its inner layers are named '<name>.<inner>'."""
-        return self._name
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self._name = value
-        for inner, layer in self.layers.items():
-            layer.name = f"{value}.{inner}"
 
     def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """x + f(x)."""
