@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ch_rnnlm.figures import plot_perplexities
-from ch_rnnlm.options import MODELS, PROGRAM, build_parser
+from ch_rnnlm.options import DEFAULT_LR, MODELS, PROGRAM, build_parser
 from common.cli import INTERRUPTED, check_checkpoint_options, exit_130_on_ctrl_c, write_json
 from common.memory import peak_memory_mb
 from common.nets import rnnlm
@@ -87,10 +87,16 @@ def build_model(name: str, vocab_size: int, args: argparse.Namespace) -> rnnlm.R
     return cls(vocab_size, args.size, args.size, seed=args.seed)
 
 
+def learning_rate(name: str, args: argparse.Namespace) -> float:
+    """--lr, or the model's default."""
+    return args.lr or DEFAULT_LR[name]
+
+
 def settings(name: str, args: argparse.Namespace) -> dict[str, Any]:
     """What a checkpoint must agree with to be resumed (the trainer adds fit's arguments)."""
-    keys = ("data", "max_words", "size", "better_size", "dropout", "lr", "seed")
-    return {"program": PROGRAM, "model": name, **{k: getattr(args, k) for k in keys}}
+    keys = ("data", "max_words", "size", "better_size", "dropout", "seed")
+    return {"program": PROGRAM, "model": name, "lr": learning_rate(name, args),
+            **{k: getattr(args, k) for k in keys}}
 
 
 def train_one(name: str, corpora: Corpora, args: argparse.Namespace) -> dict[str, Any]:
@@ -99,9 +105,10 @@ def train_one(name: str, corpora: Corpora, args: argparse.Namespace) -> dict[str
     model = build_model(name, len(word_to_id), args)
     cls = MODELS[name]
     params = int(sum(p.size for p in model.params.values()))
-    print(f"\n=== {cls} ({params:,} parameters) ===", flush=True)
+    lr = learning_rate(name, args)
+    print(f"\n=== {cls} ({params:,} parameters), SGD learning rate {lr:g} ===", flush=True)
     model.summary()
-    trainer = RnnlmTrainer(model, SGD(lr=args.lr), checkpoint=args.checkpoint,
+    trainer = RnnlmTrainer(model, SGD(lr=lr), checkpoint=args.checkpoint,
                            checkpoint_every=args.checkpoint_every, config=settings(name, args))
     if args.resume:
         trainer.resume(args.resume)
@@ -121,7 +128,7 @@ def train_one(name: str, corpora: Corpora, args: argparse.Namespace) -> dict[str
     sample = detokenize([id_to_word[i] for i in ids])
     print(f"{cls} writes:\n{sample}\n", flush=True)
     return {
-        "class": cls, "parameters": params, "sizes": model.sizes,
+        "class": cls, "parameters": params, "sizes": model.sizes, "lr": lr,
         "epochs": trainer.current_epoch, "iterations": trainer.iteration,
         "seconds": round(trainer.seconds, 2),
         "iterations_per_second": round(trainer.iteration / trainer.seconds, 2)
@@ -177,8 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     data_name = "word-level tiny Shakespeare" if args.data == "shakespeare" else "Penn Treebank"
     print(f"{data_name}: {len(train):,} training, {len(val):,} validation and {len(test):,} "
           f"test words; a vocabulary of {len(word_to_id):,}")
-    print(f"SGD lr {args.lr:g} (divided by {args.lr_decay:g} after an epoch without a better "
-          f"validation perplexity), gradient norm clipped at {args.max_grad:g}, batches of "
+    print(f"SGD (its learning rate divided by {args.lr_decay:g} after an epoch without a "
+          f"better validation perplexity), gradient norm clipped at {args.max_grad:g}, batches of "
           f"{args.batch_size} rows x {args.time_size} time steps, {args.epochs} epochs, "
           f"seed {args.seed}", flush=True)
     names = list(MODELS) if args.model == "all" else [args.model]

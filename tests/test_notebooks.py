@@ -94,6 +94,23 @@ KEY_NUMBERS: dict[str, Chapter] = {
         KeyNumber(r"train loss (\S+)", ("train_loss",)),
         KeyNumber(r"val loss (\S+)", ("val_loss",)),
     )),
+    "08_word2vec": Chapter(("ch_word2vec", "--vocab", "2000", "--epochs", "3"), (
+        KeyNumber(r"PPMI non-zero (\S+)", ("count", "ppmi_nonzero")),
+        KeyNumber(r"CBOW loss by epoch (.+)", ("cbow", "epoch_loss")),
+    )),
+    "09_rnnlm": Chapter(("ch_rnnlm", "--max-words", "60000", "--better-size", "100",
+                         "--eval-interval", "10"), tuple(
+        KeyNumber(rf"{name} test perplexity (\S+)", ("models", name, "test_ppl"))
+        for name in ("SimpleRnnlm", "Rnnlm", "BetterRnnlm"))),
+    "10_seq2seq": Chapter(("ch_seq2seq", "--train-size", "20000", "--test-size", "1000",
+                           "--epochs", "5", "--lr", "0.005", "--hidden", "128"), (
+        *(KeyNumber(rf"addition, {re.escape(label)}: accuracy (\S+)",
+                    ("tasks", "addition", "models", label, "final_accuracy"))
+          for label in ("seq2seq", "seq2seq, reversed input", "peeky seq2seq, reversed input")),
+        KeyNumber(r"dates, attention seq2seq, reversed input: accuracy (\S+)",
+                  ("tasks", "dates", "models", "attention seq2seq, reversed input",
+                   "final_accuracy")),
+    )),
 }
 
 

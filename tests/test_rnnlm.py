@@ -140,7 +140,8 @@ def test_a_short_training_learns_a_repetitive_text(kind):
                 max_grad=5.0, eval_interval=5)
     after = eval_perplexity(model, corpus)
     assert before > 6 and after < 2.0, (before, after)
-    assert trainer.ppl_list[-1] < trainer.ppl_list[0] / 2
+    # dropout makes single records spiky (BetterRnnlm): the median of the last five
+    assert np.median(trainer.ppl_list[-5:]) < trainer.ppl_list[0] / 2
 
 
 def test_generation_is_deterministic_for_a_seed_and_never_skipped_words():

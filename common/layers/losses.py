@@ -11,6 +11,11 @@ from common.functions import (
 )
 from common.validation import check_binary_targets, check_labels, forward_cache, layer_name
 
+#: The rows of a large softmax are taken this many elements at a time (1 MB of float32):
+#: a block stays in the core's cache through the passes over it (max, shift, exp, sum,
+#: scale), where whole arrays of a word model (700 rows of 10,000 words) would not.
+_BLOCK_ELEMENTS = 1 << 18
+
 
 def _softmax_nll(x: np.ndarray, t: np.ndarray, keep: np.ndarray | None = None
                  ) -> tuple[float, np.ndarray, int]:
@@ -18,29 +23,36 @@ def _softmax_nll(x: np.ndarray, t: np.ndarray, keep: np.ndarray | None = None
     (M, K), over the rows ``keep`` selects (all when None): returns the mean loss
     -1/M' Σ log softmax(x_m)[t_m] (log-sum-exp, no overflow), y = softmax(x) (a new array)
     and the number M' of rows counted."""
-    z = x - x.max(axis=1, keepdims=True)
-    rows = np.arange(len(z))
-    picked = (z * t).sum(axis=1) if t.ndim == 2 else z[rows, np.where(t < 0, 0, t)]
-    np.exp(z, out=z)
-    total = z.sum(axis=1)
+    y = np.empty(x.shape, dtype=np.result_type(x.dtype, np.float32))
+    total = np.empty(len(x), dtype=y.dtype)
+    picked = np.empty(len(x), dtype=y.dtype)
+    step = max(1, _BLOCK_ELEMENTS // max(x.shape[1], 1))
+    for start in range(0, len(x), step):
+        block = slice(start, start + step)
+        z, xb, tb = y[block], x[block], t[block]
+        np.subtract(xb, xb.max(axis=1, keepdims=True), out=z)
+        picked[block] = ((z * tb).sum(axis=1) if t.ndim == 2
+                         else z[np.arange(len(z)), np.where(tb < 0, 0, tb)])
+        np.exp(z, out=z)
+        np.sum(z, axis=1, out=total[block])
+        z *= (1 / total[block])[:, np.newaxis]
     nll = np.log(total) - picked
-    count = len(z) if keep is None else int(keep.sum())
+    count = len(x) if keep is None else int(keep.sum())
     loss = float((nll if keep is None else nll[keep]).sum() / max(count, 1))
-    z /= total[:, np.newaxis]
-    return loss, z, count
+    return loss, y, count
 
 
 def _softmax_nll_backward(y: np.ndarray, t: np.ndarray, dout: float, count: int,
                           keep: np.ndarray | None = None) -> np.ndarray:
     """dout · (y - onehot(t)) / count for y, t of ``_softmax_nll``; zero on rows not kept."""
-    dx = y.copy()
+    scale = np.asarray(dout / max(count, 1), dtype=y.dtype)
+    dx = y * scale  # one pass that scales and copies y (a copy, then a scaling, is two)
     if t.ndim == 2:
-        dx -= t
+        dx -= t * scale
     else:
-        dx[np.arange(len(dx)), np.where(t < 0, 0, t)] -= 1
+        dx[np.arange(len(dx)), np.where(t < 0, 0, t)] -= scale
     if keep is not None:
         dx[~keep] = 0
-    dx *= dout / max(count, 1)
     return dx
 
 
