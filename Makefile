@@ -91,6 +91,15 @@ lab: $(NOTEBOOKS_STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
+# What CI runs (.ci/run): the site built strictly, every test (the notebooks executed in a
+# fresh kernel among them, so the notebooks extra is installed first), then the fast suite on
+# the oldest supported versions.
+.PHONY: ci
+ci: $(NOTEBOOKS_STAMP) $(DOCS_STAMP)
+	$(MAKE) docs
+	$(MAKE) test-all
+	$(MAKE) test-oldest
+
 lint: $(STAMP)
 	$(PY) -m pip install -q ruff
 	$(PY) -m ruff check .

@@ -11,6 +11,7 @@ from common.layers import (
     Relu,
     Sigmoid,
     SigmoidWithLoss,
+    Softmax,
     SoftmaxWithLoss,
 )
 
@@ -63,7 +64,7 @@ def test_affine_without_input_gradient_still_gives_parameter_gradients():
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("cls", [Relu, Sigmoid])
+@pytest.mark.parametrize("cls", [Relu, Sigmoid, Softmax])
 def test_activation_gradients(cls, seed):
     rng = np.random.default_rng(seed)
     shape = tuple(rng.integers(2, 6, rng.integers(1, 4)))
@@ -190,6 +191,7 @@ def test_loss_layers_are_finite_and_correct_for_extreme_logits():
     [
         (lambda: Relu(), lambda layer, x: layer.forward(x)),
         (lambda: Sigmoid(), lambda layer, x: layer.forward(x)),
+        (lambda: Softmax(), lambda layer, x: layer.forward(x)),
         (lambda: Dropout(0.5, rng=0), lambda layer, x: layer.forward(x, True)),
         (lambda: Affine(np.ones((3, 2), np.float32), np.zeros(2, np.float32)),
          lambda layer, x: layer.forward(x)),

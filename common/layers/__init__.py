@@ -5,23 +5,25 @@
 the layer's own parameters as ``d<name>`` (``dW``, ``db``, ...). ``backward``
 never writes into ``dout``.
 
-Layers with parameters list them in ``param_names``; the arrays are the ones
-passed in and are only ever changed in place, so a network's ``params`` dict and
-its layers always hold the same arrays. Layers that behave differently while
-training set ``uses_train_flg = True`` and take ``forward(x, train_flg)``.
+Layers with parameters list them in ``param_names``; the arrays are the ones passed in
+and are only ever changed in place, so a network's ``params`` dict and its layers always
+hold the same arrays. The second book's layers also give them as lists, ``layer.params``
+and ``layer.grads`` (``param_lists``), for models that collect them the book's way.
+Layers that behave differently while training set ``uses_train_flg = True`` and take
+``forward(x, train_flg)``.
 
 The modules, by family: ``affine`` (Affine, MatMul, TimeAffine), ``activations`` (ReLU,
-sigmoid, tanh, GELU, Gaussian), ``losses`` (the softmax, sigmoid and squared-error losses),
-``regularization`` (Dropout, BatchNormalization, RandomShift), ``conv`` (Convolution,
-Pooling), ``gates`` (the computational graph's add, multiply, exp, ... nodes), ``embedding``
-(Embedding, PositionalEmbedding), ``normalization`` (LayerNorm), ``attention`` (causal
-self-attention), ``residual`` (Residual blocks); the second book's: ``recurrent`` (RNN,
-TimeRNN), ``lstm`` (LSTM, TimeLSTM, TimeBiLSTM), ``gru`` (GRU, TimeGRU), with
-``recurrent_base`` (the state they carry, their shape checks), ``time`` (TimeEmbedding,
-TimeDropout, TimeSigmoidWithLoss), ``tied`` (an embedding that is also the output layer),
-``word2vec`` (EmbeddingDot, UnigramSampler, NegativeSamplingLoss), ``seq_attention``
-(attention of a decoder over encoder states); ``naming`` numbers a network's layers and
-arrays the book's way (W1, b1, ...).
+sigmoid, softmax, tanh, GELU, Gaussian), ``losses`` (the softmax, sigmoid and
+squared-error losses), ``regularization`` (Dropout, BatchNormalization, RandomShift),
+``conv`` (Convolution, Pooling), ``gates`` (the computational graph's add, multiply,
+exp, ... nodes), ``embedding`` (Embedding, PositionalEmbedding), ``normalization``
+(LayerNorm), ``attention`` (causal self-attention), ``residual`` (Residual blocks); the
+second book's: ``recurrent`` (RNN, TimeRNN), ``lstm`` (LSTM, TimeLSTM, TimeBiLSTM),
+``gru`` (GRU, TimeGRU), with ``recurrent_base`` (the state they carry, their shape
+checks), ``time`` (TimeEmbedding, TimeDropout, TimeSigmoidWithLoss), ``tied`` (an
+embedding that is also the output layer), ``word2vec`` (EmbeddingDot, UnigramSampler,
+NegativeSamplingLoss), ``seq_attention`` (attention of a decoder over encoder states);
+``naming`` numbers a network's layers and arrays the book's way (W1, b1, ...).
 
 Mistakes get clear errors (``common.validation``): an input of the wrong size names the
 layer (by the ``name`` a network gives it, e.g. 'Affine1'), and ``backward`` before
@@ -45,7 +47,7 @@ from common.functions import (
     step_function,
     sum_squared_error,
 )
-from common.layers.activations import GELU, Gaussian, Relu, Sigmoid, Tanh
+from common.layers.activations import GELU, Gaussian, Relu, Sigmoid, Softmax, Tanh
 from common.layers.affine import Affine, MatMul, TimeAffine
 from common.layers.attention import CausalSelfAttention
 from common.layers.conv import Convolution, Pooling
@@ -98,6 +100,7 @@ __all__ = [
     "Relu",
     "Sigmoid",
     "SigmoidWithLoss",
+    "Softmax",
     "SoftmaxWithLoss",
     # backpropagation chapter: more activations, a layer without bias, regression loss, gates
     "AddLayer",

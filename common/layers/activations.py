@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.functions import gaussian, sigmoid
+from common.functions import gaussian, sigmoid, softmax
+from common.layers.param_lists import ParamLists
 from common.validation import check_dout, forward_cache
 
 
-class Relu:
+class Relu(ParamLists):
     """out = max(0, x), element-wise; any shape."""
 
     def __init__(self) -> None:
@@ -25,7 +26,7 @@ class Relu:
         return dout * self.mask
 
 
-class Sigmoid:
+class Sigmoid(ParamLists):
     """out = σ(x) = 1 / (1 + exp(-x)), element-wise and overflow-free; any shape."""
 
     def __init__(self) -> None:
@@ -42,7 +43,26 @@ class Sigmoid:
         return dout * self.out * (1 - self.out)
 
 
-class Tanh:
+class Softmax(ParamLists):
+    """out = softmax(x) over the last axis (max-shifted: no overflow); any shape (…, K).
+    The second book's attention turns its scores into weights with it."""
+
+    def __init__(self) -> None:
+        self.out: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """softmax(x) along the last axis; remembers it for backward."""
+        self.out = softmax(x)
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dx = y ⊙ (dout - Σ_k dout_k y_k), the Jacobian of softmax applied to dout."""
+        y = forward_cache(self, self.out)
+        check_dout(self, dout, y.shape)
+        return y * (dout - np.sum(dout * y, axis=-1, keepdims=True))
+
+
+class Tanh(ParamLists):
     """out = tanh(x), element-wise; any shape. Like σ but centred: tanh(x) = 2σ(2x) - 1."""
 
     def __init__(self) -> None:
@@ -59,7 +79,7 @@ class Tanh:
         return dout * (1 - self.out * self.out)
 
 
-class Gaussian:
+class Gaussian(ParamLists):
     """The radial-basis (RBF) activation out = exp(-x²), element-wise; any shape.
 
     It answers "how close is x to 0": 1 at x = 0, falling to 0 on both sides, so a
@@ -83,7 +103,7 @@ class Gaussian:
         return dout * (-2 * (self.x * self.out))
 
 
-class GELU:
+class GELU(ParamLists):
     """GPT-2's GELU, in its tanh form, element-wise; any shape:
 
     out = ½ · x · (1 + tanh(u)),  u = √(2/π) · (x + 0.044715 · x³).

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.layers.param_lists import ParamLists
 from common.validation import check_dout, check_features, forward_cache, gradient_buffer, layer_name
 
 
-class Affine:
+class Affine(ParamLists):
     """Fully connected layer: out = x W + b.
 
     W: (D, M), b: (M,). ``forward`` takes x of shape (N, D) or (N, ...) with D
@@ -54,7 +55,7 @@ class Affine:
         return (dout @ self.W.T).reshape(self.original_x_shape)
 
 
-class MatMul:
+class MatMul(ParamLists):
     """Fully connected layer without a bias: out = x W (a line through the origin).
 
     W: (D, M); x: (N, D) -> out: (N, M). ``backward`` writes dW = xᵀ dout into an
@@ -87,7 +88,7 @@ class MatMul:
         return dout @ self.W.T
 
 
-class TimeAffine:
+class TimeAffine(ParamLists):
     """The fully connected layer on the last axis: out = x W + b for x (..., D), any rank.
 
     W: (D, M), b: (M,) or None (no bias); out: (..., M). A sequence (N, T, D) is

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.layers.param_lists import ParamLists
 from common.validation import check_dout, forward_cache, gradient_buffer, layer_name
 
 
@@ -28,7 +29,7 @@ def check_ids(layer: object, idx: np.ndarray, vocab_size: int) -> np.ndarray:
     return idx
 
 
-class Embedding:
+class Embedding(ParamLists):
     """Token embedding: out = W[idx], the row of W for every id.
 
     W: (V, D), one D-vector per symbol of a vocabulary of V. ``forward`` takes integer

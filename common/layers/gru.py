@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.layers.param_lists import ParamLists
 from common.layers.recurrent_base import (
     RecurrentState,
     batch_major,
@@ -34,7 +35,7 @@ def _sigmoid_in_place(a: np.ndarray) -> np.ndarray:
     return a
 
 
-class GRU:
+class GRU(ParamLists):
     """One GRU step: h_next from x (N, D) and h_prev (N, H), as in the module's formulas.
 
     ``backward(dh_next)`` stores dWx, dWh, dbx, dbh and returns (dx, dh_prev).
@@ -79,7 +80,7 @@ class GRU:
         return dax @ self.Wx.T, dh_next * z + dah @ self.Wh.T
 
 
-class TimeGRU(RecurrentState):
+class TimeGRU(RecurrentState, ParamLists):
     """The GRU over a sequence: ``GRU``'s step for t = 1..T, from h_0.
 
     xs: (N, T, D) -> hs: (N, T, H). h_0 is zeros, the state given by ``set_state(h)``, or

@@ -13,6 +13,7 @@ from collections import OrderedDict
 import numpy as np
 
 from common.layers.naming import Container
+from common.layers.param_lists import ParamLists
 from common.layers.recurrent_base import (
     RecurrentState,
     batch_major,
@@ -30,7 +31,7 @@ from common.validation import check_dout, forward_cache, gradient_buffer, layer_
 LSTM_GATES = "stss"
 
 
-class LSTM:
+class LSTM(ParamLists):
     """One step of the LSTM cell, the gates in the book's order f, g, i, o.
 
     a = x·Wx + h_prev·Wh + b, split into four blocks of H:
@@ -83,7 +84,7 @@ class LSTM:
         return da @ self.Wx.T, da @ self.Wh.T, ds * f
 
 
-class TimeLSTM(RecurrentState):
+class TimeLSTM(RecurrentState, ParamLists):
     """The LSTM over a sequence: ``LSTM``'s step for t = 1..T, from (h_0, c_0).
 
     xs: (N, T, D) -> hs: (N, T, H), with Wx (D, 4H), Wh (H, 4H), b (4H,), gate blocks

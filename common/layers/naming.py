@@ -13,15 +13,29 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import numpy as np
 from numpy.random import Generator
 
+from common.layers.param_lists import ParamLists
 
-class Container:
+
+class Container(ParamLists):
     """A layer made of named inner layers (``self.layers``, an OrderedDict): whatever name a
     network gives it, its inner layers are named '<name>.<inner>', so that their errors and
-    their parameters ('attention1.attn.W_qkv') say where they sit."""
+    their parameters ('attention1.attn.W_qkv') say where they sit. Its ``params`` and
+    ``grads`` lists (the second book's) are its inner layers', in order."""
 
     layers: OrderedDict
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """The inner layers' parameter arrays, layer after layer."""
+        return [p for layer in self.layers.values() for p in getattr(layer, "params", [])]
+
+    @property
+    def grads(self) -> list[np.ndarray]:
+        """The inner layers' gradient arrays, in the order of ``params``."""
+        return [g for layer in self.layers.values() for g in getattr(layer, "grads", [])]
 
     @property
     def name(self) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from common.layers.lstm import LSTM, TimeBiLSTM, TimeLSTM
+from common.layers.param_lists import ParamLists
 from common.layers.recurrent_base import (
     RecurrentState,
     batch_major,
@@ -25,7 +26,7 @@ from common.layers.recurrent_base import (
 from common.validation import check_dout, forward_cache, gradient_buffer
 
 
-class RNN:
+class RNN(ParamLists):
     """One step of the simple recurrent cell: h_next = tanh(x·Wx + h_prev·Wh + b).
 
     Wx: (D, H), Wh: (H, H), b: (H,); x: (N, D), h_prev: (N, H) -> h_next: (N, H).
@@ -60,7 +61,7 @@ class RNN:
         return da @ self.Wx.T, da @ self.Wh.T
 
 
-class TimeRNN(RecurrentState):
+class TimeRNN(RecurrentState, ParamLists):
     """The simple RNN over a sequence: h_t = tanh(x_t·Wx + h_{t-1}·Wh + b), t = 1..T.
 
     xs: (N, T, D) -> hs: (N, T, H), with Wx (D, H), Wh (H, H), b (H,). h_0 is zeros, the

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.layers.param_lists import ParamLists
 from common.layers.time import TimeEmbedding
 from common.validation import check_dout, forward_cache, gradient_buffer, layer_name
 
@@ -45,7 +46,7 @@ class TiedEmbedding(TimeEmbedding):
         return None
 
 
-class TiedOutput:
+class TiedOutput(ParamLists):
     """The output side of a tie: scores = h · Wᵀ + b with W (V, D) the embedding's table.
 
     h: (..., D) -> (..., V). Its only own parameter is b (``param_names``); ``backward``

@@ -13,6 +13,7 @@ import numpy as np
 
 from common.functions import sigmoid
 from common.layers.embedding import Embedding, check_ids
+from common.layers.param_lists import ParamLists
 from common.validation import (
     check_dout,
     forward_cache,
@@ -22,7 +23,7 @@ from common.validation import (
 )
 
 
-class ContextMean:
+class ContextMean(ParamLists):
     """The mean over the context words: out = 1/C Σ_c x[:, c], (N, C, ...) -> (N, ...).
 
     CBOW's hidden layer: the average of the context words' vectors (or of their one-hot
@@ -48,7 +49,7 @@ class ContextMean:
         return np.broadcast_to(scaled[:, np.newaxis], shape).copy()
 
 
-class EmbeddingDot:
+class EmbeddingDot(ParamLists):
     """Scores of chosen rows of W against h: out[n, ...] = W[idx[n, ...]] · h[n].
 
     W: (V, D). ``forward(h, idx)``: h (N, D), integer ids idx (N,) or (N, K) (any shape
@@ -159,7 +160,7 @@ class UnigramSampler:
         return negative
 
 
-class NegativeSamplingLoss:
+class NegativeSamplingLoss(ParamLists):
     """word2vec's loss: tell the true word from ``sample_size`` noise words.
 
     W: (V, D), the output embedding. ``forward(h, target)``: hidden vectors h (N, D),

@@ -28,9 +28,10 @@ class AdaGrad(Stateful):
         super().__init__(lr=lr, eps=eps)
 
     def update(self, params: Params, grads: Params) -> None:
-        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
-        for key, param in checked_items(self, params, grads):
-            g, h, tmp = grads[key], slot(self.h, key, param), slot(self.tmp, key, param)
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys
+        (or two lists in the same order, the second book's ``model.params, model.grads``)."""
+        for key, param, g in checked_items(self, params, grads):
+            h, tmp = slot(self.h, key, param), slot(self.tmp, key, param)
             np.multiply(g, g, out=tmp)
             h += tmp
             scaled_step(param, g, h, self.lr, self.eps, tmp)
@@ -48,9 +49,10 @@ class RMSprop(Stateful):
         super().__init__(lr=lr, decay_rate=decay_rate, eps=eps)
 
     def update(self, params: Params, grads: Params) -> None:
-        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
-        for key, param in checked_items(self, params, grads):
-            g, h, tmp = grads[key], slot(self.h, key, param), slot(self.tmp, key, param)
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys
+        (or two lists in the same order, the second book's ``model.params, model.grads``)."""
+        for key, param, g in checked_items(self, params, grads):
+            h, tmp = slot(self.h, key, param), slot(self.tmp, key, param)
             np.multiply(g, g, out=tmp)
             tmp -= h
             tmp *= 1 - self.decay_rate
@@ -89,12 +91,13 @@ class Adam(Stateful):
         super().__init__(lr=lr, beta1=beta1, beta2=beta2, eps=eps, iter=0)
 
     def update(self, params: Params, grads: Params) -> None:
-        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys
+        (or two lists in the same order, the second book's ``model.params, model.grads``)."""
         self.iter += 1
         # a Python float, so that float32 parameters are not promoted to float64
         lr_t = self.lr * math.sqrt(1 - self.beta2**self.iter) / (1 - self.beta1**self.iter)
-        for key, param in checked_items(self, params, grads):
-            g, tmp = grads[key], slot(self.tmp, key, param)
+        for key, param, g in checked_items(self, params, grads):
+            tmp = slot(self.tmp, key, param)
             m, v = slot(self.m, key, param), slot(self.v, key, param)
             _update_moments(g, m, v, self.beta1, self.beta2, tmp)
             scaled_step(param, m, v, lr_t, self.eps, tmp)
@@ -145,14 +148,15 @@ class AdamW(Stateful):
         self.decay = decay_matrices if decay is None else decay
 
     def update(self, params: Params, grads: Params) -> None:
-        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys
+        (or two lists in the same order, the second book's ``model.params, model.grads``)."""
         self.iter += 1
         # Python floats, so that float32 parameters stay float32
         step_size = self.lr / (1 - self.beta1**self.iter)
         root_correction = 1 / math.sqrt(1 - self.beta2**self.iter)
         shrink = 1 - self.lr * self.weight_decay
-        for key, param in checked_items(self, params, grads):
-            g, tmp = grads[key], slot(self.tmp, key, param)
+        for key, param, g in checked_items(self, params, grads):
+            tmp = slot(self.tmp, key, param)
             m, v = slot(self.m, key, param), slot(self.v, key, param)
             if self.weight_decay and self.decay(key, param):
                 param *= shrink

@@ -11,7 +11,7 @@ uninterrupted run would have taken.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,10 +24,26 @@ Params = dict[str, np.ndarray]
 SLOT_SEPARATOR = ":"
 
 
-def checked_items(optimizer: Any, params: Params, grads: Params) -> Iterable:
-    """``params.items()``, once every parameter has a gradient of its shape (else a
-    ValueError that says which): no parameter is changed by an update that cannot finish."""
+def named_arrays(arrays: Params | Sequence[np.ndarray], who: str, what: str) -> Params:
+    """``params`` or ``grads`` as a dict: a dict as it is; a list or tuple (the second book's
+    ``model.params`` and ``model.grads``) keyed by position, '0', '1', ..."""
+    if isinstance(arrays, Mapping):
+        return arrays  # type: ignore[return-value]
+    if isinstance(arrays, (list, tuple)):
+        return {str(i): a for i, a in enumerate(arrays)}
+    raise ValueError(f"{who}: {what} must be a dict of arrays (net.params) or a list of them "
+                     f"(the second book's model.params), got {type(arrays).__name__}")
+
+
+def checked_items(optimizer: Any, params: Params | Sequence[np.ndarray],
+                  grads: Params | Sequence[np.ndarray]
+                  ) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(key, parameter, gradient) for every parameter, once every one has a gradient of its
+    shape (else a ValueError that says which): no parameter is changed by an update that
+    cannot finish. Both are dicts with the same keys, or lists in the same order."""
     who = f"{type(optimizer).__name__}.update"
+    params = named_arrays(params, who, "params")
+    grads = named_arrays(grads, who, "grads")
     for key, param in params.items():
         if key not in grads:
             raise ValueError(f"{who}: grads has no {key!r}; params and grads need the same "
@@ -35,7 +51,7 @@ def checked_items(optimizer: Any, params: Params, grads: Params) -> Iterable:
         if np.shape(grads[key]) != param.shape:
             raise ValueError(f"{who}: the gradient of {key!r} has shape "
                              f"{np.shape(grads[key])}, but the parameter has shape {param.shape}")
-    return params.items()
+    return [(key, param, grads[key]) for key, param in params.items()]
 
 
 def slot(store: Params, key: str, like: np.ndarray) -> np.ndarray:

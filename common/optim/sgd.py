@@ -14,9 +14,10 @@ class SGD(Stateful):
         super().__init__(lr=lr)
 
     def update(self, params: Params, grads: Params) -> None:
-        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
-        for key, param in checked_items(self, params, grads):
-            param -= self.lr * grads[key]
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys
+        (or two lists in the same order, the second book's ``model.params, model.grads``)."""
+        for _key, param, g in checked_items(self, params, grads):
+            param -= self.lr * g
 
 
 class Momentum(Stateful):
@@ -31,11 +32,12 @@ class Momentum(Stateful):
         super().__init__(lr=lr, momentum=momentum)
 
     def update(self, params: Params, grads: Params) -> None:
-        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
-        for key, param in checked_items(self, params, grads):
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys
+        (or two lists in the same order, the second book's ``model.params, model.grads``)."""
+        for key, param, g in checked_items(self, params, grads):
             v = slot(self.v, key, param)
             v *= self.momentum
-            v -= self.lr * grads[key]
+            v -= self.lr * g
             param += v
 
 
@@ -46,10 +48,11 @@ class Nesterov(Momentum):
     """
 
     def update(self, params: Params, grads: Params) -> None:
-        """One step on every array of ``params`` (in place), with ``grads`` of the same keys."""
-        for key, param in checked_items(self, params, grads):
+        """One step on every array of ``params`` (in place), with ``grads`` of the same keys
+        (or two lists in the same order, the second book's ``model.params, model.grads``)."""
+        for key, param, g in checked_items(self, params, grads):
             v = slot(self.v, key, param)
-            step = self.lr * grads[key]
+            step = self.lr * g
             v *= self.momentum
             v -= step
             param += self.momentum * v
