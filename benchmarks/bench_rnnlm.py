@@ -34,7 +34,8 @@ import numpy as np
 from common.cli import write_json
 from common.nets.rnnlm import Rnnlm
 from common.optim import SGD, clip_grads
-from common.training.rnnlm_trainer import RnnlmTrainer, eval_perplexity, sequential_batch
+from common.training.rnnlm_trainer import RnnlmTrainer
+from common.training.word_stream import eval_perplexity, sequential_batch
 
 #: The book's chapter 6 Rnnlm setting.
 SIZES = {"wordvec_size": 100, "hidden_size": 100}

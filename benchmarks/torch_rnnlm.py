@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from common.nets.rnnlm import Rnnlm
-from common.training.rnnlm_trainer import sequential_batch
+from common.training.word_stream import sequential_batch
 
 #: Our gate blocks are f, g, i, o; PyTorch's are i, f, g, o: its block k is our PERM[k].
 PERM = (2, 0, 1, 3)

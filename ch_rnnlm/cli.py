@@ -22,23 +22,23 @@ from typing import Any
 
 import numpy as np
 
-from ch_rnnlm.figures import plot_perplexities
 from ch_rnnlm.options import DEFAULT_LR, MODELS, PROGRAM, build_parser
 from common.cli import INTERRUPTED, check_checkpoint_options, exit_130_on_ctrl_c, write_json
 from common.memory import peak_memory_mb
 from common.nets import rnnlm
 from common.optim import SGD
 from common.plots.figures import show_figures
+from common.plots.perplexity import plot_perplexities
 from common.training.checkpoint import CheckpointError
-from common.training.rnnlm_trainer import RnnlmTrainer, check_corpus, eval_perplexity
+from common.training.rnnlm_trainer import RnnlmTrainer
+from common.training.word_stream import check_corpus, eval_perplexity
 from dataset import DatasetError
+from dataset.text import detokenize
 
 #: The first word of the generated texts, and the words never generated (the book skips
 #: PTB's unknown-word token, numbers and the dollar sign).
 START = {"shakespeare": "romeo", "ptb": "you"}
 SKIP = {"shakespeare": [], "ptb": ["N", "<unk>", "$"]}
-#: Marks written straight after the word before them.
-ATTACHED = {",", ".", ":", ";", "?", "!", "<eos>"}
 
 
 Corpora = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int], dict[int, str]]
@@ -59,23 +59,6 @@ def load_corpora(args: argparse.Namespace) -> Corpora:
     if args.max_words:
         train, val, test = (c[:args.max_words] for c in (train, val, test))
     return train, val, test, word_to_id, id_to_word
-
-
-def detokenize(words: list[str]) -> str:
-    """Words joined by spaces, punctuation written against the word before it, and a new
-    line after PTB's end-of-sentence mark and after a speaker's name (a line that ends
-    with ':' in tiny Shakespeare)."""
-    text = ""
-    for word in words:
-        if word == "<eos>":
-            text += ".\n"
-        elif word in ATTACHED or not text or text.endswith("\n"):
-            text += word
-        else:
-            text += " " + word
-        if word == ":" and len(text) > 1:
-            text += "\n"
-    return text
 
 
 def build_model(name: str, vocab_size: int, args: argparse.Namespace) -> rnnlm.RnnlmBase:

@@ -20,18 +20,13 @@ import numpy as np
 from ch_word2vec.compare import analogies, neighbours, report_text
 from ch_word2vec.methods import count_based, load_text, train_cbow
 from ch_word2vec.options import ANALOGIES, PROGRAM, QUERIES, WORD_GROUPS, build_parser
-from ch_word2vec.plots import plot_word_map
 from common.cli import INTERRUPTED, exit_130_on_ctrl_c, write_json
 from common.memory import peak_memory_mb
 from common.plots.figures import show_figures
+from common.plots.wordvec import plot_word_map
 from common.wordvec import save_word_vectors
 
 COUNT, LEARNED = "count (PPMI+SVD)", "CBOW"
-
-
-def epoch_losses(losses: list[float], per_epoch: int) -> list[float]:
-    """The mean loss of every epoch (complete or not) of a list of step losses."""
-    return [float(np.mean(losses[i:i + per_epoch])) for i in range(0, len(losses), per_epoch)]
 
 
 def save_vectors(folder: Path, vectors: dict[str, np.ndarray],
@@ -73,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
           f"seed {args.seed}", flush=True)
     net, trainer, batches = train_cbow(words, args.window, args.hidden, args.epochs,
                                        args.batch_size, args.lr, args.negatives, args.seed)
-    losses = epoch_losses(trainer.history["loss"], batches.per_epoch)
+    losses = batches.epoch_means(trainer.history["loss"])
     print(f"CBOW: {trainer.iteration:,} steps in {trainer.seconds:.1f} s, loss by epoch: "
           + ", ".join(f"{loss:.3f}" for loss in losses)
           + f" (at the start: {math.log(2) * (1 + args.negatives):.3f})", flush=True)

@@ -10,6 +10,7 @@ import numpy as np
 
 from common.nets.word2vec import CBOW
 from common.optim import Adam
+from common.training.data import EpochBatches
 from common.training.iteration_trainer import IterationTrainer
 from common.wordvec import (
     create_co_matrix,
@@ -75,25 +76,6 @@ def count_based(words: Words, vocab: int, window: int, dim: int, seed: int) -> C
                             oversample=SVD_OVERSAMPLE, seed=seed)
     seconds["svd"] = time.perf_counter() - start
     return CountVectors(U.astype(np.float32), seconds, float(np.count_nonzero(M) / M.size))
-
-
-class EpochBatches:
-    """``next_batch(rng)`` for ``IterationTrainer``: the samples in a new random order each
-    epoch, ``batch_size`` at a time (the last incomplete batch of an epoch is left out)."""
-
-    def __init__(self, contexts: np.ndarray, target: np.ndarray, batch_size: int) -> None:
-        self.contexts, self.target = contexts, target
-        self.batch_size = min(batch_size, len(target))
-        self.per_epoch = len(target) // self.batch_size
-        self.order: np.ndarray | None = None
-        self.position = 0
-
-    def __call__(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        if self.order is None or self.position == self.per_epoch:
-            self.order, self.position = rng.permutation(len(self.target)), 0
-        batch = self.order[self.position * self.batch_size:(self.position + 1) * self.batch_size]
-        self.position += 1
-        return self.contexts[batch], self.target[batch]
 
 
 def train_cbow(words: Words, window: int, hidden: int, epochs: int, batch_size: int,

@@ -19,12 +19,13 @@ The building blocks:
 - ``checks``: numerical gradients and gradient checks;
 - ``optim``: optimizers (``update(params, grads)``), schedules, gradient clipping;
 - ``nets``: ``Network`` and the networks built on it (MultiLayerNet, the conv nets, GPT,
-  word2vec, the recurrent language models, seq2seq).
+  word2vec, the recurrent language models, seq2seq), and ``LayeredModel``, their
+  parameters as the layers' own arrays.
 
 On top:
 
-- ``training``: ``Trainer``, ``IterationTrainer``, ``RnnlmTrainer``, ``Seq2seqTrainer``,
-  checkpoints, progress, Ctrl-C;
+- ``training``: ``Trainer``, ``IterationTrainer``, ``RnnlmTrainer`` (and
+  ``eval_perplexity``), ``Seq2seqTrainer``, checkpoints, progress, Ctrl-C;
 - ``plots``: PNG figures; ``cli``: what every chapter's command line shares.
 
 The book's module paths keep working, so that the programs of "Deep Learning from
@@ -32,5 +33,8 @@ Scratch" run unchanged: ``functions``, ``layers`` and ``util`` are the modules t
 ``gradient``, ``optimizer``, ``multi_layer_net``, ``multi_layer_net_extend`` and ``trainer``
 are short faces over the packages that implement them, whose star imports give what the
 book's modules give (``np`` included). The second book's ``time_layers`` is a face over
-``layers`` in the same way.
+``layers`` in the same way, and its ``base_model`` over ``nets.list_model``; ``trainer``
+also gives the second book's ``Trainer(model, optimizer)`` and ``RnnlmTrainer``, and
+``util`` its helpers. Its ``config`` (``GPU = False``) and ``np`` (NumPy) are there for
+its programs' imports: this library runs on NumPy only.
 """

@@ -253,11 +253,34 @@ def col2im(col: np.ndarray, input_shape: tuple[int, ...], filter_h: int, filter_
     return window_sum(windows, input_shape, stride, pad)
 
 
-def __getattr__(name: str) -> object:
-    """``eval_perplexity``, where the second book's programs import it, read from
-    ``common.training`` on first use (PEP 562): this foundation module imports nothing above it."""
-    if name == "eval_perplexity":
-        from common.training.rnnlm_trainer import eval_perplexity
+def to_cpu(x: np.ndarray) -> np.ndarray:
+    """The second book's move of an array from the GPU: here arrays are NumPy's already,
+    so ``x`` as a NumPy array."""
+    return np.asarray(x)
 
-        return eval_perplexity
+
+def to_gpu(x: np.ndarray) -> np.ndarray:
+    """The second book's move of an array to the GPU (CuPy), which this NumPy library does
+    not do: a clear error instead of a silent CPU run the caller did not ask for."""
+    raise RuntimeError("to_gpu: this library runs on NumPy, on the CPU only; leave "
+                       "common.config.GPU False (its default)")
+
+
+#: Where the second book's programs import these from ``common.util``, and their homes,
+#: which sit above this foundation module: read on first use (PEP 562), so that this
+#: module imports nothing above it.
+_SECOND_BOOK = {
+    "eval_perplexity": "common.training.word_stream",
+    "eval_seq2seq": "common.training.seq2seq_training",
+    "clip_grads": "common.optim.clipping",
+}
+
+
+def __getattr__(name: str) -> object:
+    """``eval_perplexity``, ``eval_seq2seq`` and ``clip_grads``, read from their homes in
+    ``common.training`` and ``common.optim`` on first use."""
+    if name in _SECOND_BOOK:
+        import importlib
+
+        return getattr(importlib.import_module(_SECOND_BOOK[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,6 +21,8 @@ Loaders (each returns ``((x_train, t_train), (x_test, t_test))`` unless noted):
 - ``sequence.load_data``, ``sequence.get_vocab``: the toy seq2seq problems of the second
   book (addition, dates), read from a file in the book's format or generated with a
   fixed seed (``dataset.sequence``);
+- ``spiral.load_data``: the three-arm spiral of the second book's chapter 1, the book's
+  very points for its seed, as ``(x, t)`` (``dataset.spiral``);
 - ``noisy_line``, ``three_clusters_1d``, ``gaussian_blobs``, ``noisy_circles``: small
   seeded synthetic sets of the backpropagation tutorials, as ``(x, t)`` (``dataset.toy``).
 

@@ -13,7 +13,8 @@ compressed, and its SHA-256 is checked on every load: see
 
 Word level (the second book's ``ptb.load_data`` shape), defined in ``dataset.words``
 and re-exported here: ``load_words(data_type)`` -> ``(corpus, word_to_id, id_to_word)``
-and ``tokenize(text)``.
+and ``tokenize(text)``; its inverse, ``detokenize(words)``, writes a language model's
+words back as text.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import bz2
 import functools
 import hashlib
 import os
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -29,6 +31,9 @@ import numpy as np
 
 from .errors import DatasetError
 
+#: Marks ``detokenize`` writes straight after the word before them (PTB's end of sentence
+#: ``<eos>`` among them, written as a full stop).
+ATTACHED = frozenset({",", ".", ":", ";", "?", "!", "<eos>"})
 TINY_SHAKESPEARE_FILE = "tinyshakespeare.txt.bz2"
 TINY_SHAKESPEARE_SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
 #: The fewest characters ``load_text_file`` accepts by default: less is nothing to learn from.
@@ -171,6 +176,32 @@ def random_windows(ids: np.ndarray, batch_size: int, context: int,
     rows = starts[:, np.newaxis] + np.arange(context + 1)
     windows = np.asarray(ids, dtype=np.int64)[rows]
     return windows[:, :-1], windows[:, 1:]
+
+
+def detokenize(words: Iterable[str]) -> str:
+    """Word-level tokens (of ``tokenize``, or of the Penn Treebank) written back as text:
+    separated by spaces, the marks of ``ATTACHED`` written against the word before them,
+    and a new line after a speaker's name (the token ``:`` of tiny Shakespeare) and after
+    PTB's end of sentence ``<eos>`` (written ``.``).
+
+    ``detokenize(["romeo", ":", "o", ",", "she", "doth", "!"])`` is ``"romeo:\no, she
+    doth!"``. It inverts ``tokenize``: ``tokenize(detokenize(tokens)) == tokens`` for the
+    tokens of any text (apostrophes and hyphens keep their spaces, so that ``i ' ll``
+    does not become the one token ``i'll``); the case and the line breaks of the
+    original text are not restored.
+    """
+    parts: list[str] = []
+    for word in words:
+        at_line_start = not parts or parts[-1].endswith("\n")
+        if word == "<eos>":
+            parts.append(".\n")
+        elif word in ATTACHED or at_line_start:
+            parts.append(word)
+        else:
+            parts.append(" " + word)
+        if word == ":" and len(parts) > 1:  # a speaker's name ends its line
+            parts.append("\n")
+    return "".join(parts)
 
 
 # Re-exported last: dataset.words imports this module's loader lazily, inside a function.

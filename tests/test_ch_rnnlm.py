@@ -95,10 +95,3 @@ def test_data_that_will_not_do_are_clear_errors(capsys, tmp_path):
     assert "not a word of the vocabulary" in capsys.readouterr().err
     assert cli.main(["--max-words", "300", *out]) == 1
     assert "too short" in capsys.readouterr().err
-
-
-def test_detokenize_writes_punctuation_against_words():
-    assert cli.detokenize(["romeo", ":", "o", ",", "she", "doth", "!"]) == \
-        "romeo:\no, she doth!"
-    assert cli.detokenize(["the", "end", "<eos>", "a"]) == "the end.\na"
-

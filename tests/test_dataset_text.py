@@ -1,5 +1,6 @@
 """Text data: the embedded tiny Shakespeare, text files and their errors, the character
-vocabulary, the 90/10 split and the random windows with their shifted targets."""
+vocabulary, the 90/10 split, the random windows with their shifted targets, and
+``detokenize``, the inverse of the word-level ``tokenize``."""
 
 import bz2
 import hashlib
@@ -13,10 +14,12 @@ from dataset import DatasetError
 from dataset.text import (
     TINY_SHAKESPEARE_SHA256,
     CharVocab,
+    detokenize,
     load_text_file,
     load_tiny_shakespeare,
     random_windows,
     split_ids,
+    tokenize,
 )
 
 SHARED_COPY = Path(__file__).resolve().parents[2] / "shared/data/tinyshakespeare/input.txt"
@@ -127,3 +130,20 @@ def test_random_windows_are_consecutive_and_targets_are_shifted_by_one():
     np.testing.assert_array_equal(edge_t, np.arange(1, 8)[np.newaxis].repeat(20, 0))
     with pytest.raises(ValueError, match="too short for windows of 7.*at least 8"):
         random_windows(np.arange(7), 2, 7, np.random.default_rng(0))
+
+
+def test_detokenize_writes_punctuation_against_words():
+    assert detokenize(["romeo", ":", "o", ",", "she", "doth", "!"]) == "romeo:\no, she doth!"
+    assert detokenize(["the", "end", "<eos>", "a"]) == "the end.\na"  # PTB's end of sentence
+    assert detokenize(iter(["to", "be", "?"])) == "to be?"
+    assert detokenize([]) == ""
+
+
+def test_detokenize_inverts_tokenize_on_the_whole_text():
+    # apostrophes and hyphens keep their spaces: "i ' ll" must not become "i'll"
+    tokens = tokenize("Is't so? Well-met--I'll go. 'Tis, O Romeo: - - -- &c.")
+    assert tokenize(detokenize(tokens)) == tokens
+    tokens = tokenize(load_tiny_shakespeare())
+    text = detokenize(tokens)
+    assert tokenize(text) == tokens
+    assert text.startswith("first citizen:\nbefore we proceed any further, hear me speak.")

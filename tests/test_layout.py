@@ -11,6 +11,7 @@ module gives (``np`` included: chapter 6 calls ``np.random.choice`` after
 import importlib
 import pkgutil
 
+import numpy as np
 import pytest
 
 import common
@@ -25,8 +26,9 @@ BOOK_STAR_IMPORTS = {
                     "col2im",  # and the second book's:
                     "preprocess", "create_co_matrix", "cos_similarity", "most_similar",
                     "create_contexts_target", "convert_one_hot", "ppmi", "analogy",
-                    "normalize"],
+                    "normalize", "to_cpu", "to_gpu"],
     "common.layers": ["np", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "Dropout",
+                      "MatMul", "Softmax", "SigmoidWithLoss", "Embedding",  # second book
                       "BatchNormalization", "Convolution", "Pooling", "im2col", "col2im",
                       "softmax", "cross_entropy_error"],
     "common.optimizer": ["np", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"],
@@ -35,6 +37,8 @@ BOOK_STAR_IMPORTS = {
     "common.multi_layer_net": ["np", "OrderedDict", "MultiLayerNet", "numerical_gradient",
                                "Affine", "Relu", "Sigmoid", "SoftmaxWithLoss"],
     # the second book's paths
+    "common.base_model": ["np", "BaseModel"],
+    "common.np": ["np", "GPU"],
     "common.time_layers": ["np", "RNN", "TimeRNN", "LSTM", "TimeLSTM", "GRU", "TimeGRU",
                            "TimeBiLSTM", "TimeEmbedding", "TimeAffine", "TimeSoftmaxWithLoss",
                            "TimeDropout", "TimeSigmoidWithLoss", "sigmoid", "softmax"],
@@ -61,6 +65,20 @@ def test_each_package_names_every_module_in_it(package):
     for name, _ in _modules(module):
         assert f"``{name}``" in module.__doc__, f"common/{package}/__init__.py does not name " \
                                                 f"{name!r}"
+
+
+def test_the_second_books_programs_find_their_helpers_in_common_util():
+    from common import config
+    from common.util import clip_grads, eval_perplexity, eval_seq2seq, to_gpu
+
+    assert clip_grads.__module__ == "common.optim.clipping"
+    assert eval_perplexity.__module__ == "common.training.word_stream"
+    assert eval_seq2seq.__module__ == "common.training.seq2seq_training"
+    assert config.GPU is False
+    with pytest.raises(RuntimeError, match="NumPy, on the CPU only"):
+        to_gpu(np.zeros(2))
+    with pytest.raises(ImportError):
+        exec("from common.util import no_such_helper", {})
 
 
 @pytest.mark.parametrize("path", sorted(BOOK_STAR_IMPORTS))

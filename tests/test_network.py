@@ -1,6 +1,7 @@
 """Networks: backprop vs numerical gradients, shared parameter arrays, dtypes, save/load."""
 
 import os
+from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ from common.checks.gradients import gradient_check
 from common.layers import Affine, Relu, SigmoidWithLoss, SoftmaxWithLoss
 from common.nets.multi_layer import MultiLayerNet, MultiLayerNetExtend, TwoLayerNet
 from common.nets.network import Network
+from common.nets.parameters import LayeredModel
 from common.optim import SGD
 
 
@@ -63,6 +65,52 @@ def test_params_are_the_layers_arrays_and_updates_reach_both():
     assert net.params["W2"] is net.layers["Affine2"].W and not net.layers["Affine2"].W.any()
     with pytest.raises(ValueError, match="'W2' has shape"):
         net.params["W2"] = np.zeros((3, 3))
+
+
+def test_each_parameter_has_one_owner_and_the_gradients_are_the_layers_own():
+    net = MultiLayerNet(5, [4], 3, seed=0, use_batchnorm=True)
+    assert list(net.param_owners) == list(net.params)  # no buffers: they are not trained
+    assert net.param_owners["W1"] == (net.layers["Affine1"], "W")
+    assert net.param_owners["gamma1"] == (net.layers["BatchNorm1"], "gamma")
+    with pytest.raises(TypeError):
+        net.param_owners["W1"] = (net.layers["Affine2"], "W")  # read-only
+    grads = net.gradient(*data())
+    own = net.layer_gradients()
+    assert list(own) == list(grads) == list(net.params)
+    assert all(own[k] is getattr(layer, "d" + attr) for k, (layer, attr) in
+               net.param_owners.items())
+    assert net.parameter_count() == sum(p.size for p in net.params.values()) == 5 * 4 + 4 \
+        + 4 + 4 + 4 * 3 + 3  # W1, b1, gamma1, beta1, W2, b2
+
+
+def test_a_model_of_named_layers_gets_params_checks_and_files_from_layered_model(tmp_path):
+    """The contract of LayeredModel, without Network: layers, last_layer, loss."""
+
+    class Linear(LayeredModel):
+        def __init__(self, W, b):
+            self.layers = OrderedDict(fc=Affine(W, b))
+            self.last_layer = SoftmaxWithLoss()
+            super().__init__(self.layers.items())
+
+        def loss(self, x, t, train_flg=False):
+            return self.last_layer.forward(self.layers["fc"].forward(x), t)
+
+    rng = np.random.default_rng(0)
+    model = Linear(rng.standard_normal((5, 3)).astype(np.float32), np.zeros(3, np.float32))
+    assert list(model.params) == ["fc.W", "fc.b"] and model.params["fc.W"] is model.layers["fc"].W
+    assert model.dtype == np.float32 and model.parameter_count() == 18
+    x, t = data()
+    model.loss(x.astype(np.float32), t)
+    model.layers["fc"].backward(model.last_layer.backward(1))
+    backprop = {k: g.copy() for k, g in model.layer_gradients().items()}
+    numerical = model.numerical_gradient(x, t)
+    assert all(np.allclose(backprop[k], numerical[k], atol=1e-4) for k in backprop)
+    assert model.params["fc.W"].dtype == np.float32  # the float64 twin is gone
+    model.save_params(tmp_path / "linear.npz")
+    other = Linear(np.zeros((5, 3), np.float32), np.ones(3, np.float32))
+    other.load_params(tmp_path / "linear.npz")
+    np.testing.assert_array_equal(other.params["fc.W"], model.params["fc.W"])
+    assert other.architecture() == {"class": "Linear", "layers": [["fc", "Affine"]]}
 
 
 def test_float32_network_stays_float32_even_for_float64_input():

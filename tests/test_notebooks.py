@@ -100,7 +100,8 @@ KEY_NUMBERS: dict[str, Chapter] = {
     )),
     "09_rnnlm": Chapter(("ch_rnnlm", "--max-words", "60000", "--better-size", "100",
                          "--eval-interval", "10"), tuple(
-        KeyNumber(rf"{name} test perplexity (\S+)", ("models", name, "test_ppl"))
+        # \b: "Rnnlm test perplexity" must not match the end of "BetterRnnlm test perplexity"
+        KeyNumber(rf"\b{name} test perplexity (\S+)", ("models", name, "test_ppl"))
         for name in ("SimpleRnnlm", "Rnnlm", "BetterRnnlm"))),
     "10_seq2seq": Chapter(("ch_seq2seq", "--train-size", "20000", "--test-size", "1000",
                            "--epochs", "5", "--lr", "0.005", "--hidden", "128"), (

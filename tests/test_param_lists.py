@@ -136,16 +136,20 @@ class ListRnnlm:
     """A language model written the way the second book writes its models: layers in a
     list, their params and grads gathered once into two lists."""
 
-    def __init__(self, seed=0):
+    def __init__(self, seed=0, tied=False):
         rng = np.random.default_rng(seed)
-        d, h = 8, 16
+        d, h = 16, 16
+        embed_W = (rng.standard_normal((V, d)) / 100).astype(np.float32)
+        # tied: the output layer's weight is the embedding read transposed (the book's
+        # BetterRnnlm), so the lists name that array twice
+        affine_W = embed_W.T if tied else (rng.standard_normal((h, V)) / np.sqrt(h)).astype(
+            np.float32)
         self.layers = [
-            TimeEmbedding((rng.standard_normal((V, d)) / 100).astype(np.float32)),
+            TimeEmbedding(embed_W),
             TimeRNN((rng.standard_normal((d, h)) / np.sqrt(d)).astype(np.float32),
                     (rng.standard_normal((h, h)) / np.sqrt(h)).astype(np.float32),
                     np.zeros(h, np.float32), stateful=True),
-            TimeAffine((rng.standard_normal((h, V)) / np.sqrt(h)).astype(np.float32),
-                       np.zeros(V, np.float32)),
+            TimeAffine(affine_W, np.zeros(V, np.float32)),
         ]
         self.loss_layer = TimeSoftmaxWithLoss()
         self.params, self.grads = [], []
@@ -162,6 +166,9 @@ class ListRnnlm:
         dout = self.loss_layer.backward(dout)
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
+
+    def reset_state(self):
+        self.layers[1].reset_state()
 
 
 def test_a_model_built_the_second_books_way_trains():
@@ -181,3 +188,24 @@ def test_a_model_built_the_second_books_way_trains():
     assert losses[0] > 1.8  # about ln 7 at the start
     assert np.mean(losses[-10:]) < 0.25 * losses[0]
     assert all(p.dtype == np.float32 for p in model.params)
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_the_rnnlm_trainer_trains_a_list_model(tied):
+    """The second book's ``RnnlmTrainer`` use, with validation: a tied array is updated
+    once, by the sum of its two gradients, and the best epoch is put back."""
+    from common.training.rnnlm_trainer import RnnlmTrainer
+    from common.training.word_stream import eval_perplexity
+
+    corpus = np.tile(np.array([0, 1, 2, 3, 4, 5, 6, 2, 4, 6]), 40)
+    model = ListRnnlm(tied=tied)
+    before = eval_perplexity(model, corpus)
+    trainer = RnnlmTrainer(model, SGD(lr=1.0), verbose=False)
+    trainer.fit(corpus[:-1], corpus[1:], max_epoch=6, batch_size=4, time_size=8,
+                max_grad=5.0, val_corpus=corpus)
+    assert trainer.use_best()
+    after = eval_perplexity(model, corpus)
+    assert after == pytest.approx(trainer.best_ppl, rel=1e-4)
+    assert before > 6 and after < 0.5 * before
+    if tied:
+        assert model.layers[2].W.base is model.layers[0].W  # still the one array

@@ -13,7 +13,8 @@ from common.checks.gradients import frozen_randomness
 from common.layers.tied import TiedEmbedding
 from common.nets.rnnlm import BetterRnnlm, Rnnlm, SimpleRnnlm
 from common.optim import SGD
-from common.training.rnnlm_trainer import RnnlmTrainer, eval_perplexity, sequential_batch
+from common.training.rnnlm_trainer import RnnlmTrainer
+from common.training.word_stream import eval_perplexity, sequential_batch
 
 V = 7
 MODELS = {
@@ -99,6 +100,17 @@ def test_the_output_share_is_added_once_per_backward_pass():
         rewind()
         model.reset_state()
         np.testing.assert_array_equal(model.gradient(x, t)["embed.W"], first)
+
+
+@pytest.mark.parametrize("kind", MODELS)
+def test_backward_returns_the_layers_gradients_and_keeps_them_in_grads(kind):
+    model = MODELS[kind]()
+    x, t = ids((2, 5)), ids((2, 5), seed=2)
+    model.forward(x, t)
+    grads = model.backward()
+    assert grads is model.grads and list(grads) == list(model.params)
+    assert all(grads[k] is getattr(layer, "d" + attr)
+               for k, (layer, attr) in model.param_owners.items())
 
 
 def test_better_rnnlm_needs_equal_sizes_for_tying():

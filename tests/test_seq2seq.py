@@ -153,6 +153,29 @@ def test_params_hold_the_layers_arrays_with_named_keys(model_class):
     assert model.last_loss == pytest.approx(np.log(7), abs=0.05)  # the book's small init
 
 
+@pytest.mark.parametrize("model_class", MODELS)
+def test_params_are_written_in_place_counted_and_their_gradients_are_the_layers(model_class):
+    model = model_class(vocab_size=7, wordvec_size=3, hidden_size=4, seed=0)
+    model.params["decoder.affine.b"] = np.arange(7)  # assigned into the layer's own array
+    assert model.params["decoder.affine.b"] is model.decoder.affine.b
+    np.testing.assert_array_equal(model.decoder.affine.b, np.arange(7))
+    assert model.param_owners["encoder.lstm.Wx"] == (model.encoder.lstm, "Wx")
+    grads = model.gradient(*tiny_batch(np.random.default_rng(1)))
+    assert all(grads[k] is getattr(layer, "d" + attr)
+               for k, (layer, attr) in model.param_owners.items())
+    assert model.parameter_count() == sum(p.size for p in model.params.values())
+    assert model.buffers == {} and model.dtype == np.float32
+
+
+def test_a_file_of_another_model_class_is_refused(tmp_path):
+    class Renamed(Seq2seq):
+        pass
+
+    Seq2seq(vocab_size=7, wordvec_size=3, hidden_size=4, seed=0).save_params(tmp_path / "m.npz")
+    with pytest.raises(ValueError, match="different architecture"):
+        Renamed(vocab_size=7, wordvec_size=3, hidden_size=4).load_params(tmp_path / "m.npz")
+
+
 def test_sizes_and_initialisation_follow_the_book():
     model = PeekySeq2seq(vocab_size=13, wordvec_size=16, hidden_size=128, seed=0)
     shapes = {key: p.shape for key, p in model.params.items()}

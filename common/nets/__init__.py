@@ -1,7 +1,12 @@
 """Networks: layers stacked in an ``OrderedDict``, forward in order, backward in reverse.
 
+- ``parameters``: ``LayeredModel``, the base of ``Network`` and ``EncoderDecoder``: params
+  that are the layers' own arrays (``ParamDict``), their gradients after backward,
+  numerical_gradient and float64 twins, save/load, parameter count;
 - ``network``: ``Network``, any stack of layers with a loss layer on top (predict, loss,
-  accuracy, gradient, numerical_gradient, save/load, summary);
+  accuracy, gradient, summary; the rest from ``LayeredModel``);
+- ``list_model``: ``ListModel``, the second book's ``BaseModel``: a model whose weights
+  and gradients are lists gathered from its layers, with save/load;
 - ``summary``: a network in one table (output shapes, parameter counts);
 - ``multi_layer``: the book's ``MultiLayerNet`` (with its extended options),
   ``MultiLayerNetExtend`` and ``TwoLayerNet``;

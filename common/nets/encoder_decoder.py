@@ -12,7 +12,8 @@ gradient flows back from the decoder into the encoder through that bridge alone.
 layers in a ``layers`` dict) and collects their arrays by ``common.layers.naming``, so
 ``params`` has keys such as ``encoder.lstm.Wx`` and ``decoder.affine.W`` and holds the very
 arrays the layers use. Saving, loading, float64 twins and numerical gradients are those
-of ``common.nets.network.Network``: the same .npz files, the same checks.
+of ``common.nets.parameters.LayeredModel``, the base it shares with
+``common.nets.network.Network``: the same .npz files, the same checks.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from typing import Any
 import numpy as np
 
 from common.layers import TimeSoftmaxWithLoss
-from common.layers.naming import layer_arrays
-from common.nets.network import Network, ParamDict
+from common.nets.parameters import LayeredModel
 from common.validation import whole_number
 
 
@@ -49,7 +49,7 @@ def check_ids(ids: Any, name: str, vocab_size: int, who: str, min_length: int = 
     return ids
 
 
-class EncoderDecoder:
+class EncoderDecoder(LayeredModel):
     """A sequence-to-sequence model: ``encoder`` reads xs (N, T), ``decoder`` writes ts.
 
     The parts are layer-like: ``encoder.forward(xs)`` returns what the decoder starts from
@@ -58,7 +58,9 @@ class EncoderDecoder:
     ``decoder.backward(dscore)`` the gradient of ``that``, and
     ``decoder.generate(that, start_ids, sample_size)`` greedy ids (N, sample_size).
     Each holds its layers in ``layers`` (name -> layer), whose arrays become ``params``.
-    The loss is ``TimeSoftmaxWithLoss`` of the scores against ts[:, 1:].
+    The loss is ``TimeSoftmaxWithLoss`` of the scores against ts[:, 1:]. From
+    ``LayeredModel``: ``numerical_gradient``, ``in_float64``, ``save_params``,
+    ``load_params``, ``parameter_count``, ``dtype``.
     """
 
     def __init__(self, encoder: Any, decoder: Any, vocab_size: int, wordvec_size: int,
@@ -69,29 +71,17 @@ class EncoderDecoder:
         self.layers = OrderedDict(encoder=encoder, decoder=decoder)
         self.last_layer = TimeSoftmaxWithLoss()
         self.last_loss: float | None = None
-        self.params, self.buffers = ParamDict(), ParamDict()
-        # key -> (layer, attribute): where backward leaves d<attribute>
-        self._param_owner: dict[str, tuple[Any, str]] = {}
         for name, part in self.layers.items():
             part.name = name
             for inner, layer in part.layers.items():
                 layer.name = f"{name}.{inner}"  # errors name 'decoder.lstm', not 'TimeLSTM'
-            for key, owner, attr, _ in layer_arrays(name, part):
-                self.params[key] = getattr(owner, attr)
-                self._param_owner[key] = (owner, attr)
-
-    # The parts of Network that need only layers, params, buffers, _param_owner and loss:
-    # the same file format, the same float64 twins for gradient checks.
-    dtype = Network.dtype
-    save_params = Network.save_params
-    load_params = Network.load_params
-    in_float64 = Network.in_float64
-    numerical_gradient = Network.numerical_gradient
+        # the parts' arrays as params: 'encoder.lstm.Wx', 'decoder.affine.W', ...
+        super().__init__(self.layers.items())
 
     def architecture(self) -> dict[str, Any]:
         """The parts and their layers, and the sizes (stored by ``save_params``, compared by
         ``load_params``)."""
-        return {**Network.architecture(self), "vocab_size": self.vocab_size,
+        return {**super().architecture(), "vocab_size": self.vocab_size,
                 "wordvec_size": self.wordvec_size, "hidden_size": self.hidden_size}
 
     def _checked(self, xs: Any, ts: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -127,8 +117,7 @@ class EncoderDecoder:
         forward pass is kept in ``last_loss``."""
         self.last_loss = self.forward(xs, ts)
         self.backward()
-        return {key: getattr(owner, "d" + attr) for key, (owner, attr) in
-                self._param_owner.items()}
+        return self.layer_gradients()
 
     def generate(self, xs: np.ndarray, start_id: int | np.ndarray, sample_size: int
                  ) -> np.ndarray:
@@ -146,10 +135,6 @@ class EncoderDecoder:
                              f"of xs (shape ({len(xs)},)); got shape {start.shape}")
         start = check_ids(start[:, np.newaxis], "start_id", self.vocab_size, who)
         return self.decoder.generate(self.encoder.forward(xs), start, sample_size)
-
-    def parameter_count(self) -> int:
-        """The number of trained numbers."""
-        return int(sum(p.size for p in self.params.values()))
 
 
 def normal(rng: np.random.Generator, rows: int, cols: int, scale: float, dtype: Any

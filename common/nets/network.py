@@ -4,55 +4,25 @@
     grads = net.gradient(x, t)          # backprop through the layers in reverse
     SGD(lr=0.1).update(net.params, grads)
 
-No subclassing is needed: any object with ``forward``/``backward`` is a layer.
+No subclassing is needed: any object with ``forward``/``backward`` is a layer. What needs
+only the parameters (save/load, float64 twins and central differences for gradient checks,
+the parameter count) is ``common.nets.parameters.LayeredModel``'s, which ``Network``
+extends.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import zipfile
-import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from common.checks.gradients import frozen_randomness, numerical_gradient
-from common.fileio import atomic_write
 from common.functions import labels_of
 from common.layers import layer_forward
-from common.layers.naming import described, layer_arrays, named_layers
+from common.layers.naming import named_layers
+from common.nets.parameters import LayeredModel, ParamDict  # noqa: F401 - ParamDict's old home
 from common.nets.summary import summary
 from common.validation import check_binary_targets, check_labels
-
-
-class ParamDict(dict):
-    """A dict of parameter arrays that writes assignments into the existing arrays.
-
-    ``params['W1'] = new_values`` copies the values into the array the layer
-    holds (``W1[...] = new_values``), so the dict and the layers can never hold
-    different arrays. Assigning a value of another shape raises ValueError.
-    """
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        if key not in self:
-            super().__setitem__(key, value)
-            return
-        target = self[key]
-        value = np.asarray(value)
-        if value.shape != target.shape:
-            raise ValueError(
-                f"parameter {key!r} has shape {target.shape}; cannot assign an array of "
-                f"shape {value.shape}"
-            )
-        target[...] = value
-
-    def update(self, other: Mapping[str, Any] = (), **kwargs: Any) -> None:
-        """Assign every item as ``self[key] = value`` does: into the existing arrays."""
-        for key, value in dict(other, **kwargs).items():
-            self[key] = value
 
 
 def _network_input(network: Network, x: Any) -> np.ndarray:
@@ -64,7 +34,7 @@ def _network_input(network: Network, x: Any) -> np.ndarray:
     return np.asarray(x, dtype=network.dtype)
 
 
-class Network:
+class Network(LayeredModel):
     """A feed-forward network: ``layers`` applied in order, then ``last_layer`` (the loss).
 
     ``layers`` is an OrderedDict name -> layer, or a list of layers, then named as the
@@ -74,7 +44,8 @@ class Network:
     the book, and ``params`` holds the very arrays the layers use. ``weight_decay_lambda`` adds
     λ/2 · Σ ||W||² over every weight array (two or more dimensions: ``W`` of Affine and
     Convolution, ``W_qkv``, embeddings; not biases or batch-norm scales) to the loss and
-    λ·W to its gradient.
+    λ·W to its gradient. From ``LayeredModel``: ``numerical_gradient``, ``in_float64``,
+    ``save_params``, ``load_params``, ``architecture``, ``parameter_count``, ``dtype``.
     """
 
     def __init__(
@@ -93,31 +64,13 @@ class Network:
         self.last_layer = last_layer
         self.weight_decay_lambda = weight_decay_lambda
         self.last_loss: float | None = None
-        self.params = ParamDict()
-        self.buffers = ParamDict()
-        # key -> (layer, attribute name), to collect d<attr> after backward
-        self._param_owner: dict[str, tuple[Any, str]] = {}
         # a loss layer may hold weights too (negative sampling's output embedding): they
         # join params under its name ('out.W'), 'loss' unless it was given one
         last_name = getattr(last_layer, "name", None) or "loss"
-        for name, layer in [*self.layers.items(), (last_name, last_layer)]:
-            for key, owner, attr, is_buffer in layer_arrays(name, layer):
-                if key in self.params or key in self.buffers:
-                    raise ValueError(
-                        f"two layers give a parameter the name {key!r}; rename layer "
-                        f"{name!r} so that its trailing number is unique"
-                    )
-                (self.buffers if is_buffer else self.params)[key] = getattr(owner, attr)
-                if not is_buffer:
-                    self._param_owner[key] = (owner, attr)
+        super().__init__([*self.layers.items(), (last_name, last_layer)])
         # weight decay applies to the weight arrays, not to biases or batch-norm scales (the
         # rule AdamW uses by default)
         self._decayed_keys = [key for key, param in self.params.items() if param.ndim >= 2]
-
-    @property
-    def dtype(self) -> np.dtype | None:
-        """The floating-point type of the parameters (None for a network without any)."""
-        return next(iter(self.params.values())).dtype if self.params else None
 
     def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """Scores (logits) of the last layer before the loss: (N, ...) -> (N, K).
@@ -195,60 +148,11 @@ class Network:
         dout = self.last_layer.backward(1)
         for layer in reversed(self.layers.values()):
             dout = layer.backward(dout)
-        grads = {key: getattr(layer, "d" + attr) for key, (layer, attr) in
-                 self._param_owner.items()}
+        grads = self.layer_gradients()
         if self.weight_decay_lambda:
             for key in self._decayed_keys:
                 grads[key] += self.weight_decay_lambda * self.params[key]
         return grads
-
-    def numerical_gradient(
-        self, x: np.ndarray, t: np.ndarray, train_flg: bool = True, h: float = 1e-4
-    ) -> dict[str, np.ndarray]:
-        """Gradients of ``loss(x, t, train_flg)`` by central differences, keyed like ``params``:
-        float64 arrays, whatever the network's dtype.
-
-        Computed on a float64 twin of the parameters (``in_float64``): in float32, a central
-        difference of step 1e-4 is mostly rounding noise (differences of 1e-3 where the
-        book's float64 check shows 1e-7). The network's own arrays, their dtype and its
-        running statistics are as they were afterwards. Slow (two forward passes per
-        parameter element): for checking backprop on small inputs. Random layers (Dropout)
-        draw the same masks on every evaluation, so the result matches ``gradient``. ``h``
-        is the step of the central differences.
-        """
-        with self.in_float64(), frozen_randomness(self) as rewind:
-
-            def f(_: np.ndarray) -> float:
-                rewind()
-                return self.loss(x, t, train_flg)
-
-            return {key: numerical_gradient(f, param, h) for key, param in self.params.items()}
-
-    @contextlib.contextmanager
-    def in_float64(self) -> Iterator[None]:
-        """Within the block, the network computes in float64: its layers and ``params`` hold
-        float64 copies of every parameter that is not float64 already (a twin, which gradient
-        checks may probe in place), so inputs are taken in float64 too. Afterwards the
-        layers and ``params`` hold their own arrays again, unchanged and in their own
-        dtype, and the running statistics (``buffers``) have the values they had before."""
-        originals: dict[str, Any] = {}
-        for key, (layer, attr) in self._param_owner.items():
-            array = self.params[key]
-            if np.asarray(array).dtype != np.float64:
-                originals[key] = array
-                twin = np.array(array, dtype=np.float64)
-                setattr(layer, attr, twin)
-                dict.__setitem__(self.params, key, twin)  # not ParamDict's copy into the array
-        saved = {key: np.copy(values) for key, values in self.buffers.items()}
-        try:
-            yield
-        finally:
-            for key, array in originals.items():
-                layer, attr = self._param_owner[key]
-                setattr(layer, attr, array)
-                dict.__setitem__(self.params, key, array)
-            for key, values in saved.items():
-                self.buffers[key][...] = values
 
     def summary(self, input_shape: Sequence[int] | int | None = None) -> str:
         """Print and return a table of the layers: name, type, output shape for N samples
@@ -257,59 +161,3 @@ class Network:
         (``common.nets.summary.summary``; a layer that rejects its input is shown with its
         error)."""
         return summary(self, input_shape)
-
-    def architecture(self) -> dict[str, Any]:
-        """A JSON-able description of the structure, stored with saved parameters."""
-        return {
-            "class": type(self).__name__,
-            "layers": [[name, *described(layer)] for name, layer in self.layers.items()],
-        }
-
-    def save_params(self, file_name: str | Path = "params.npz") -> None:
-        """Save parameters, running statistics and architecture to an .npz file, atomically."""
-        arrays = {**self.params, **self.buffers}
-        with atomic_write(file_name) as f:
-            np.savez(f, __architecture__=np.array(json.dumps(self.architecture())), **arrays)
-
-    def load_params(self, file_name: str | Path = "params.npz") -> None:
-        """Load parameters saved by ``save_params`` into this network's arrays, in place.
-
-        Raises ValueError naming the parameter when the file's shapes or names do
-        not fit this network, and when it was saved from another architecture.
-        """
-        path = Path(file_name)
-        if not path.is_file():
-            raise ValueError(f"cannot load parameters: there is no file {path}")
-        if not zipfile.is_zipfile(path):
-            raise ValueError(
-                f"{path} is not a parameter file written by save_params (an .npz archive); "
-                "the book's pickled .pkl weights cannot be loaded: train and save_params anew"
-            )
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                stored = {name: archive[name] for name in archive.files}
-        except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as err:
-            raise ValueError(f"{path} is damaged or not a parameter file of save_params: "
-                             f"{err}") from None
-        expected = {**self.params, **self.buffers}
-        for key, target in expected.items():
-            if key not in stored:
-                raise ValueError(f"{path} has no parameter {key!r} that this network needs")
-            if stored[key].shape != target.shape:
-                raise ValueError(
-                    f"parameter {key!r} in {path} has shape {stored[key].shape}, but "
-                    f"this network's {key!r} has shape {target.shape}"
-                )
-        extra = set(stored) - set(expected) - {"__architecture__"}
-        if extra:
-            raise ValueError(f"{path} has parameters this network lacks: "
-                             f"{', '.join(sorted(extra))}")
-        if "__architecture__" in stored:
-            saved = json.loads(str(stored["__architecture__"]))
-            if saved != self.architecture():
-                raise ValueError(
-                    f"{path} was saved from a different architecture:\n  saved: {saved}\n"
-                    f"  this:  {self.architecture()}"
-                )
-        for key, target in expected.items():
-            target[...] = stored[key]

@@ -108,8 +108,7 @@ class RnnlmBase(Network):
         dout = self.last_layer.backward(dout)
         for layer in reversed(self.layers.values()):
             dout = layer.backward(dout)
-        self.grads = {key: getattr(layer, "d" + attr)
-                      for key, (layer, attr) in self._param_owner.items()}
+        self.grads = self.layer_gradients()
         return self.grads
 
     def gradient(self, xs: np.ndarray, ts: np.ndarray) -> dict[str, np.ndarray]:

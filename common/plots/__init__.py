@@ -4,6 +4,8 @@
   image grids;
 - ``attention``: attention weights as heat maps; ``conv``: filters and feature maps;
 - ``boundary``: a classifier's decision regions; ``surface``: a loss over two parameters;
+- ``wordvec``: word vectors projected to 2-D, a labelled map of them;
+- ``perplexity``: perplexity curves of language models (training and validation);
 - ``seq2seq``: accuracy curves of seq2seq models, attention over an answer;
 - ``logic``: the logic gates' figures; ``descent``: optimizer paths, step sizes, a line
   fitted by gradient descent, loss curves of several optimizers.

@@ -1,5 +1,6 @@
 """What the Trainer checks before its first update, where its validation data come from,
-and how it reads the loss of a batch from any network, the book's own classes included.
+how it reads the loss of a batch from any network, the book's own classes included, and
+``EpochBatches``, which feeds ``IterationTrainer`` epochs of shuffled mini-batches.
 
 A mistake in the data (785 features, a label of 10, a NaN) should stop training
 at once with a message that says what is wrong, not after minutes of epochs or,
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from common.util import train_test_split
-from common.validation import check_finite
+from common.validation import check_finite, whole_number
 
 
 def check_dataset(network: Any, x: np.ndarray, t: np.ndarray, name: str) -> None:
@@ -109,3 +110,53 @@ def last_loss(network: Any, x_batch: np.ndarray, t_batch: np.ndarray) -> float:
     if kept is not None and not getattr(network, "weight_decay_lambda", 0):
         return float(kept)
     return float(network.loss(x_batch, t_batch))
+
+
+class EpochBatches:
+    """A ``next_batch(rng)`` for ``IterationTrainer`` that goes through a data set in
+    epochs, as ``Trainer`` does: every sample once per epoch, in a new random order each
+    epoch, ``batch_size`` samples at a time.
+
+    ``x`` (N, ...) and ``t`` (N, ...) are the samples and their targets, e.g. CBOW's
+    contexts (N, 2·window) and target words (N,). Each call returns ``(x[batch],
+    t[batch])``, each of ``batch_size`` rows; the order of an epoch is drawn from the
+    trainer's generator when the epoch begins, so a seed gives the same batches. The
+    last ``N % batch_size`` samples of an epoch's order are left out (every batch is full,
+    every step the same size), different ones each epoch. ``per_epoch`` is the number of
+    batches of an epoch: ``epochs * per_epoch`` iterations are whole epochs.
+
+    The position in the epoch lives in this object, not in a trainer's checkpoint: a run
+    resumed from one starts a new epoch.
+    """
+
+    def __init__(self, x: np.ndarray, t: np.ndarray, batch_size: int) -> None:
+        whole_number(batch_size, "batch_size", who="EpochBatches")
+        if len(x) != len(t):
+            raise ValueError(f"EpochBatches: x has {len(x)} samples but t has {len(t)} "
+                             "targets; give one target per sample")
+        if len(t) == 0:
+            raise ValueError("EpochBatches: there are no samples to make batches of")
+        self.x, self.t = x, t
+        # a data set smaller than a batch is one batch of all of it
+        self.batch_size = min(batch_size, len(t))
+        self.per_epoch = len(t) // self.batch_size
+        self.order: np.ndarray | None = None
+        self.position = 0  # batches of the current epoch already given
+
+    def __call__(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """The next batch: x (batch_size, ...) and t (batch_size, ...), a new random order
+        of all the samples drawn from ``rng`` whenever an epoch begins."""
+        if self.order is None or self.position == self.per_epoch:
+            self.order, self.position = rng.permutation(len(self.t)), 0
+        start = self.position * self.batch_size
+        batch = self.order[start:start + self.batch_size]
+        self.position += 1
+        return self.x[batch], self.t[batch]
+
+    def epoch_means(self, values: list[float] | np.ndarray) -> list[float]:
+        """The mean of each epoch's share of per-step ``values`` (e.g. ``IterationTrainer``'s
+        ``history['loss']``), ``per_epoch`` steps each; the last epoch may be incomplete (a
+        run stopped with Ctrl-C)."""
+        values = np.asarray(values, dtype=np.float64)
+        return [float(values[i:i + self.per_epoch].mean())
+                for i in range(0, len(values), self.per_epoch)]

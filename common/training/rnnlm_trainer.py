@@ -1,32 +1,25 @@
 """Training recurrent language models by truncated backpropagation through time (the second
-book's ``RnnlmTrainer`` and ``eval_perplexity``).
+book's ``RnnlmTrainer``): the training loop, its validation, checkpoints and curve.
 
     trainer = RnnlmTrainer(model, SGD(lr=20))
     trainer.fit(xs, ts, max_epoch=4, batch_size=20, time_size=35, max_grad=0.25)
-    model.reset_state()
-    print(eval_perplexity(model, corpus_test))
 
-The corpus is one long stream of word ids. It is read as ``batch_size`` rows that start
-at evenly spaced offsets (row i at i · len(corpus) // batch_size) and move forward
-together, ``time_size`` words per iteration (``sequential_batch``): row i of a batch
-continues where row i of the previous batch stopped, so a stateful recurrent layer can
-carry its hidden state from one batch to the next, while backpropagation stops at the
-batch's edge. Perplexity is exp(mean cross-entropy per word): a model that spreads its
-guesses evenly over k words has perplexity k.
+The corpus is one long stream of word ids; how it is cut into batches that carry the
+hidden state from one to the next (``sequential_batch``) and how perplexity is measured
+on it (``eval_perplexity``) is ``common.training.word_stream``'s.
 """
 
 from __future__ import annotations
 
-import inspect
 import math
 import os
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from common.nets.rnnlm import recurrent_states, set_recurrent_states
-from common.optim.clipping import clip_grads
 from common.training.checkpoint import (
     CheckpointError,
     check_checkpointable,
@@ -34,79 +27,9 @@ from common.training.checkpoint import (
     save_checkpoint,
 )
 from common.training.interrupt import stop_on_interrupt
+from common.training.model_trainer import diverged_message, named_params, train_step
+from common.training.word_stream import check_corpus, eval_perplexity, sequential_batch
 from common.validation import real_number, whole_number
-
-
-def check_corpus(corpus: Any, batch_size: int, time_size: int, who: str,
-                 extra: int = 0) -> np.ndarray:
-    """``corpus`` as a 1-D integer array holding at least batch_size · time_size + ``extra``
-    ids, else a ValueError saying what is wrong and what to change."""
-    corpus = np.asarray(corpus)
-    if corpus.ndim != 1 or not np.issubdtype(corpus.dtype, np.integer):
-        raise ValueError(f"{who}: the corpus must be a 1-D array of integer word ids, got "
-                         f"{corpus.dtype} of shape {corpus.shape}")
-    needed = batch_size * time_size + extra
-    if len(corpus) < needed:
-        raise ValueError(f"{who}: a corpus of {len(corpus)} ids is too short for batches of "
-                         f"{batch_size} rows x {time_size} time steps (it needs at least "
-                         f"{needed}); lower batch_size or time_size, or give more text")
-    return corpus
-
-
-def sequential_batch(xs: np.ndarray, ts: np.ndarray, batch_size: int, time_size: int,
-                     time_idx: int) -> tuple[np.ndarray, np.ndarray]:
-    """The batch (xs, ts), each (batch_size, time_size), that starts ``time_idx`` steps in.
-
-    Row i reads positions (i · jump + time_idx + t) mod len(xs), t = 0..time_size-1, with
-    jump = len(xs) // batch_size: the rows walk through ``batch_size`` evenly spaced parts
-    of the stream side by side, wrapping around at its end (the book's ``get_batch``).
-    """
-    jump = len(xs) // batch_size
-    positions = (np.arange(batch_size)[:, np.newaxis] * jump + time_idx
-                 + np.arange(time_size)) % len(xs)
-    return xs[positions], ts[positions]
-
-
-def _forward_for_evaluation(model: Any, xs: np.ndarray, ts: np.ndarray) -> float:
-    """``model.forward(xs, ts, train_flg=False)`` when the model takes the flag (dropout off),
-    else ``model.forward(xs, ts)`` (the book's Rnnlm has no dropout and no flag)."""
-    try:
-        takes_flag = "train_flg" in inspect.signature(model.forward).parameters
-    except (TypeError, ValueError):
-        takes_flag = False
-    return model.forward(xs, ts, train_flg=False) if takes_flag else model.forward(xs, ts)
-
-
-def eval_perplexity(model: Any, corpus: np.ndarray, batch_size: int = 10,
-                    time_size: int = 35, verbose: bool = False) -> float:
-    """The perplexity exp(mean over words of -log p(next word)) of ``model`` on ``corpus``.
-
-    The corpus (1-D word ids) is read as ``batch_size`` parallel rows, ``time_size`` words
-    at a time (the book's ``eval_perplexity``); the model predicts every word from the ones
-    before it in its row, carrying its hidden state from one chunk to the next, with dropout
-    off. Starts and ends with ``model.reset_state()``. The (len(corpus) - 1) //
-    (batch_size · time_size) full chunks are measured; a corpus that holds none raises
-    ValueError. ``verbose`` prints the progress as the book does.
-    """
-    batch_size = whole_number(batch_size, "batch_size", who="eval_perplexity")
-    time_size = whole_number(time_size, "time_size", who="eval_perplexity")
-    corpus = check_corpus(corpus, batch_size, time_size, "eval_perplexity", extra=1)
-    size = len(corpus)
-    max_iters = (size - 1) // (batch_size * time_size)
-    jump = (size - 1) // batch_size
-    rows = np.arange(batch_size)[:, np.newaxis] * jump + np.arange(time_size)
-    model.reset_state()
-    total_loss = 0.0
-    for iters in range(max_iters):
-        positions = rows + iters * time_size
-        xs, ts = corpus[positions % size], corpus[(positions + 1) % size]
-        total_loss += float(_forward_for_evaluation(model, xs, ts))
-        if verbose:
-            print(f"\r{iters + 1} / {max_iters}", end="", flush=True)
-    if verbose:
-        print()
-    model.reset_state()
-    return math.exp(total_loss / max_iters)
 
 
 class RnnlmTrainer:
@@ -115,11 +38,13 @@ class RnnlmTrainer:
     ``fit(xs, ts, ...)``: xs the input ids and ts the ids to predict (the same stream
     shifted by one word, ``corpus[:-1]`` and ``corpus[1:]``). Each iteration takes the next
     sequential batch (``sequential_batch``), runs ``model.forward(xs, ts)`` and
-    ``model.backward()`` (which returns the gradients, keyed like ``model.params``), clips
-    their global norm to ``max_grad`` (``common.optim.clip_grads``) and updates. Every
-    ``eval_interval`` iterations it records the perplexity of the batches since the last
-    record in ``ppl_list`` (the iteration in ``ppl_iterations``) and prints a line, as the
-    book does. Unlike the book's, calling ``fit`` again continues these curves.
+    ``model.backward()``, takes the gradients ``model.grads`` (a dict keyed like
+    ``model.params``, or the second book's lists, an array named twice counted once with the
+    sum of its gradients: ``merge_duplicates``), clips their global norm to ``max_grad``
+    (``common.optim.clip_grads``) and updates. Every ``eval_interval`` iterations it
+    records the perplexity of the batches since the last record in ``ppl_list`` (the
+    iteration in ``ppl_iterations``) and prints a line, as the book does. Unlike the
+    book's, calling ``fit`` again continues these curves.
 
     ``val_corpus`` (word ids): after every epoch, the perplexity on it
     (``eval_perplexity``) is recorded in ``val_ppl_list``; the parameters of the best epoch
@@ -147,6 +72,9 @@ class RnnlmTrainer:
                                              who="RnnlmTrainer")
         if checkpoint is not None:
             check_checkpointable(optimizer)
+            if not isinstance(model.params, Mapping):
+                raise ValueError("RnnlmTrainer: checkpoints need a model whose params is a dict "
+                                 "(common.nets.rnnlm); a list model can save_params instead")
         self.config, self.verbose = config, verbose
         self.time_idx = 0          # steps into the stream of the next batch
         self.current_epoch = 0     # epochs completed
@@ -296,19 +224,13 @@ class RnnlmTrainer:
               max_grad: float | None, max_iters: int, start: float) -> bool:
         """One iteration; False when the loss is not finite (nothing is updated then)."""
         batch_x, batch_t = self.get_batch(xs, ts, batch_size, time_size)
-        with np.errstate(over="ignore", invalid="ignore"):
-            loss = float(self.model.forward(batch_x, batch_t))
-            if not math.isfinite(loss):
-                self.diverged = True
-                if self.verbose:
-                    print(f"Training stopped: the loss became {loss} in epoch "
-                          f"{self.current_epoch + 1}, iteration {self.epoch_iter + 1}; lower "
-                          "the learning rate or clip the gradients (max_grad)", flush=True)
-                return False
-            grads = self.model.backward()
-            if max_grad is not None:
-                clip_grads(grads, max_grad)
-            self.optimizer.update(self.model.params, grads)
+        loss = train_step(self.model, self.optimizer, batch_x, batch_t, max_grad)
+        if not math.isfinite(loss):
+            self.diverged = True
+            if self.verbose:
+                print(diverged_message(loss, f"epoch {self.current_epoch + 1}, iteration "
+                                             f"{self.epoch_iter + 1}"), flush=True)
+            return False
         self._total_loss += loss
         self._loss_count += 1
         if self.eval_interval is not None and self.epoch_iter % self.eval_interval == 0:
@@ -334,7 +256,7 @@ class RnnlmTrainer:
         self.val_epochs.append(self.current_epoch)
         if ppl < self.best_ppl:
             self.best_ppl, self.best_epoch = ppl, self.current_epoch
-            self.best_params = {k: v.copy() for k, v in self.model.params.items()}
+            self.best_params = {k: v.copy() for k, v in named_params(self.model).items()}
             note = "best so far"
         elif lr_decay is not None and hasattr(self.optimizer, "lr"):
             self.optimizer.lr /= lr_decay
@@ -350,8 +272,9 @@ class RnnlmTrainer:
         state); False, changing nothing, when no epoch was validated."""
         if self.best_params is None:
             return False
+        params = named_params(self.model)
         for key, value in self.best_params.items():
-            np.copyto(self.model.params[key], value)
+            np.copyto(params[key], value)
         self.model.reset_state()
         return True
 
@@ -373,5 +296,4 @@ class RnnlmTrainer:
         return None
 
 
-__all__ = ["CheckpointError", "RnnlmTrainer", "eval_perplexity", "sequential_batch",
-           "check_corpus"]
+__all__ = ["CheckpointError", "RnnlmTrainer"]

@@ -1,0 +1,82 @@
+"""``ListModel``: the base of the second book's own models (its ``common.base_model.BaseModel``),
+whose weights and gradients are lists, ``self.params`` and ``self.grads``, gathered from
+their layers (``layer.params``, ``layer.grads``).
+
+A subclass builds its layers, fills the two lists, and writes ``forward`` and
+``backward``; training is ``optimizer.update(model.params, model.grads)``, or the second
+book's ``Trainer(model, optimizer)`` (``common.training.model_trainer``), which also adds
+up the gradients of an array that the lists name twice (tied weights). This base adds
+saving and loading the weights, in place, checked, and written atomically.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from common.fileio import atomic_write
+
+
+class ListModel:
+    """The second book's ``BaseModel``: ``params`` and ``grads`` (lists, set by the
+    subclass), ``forward``/``backward`` (written by the subclass), and
+    ``save_params``/``load_params``."""
+
+    def __init__(self) -> None:
+        self.params: list[np.ndarray] | None = None
+        self.grads: list[np.ndarray] | None = None
+
+    def forward(self, *args: Any) -> Any:
+        """The subclass's forward pass (the loss, for training)."""
+        raise NotImplementedError(f"{type(self).__name__} must define forward")
+
+    def backward(self, *args: Any) -> Any:
+        """The subclass's backward pass, which leaves the gradients in ``grads``."""
+        raise NotImplementedError(f"{type(self).__name__} must define backward")
+
+    def _checked_params(self, who: str) -> list[np.ndarray]:
+        if not isinstance(self.params, (list, tuple)) or not self.params:
+            raise ValueError(f"{type(self).__name__}.{who}: self.params must be the list of "
+                             "the model's weight arrays (fill it in __init__ from the layers' "
+                             "params)")
+        return list(self.params)
+
+    def default_file_name(self) -> str:
+        """'<ClassName>.npz': where the weights go when no file name is given."""
+        return f"{type(self).__name__}.npz"
+
+    def save_params(self, file_name: str | Path | None = None) -> None:
+        """Write every array of ``params``, in its order and dtype, to an .npz file
+        (``default_file_name()`` when None), atomically: a crash never leaves half a file."""
+        params = self._checked_params("save_params")
+        with atomic_write(file_name or self.default_file_name()) as f:
+            np.savez(f, **{f"param{i}": p for i, p in enumerate(params)})
+
+    def load_params(self, file_name: str | Path | None = None) -> None:
+        """Copy the arrays that ``save_params`` wrote into ``params``, in place (layers and
+        lists keep their arrays). A missing or damaged file, or one of another model (count
+        or shapes differ), is a ValueError that says which, and nothing is changed."""
+        params = self._checked_params("load_params")
+        path = Path(file_name or self.default_file_name())
+        if not path.is_file():
+            raise ValueError(f"cannot load parameters: there is no file {path}")
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                stored = [archive[f"param{i}"] for i in range(len(archive.files))]
+        except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile, zlib.error) as err:
+            raise ValueError(f"{path} is damaged or was not written by save_params (an .npz "
+                             f"archive; the book's pickled .pkl weights cannot be read): "
+                             f"{err}") from None
+        if len(stored) != len(params):
+            raise ValueError(f"{path} holds {len(stored)} arrays but {type(self).__name__} has "
+                             f"{len(params)} parameters: it was saved from another model")
+        for i, (array, param) in enumerate(zip(stored, params, strict=True)):
+            if array.shape != param.shape:
+                raise ValueError(f"parameter {i} in {path} has shape {array.shape}, but "
+                                 f"{type(self).__name__}'s has shape {param.shape}")
+        for array, param in zip(stored, params, strict=True):
+            param[...] = array
