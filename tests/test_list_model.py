@@ -49,7 +49,7 @@ def test_saved_weights_load_into_the_same_arrays(tmp_path):
 def test_the_default_file_is_named_after_the_class(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Tiny().save_params()
-    assert (tmp_path / "Tiny.npz").is_file()
+    assert (tmp_path / "Tiny.pkl").is_file()  # the book's name (an .npz archive inside)
     Tiny(seed=2).load_params()
 
 

@@ -386,3 +386,22 @@ def test_trainer_arguments_are_checked():
     xs, ts = copy_task(n=8)
     with pytest.raises(ValueError, match="x_train has 8 questions and t_train 7 answers"):
         Seq2seqTrainer(model).fit(xs, ts[:7], xs, ts, epochs=1)
+
+
+def test_eval_seq2seq_takes_a_model_that_answers_with_a_flat_list(capsys):
+    """The second book's models answer one question with a list of ids, not an (N, T)
+    array; its programs call eval_seq2seq with verbos=True on them."""
+    from common.training.seq2seq_training import eval_seq2seq
+
+    class BookStyle:
+        def generate(self, xs, start_id, sample_size):
+            return [int(c) for c in xs[0, :sample_size]]  # echoes the question
+
+    id_to_char = {0: "_", 1: "1", 2: "2", 3: "+"}
+    right = eval_seq2seq(BookStyle(), np.array([[1, 2, 3]]), np.array([[0, 1, 2]]),
+                         id_to_char, verbos=True)
+    wrong = eval_seq2seq(BookStyle(), np.array([[1, 2, 3]]), np.array([[0, 2, 1]]),
+                         id_to_char, verbos=True, is_reverse=True)
+    assert (right, wrong) == (1, 0)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("T 12   ✓ 12") and lines[1].startswith("Q +21")

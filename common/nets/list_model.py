@@ -46,12 +46,14 @@ class ListModel:
         return list(self.params)
 
     def default_file_name(self) -> str:
-        """'<ClassName>.npz': where the weights go when no file name is given."""
-        return f"{type(self).__name__}.npz"
+        """'<ClassName>.pkl', the book's name, where the weights go when no file name is
+        given (the book's programs load that name); what is inside is an .npz archive."""
+        return f"{type(self).__name__}.pkl"
 
     def save_params(self, file_name: str | Path | None = None) -> None:
-        """Write every array of ``params``, in its order and dtype, to an .npz file
-        (``default_file_name()`` when None), atomically: a crash never leaves half a file."""
+        """Write every array of ``params``, in its order and dtype, as an .npz archive to
+        ``file_name`` (``default_file_name()`` when None; the name is kept as given, no
+        '.npz' added), atomically: a crash never leaves half a file."""
         params = self._checked_params("save_params")
         with atomic_write(file_name or self.default_file_name()) as f:
             np.savez(f, **{f"param{i}": p for i, p in enumerate(params)})

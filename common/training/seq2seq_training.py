@@ -37,9 +37,13 @@ def greedy_answers(model: Any, xs: np.ndarray, ts: np.ndarray, batch_size: int =
     if ts.ndim != 2 or ts.shape[1] < 2:
         raise ValueError(f"greedy_answers: ts must be answers of shape (N, T') with T' >= 2 "
                          f"(the start symbol, then the answer); got shape {ts.shape}")
-    return np.concatenate([model.generate(xs[i:i + batch_size], ts[i:i + batch_size, 0],
-                                          ts.shape[1] - 1)
-                           for i in range(0, len(xs), batch_size)])
+    answers = []
+    for i in range(0, len(xs), batch_size):
+        batch = xs[i:i + batch_size]
+        out = model.generate(batch, ts[i:i + batch_size, 0], ts.shape[1] - 1)
+        # the second book's models answer one question with a flat list of ids
+        answers.append(np.asarray(out).reshape(len(batch), -1))
+    return np.concatenate(answers)
 
 
 def exact_match(model: Any, xs: np.ndarray, ts: np.ndarray, batch_size: int = 250) -> float:
