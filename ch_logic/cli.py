@@ -9,104 +9,25 @@ with ``--json``, the metrics.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ch_logic.options import CONFIDENT, GATES, build_parser
+from ch_logic.report import describe
 from common.cli import (
     INTERRUPTED,
-    add_output_options,
     exit_130_on_ctrl_c,
-    nonnegative_float,
-    nonnegative_int,
-    positive_float,
-    positive_int,
     write_json,
 )
 from common.nets.network import Network
 from common.nets.small import make_one_net, make_two_net, predicted_class, probability_of_one
-from common.optim import OPTIMIZERS
 from common.plots.figures import show_figures
 from common.plots.logic import Panel, plot_decision_boundaries, plot_loss_curves, plot_xor_hidden
 from common.training.trainer import Trainer
 from dataset.logic import logic_gate
-
-#: Gates of ``--gate all``, in the order they are trained and reported.
-GATES = ("and", "or", "nand", "nor", "not", "xor")
-
-# Defaults, chosen by measurement (seeds 0..9 and beyond): with Adam at lr 0.01,
-# OneNet reaches P > 0.9 for the true class of every row well within 2000
-# iterations, and TwoNet escapes the flat start that 0.01-scale weights give
-# (plain SGD barely moves there). A little L2 keeps OneNet's weights finite and
-# makes TwoNet get stuck less often; much more would pull the probabilities below 0.9.
-DEFAULT_OPTIMIZER = "adam"
-DEFAULT_LR = 0.01
-DEFAULT_ITERS = 2000
-DEFAULT_HIDDEN = 6
-DEFAULT_INIT_STD = 0.01
-DEFAULT_WEIGHT_DECAY = 3e-5
-DEFAULT_SEED = 0
-#: A gate counts as learned when every row is right with at least this probability.
-CONFIDENT = 0.9
-
-JSON_KEYS_HELP = """\
-Figures written into --out DIR: loss_curves.png, decision_boundaries.png and,
-when XOR is learned, xor_hidden.png.
-
---json PATH writes:
-  {"seed": int,
-   "settings": {"optimizer", "lr", "iters", "hidden", "init_std", "weight_decay"},
-   "all_learned": bool (every gate except OneNet on XOR learned),
-   "gates": {"and" | "or" | "nand" | "nor" | "not" | "xor" | "xor_onenet": {
-       "gate": "AND", ..., "net": "OneNet" or "TwoNet" ("xor" is TwoNet,
-       "xor_onenet" is the OneNet that fails on XOR),
-       "accuracy": fraction of rows right, "correct": rows right, "rows": rows,
-       "loss": final loss (cross-entropy + L2 penalty; null if not finite),
-       "probabilities": P(output 1) per row, "min_true_probability": the smallest
-       probability given to a row's true output, "learned": bool,
-       "iterations": updates made, "seconds": training time, "diverged": bool}}}
-"""
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The command line of the chapter; every option says what it does and its default."""
-    parser = argparse.ArgumentParser(
-        prog="python -m ch_logic",
-        description=(
-            "Logic gates learned by networks built from common layers.\n"
-            "OneNet (Affine + SigmoidWithLoss: logistic regression, one straight decision\n"
-            "line) learns AND, OR, NAND, NOR and NOT, but not XOR; TwoNet (Affine, Relu,\n"
-            "Affine + SoftmaxWithLoss) learns XOR. Full-batch training on the truth table."
-        ),
-        epilog=JSON_KEYS_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--gate", choices=(*GATES, "all"), default="all", type=str.lower,
-                        help="the gate to learn; 'xor' trains TwoNet and, for comparison, "
-                             "OneNet (default: all)")
-    parser.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default=DEFAULT_OPTIMIZER,
-                        type=str.lower, help=f"update rule (default: {DEFAULT_OPTIMIZER})")
-    parser.add_argument("--lr", type=positive_float, default=DEFAULT_LR,
-                        help=f"learning rate, > 0 (default: {DEFAULT_LR})")
-    parser.add_argument("--iters", type=positive_int, default=DEFAULT_ITERS,
-                        help=f"training iterations per gate, each on all rows "
-                             f"(default: {DEFAULT_ITERS})")
-    parser.add_argument("--hidden", type=positive_int, default=DEFAULT_HIDDEN, metavar="H",
-                        help=f"hidden ReLU units of TwoNet (default: {DEFAULT_HIDDEN})")
-    parser.add_argument("--init-std", type=positive_float, default=DEFAULT_INIT_STD,
-                        metavar="S", help="initial weights are S * N(0, 1), biases 0 "
-                                          f"(default: {DEFAULT_INIT_STD})")
-    parser.add_argument("--weight-decay", type=nonnegative_float, default=DEFAULT_WEIGHT_DECAY,
-                        metavar="LAMBDA", help="L2 penalty LAMBDA/2 * sum of squared weights "
-                                               f"(default: {DEFAULT_WEIGHT_DECAY:g})")
-    parser.add_argument("--seed", type=nonnegative_int, default=DEFAULT_SEED,
-                        help="seed of the initial weights; every gate starts from it, so a "
-                             f"gate's result does not depend on --gate (default: {DEFAULT_SEED})")
-    add_output_options(parser, "ch_logic")
-    return parser
 
 
 @dataclass
@@ -204,79 +125,6 @@ def run_gate(key: str, gate: str, use_two_net: bool, args: argparse.Namespace) -
     return GateRun(key, gate.upper(), "TwoNet" if use_two_net else "OneNet", net, x, t, trainer,
                    final_loss, trainer.seconds, probability_of_one(net, x).astype(np.float64),
                    predicted_class(net, x))
-
-
-def _array(a: np.ndarray, indent: int) -> str:
-    """An array printed with 2 decimals, continuation lines indented to line up."""
-    # round first and add 0.0 so that tiny negative numbers do not print as -0.00
-    rounded = np.round(np.asarray(a, dtype=np.float64), 2) + 0.0
-    return np.array2string(rounded, precision=2, floatmode="fixed", prefix=" " * indent)
-
-
-def _signed(value: float, decimals: int = 2) -> str:
-    """``value`` rounded, without the '-0.00' that a tiny negative number would print."""
-    return f"{round(value, decimals) + 0.0:.{decimals}f}"
-
-
-def _linear_form(w: np.ndarray, b: float, names: list[str]) -> str:
-    """'5.88*x1 + 5.88*x2 - 8.83': OneNet's logit as a formula of the inputs."""
-    text = f"{_signed(w[0])}*{names[0]}"
-    for wi, name in zip(w[1:], names[1:], strict=True):
-        text += f" {'-' if round(wi, 2) < 0 else '+'} {_signed(abs(wi))}*{name}"
-    return text + f" {'-' if round(b, 2) < 0 else '+'} {_signed(abs(b))}"
-
-
-def describe(run: GateRun) -> str:
-    """The report of one run: truth table with probabilities, loss, learned parameters."""
-    d = run.x.shape[1]
-    names = [f"x{i + 1}" for i in range(d)] if d > 1 else ["x"]
-    if run.net_name == "OneNet":
-        arch = f"Affine {d}->1 + SigmoidWithLoss"
-    else:
-        arch = f"Affine {d}->{run.net.params['W1'].shape[1]}, Relu, Affine ->2 + SoftmaxWithLoss"
-    lines = [f"{run.gate} with {run.net_name} ({arch})",
-             "  " + " ".join(f"{n:>2}" for n in names) + "  target   P(1)  predicted"]
-    for row, target, p, predicted in zip(run.x, run.t, run.probabilities, run.predicted,
-                                         strict=True):
-        mark = "ok" if predicted == target else "WRONG"
-        lines.append("  " + " ".join(f"{int(v):>2}" for v in row)
-                     + f"  {target:>6}  {p:5.3f}  {predicted:>9}  {mark}")
-    lines.append(f"  {run.correct}/{len(run.t)} rows right, final loss {run.final_loss:.4f}, "
-                 f"{run.iterations} iterations in {run.seconds:.2f} s")
-    params = run.net.params
-    if run.net_name == "OneNet":
-        w, b = params["W1"][:, 0].astype(np.float64), float(params["b1"][0])
-        lines.append(f"  weights W = {_array(w, 14)}, bias b = {_signed(b)}")
-        lines.append(f"  decision: output 1 where {_linear_form(w, b, names)} > 0")
-    else:
-        for name in ("W1", "b1", "W2", "b2"):
-            lines.append(f"  {name} = {_array(params[name], 7)}")
-    if run.trainer.diverged:
-        lines.append("  Training stopped: the loss became infinite or NaN; lower --lr.\n"
-                     "  The parameters shown are the last ones with a finite loss.")
-    elif run.diverged:
-        lines.append("  The last update made the loss infinite or NaN; lower --lr.")
-    if run.key == "xor_onenet":
-        lines.append(
-            "  OneNet cannot learn XOR: its decision is one straight line, and no line puts\n"
-            "  (0,1), (1,0) on one side and (0,0), (1,1) on the other, so at most 3 of the 4\n"
-            "  rows can be right. The loss is lowest when it gives up: P = 0.5 for every row\n"
-            f"  (loss ln 2 = {math.log(2):.3f}); which side of 0.5 each row falls on is chance.")
-    elif run.key == "xor" and run.learned:
-        lines.append("  The ReLU hidden layer maps the four rows to points that one line, the\n"
-                     "  output layer's, separates: see xor_hidden.png.")
-    elif not run.learned and not run.diverged:
-        lines.append(f"  Not learned with these settings (every row right with P > {CONFIDENT} "
-                     "is needed).")
-        if run.net_name == "TwoNet":
-            lines.append(
-                "  A ReLU unit whose input is negative for a row outputs 0 and gets no gradient\n"
-                "  from that row; once every unit is off for some rows, those rows stay stuck\n"
-                "  (see decision_boundaries.png). Try another --seed, a larger --hidden or\n"
-                "  --init-std, or more --iters.")
-        else:
-            lines.append("  Try more --iters or a larger --lr.")
-    return "\n".join(lines)
 
 
 def write_outputs(runs: list[GateRun], args: argparse.Namespace, all_learned: bool) -> None:

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from helpers import assert_png, assert_usage_error, headless_env
 
-from ch_logic.cli import GATES, build_parser, main, run_gate
+from ch_logic.cli import main, run_gate
+from ch_logic.options import GATES, build_parser
 from common.nets.small import make_one_net, make_two_net, probability_of_one
 from dataset.logic import logic_gate
 
