@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.timing import summary
 from common.nets.gpt import GPT
 from common.optim import AdamW, clip_grads
 
@@ -209,8 +210,7 @@ def gpt_case(repeat: int, iterations: int, use_torch: bool, seed: int = 0,
                 cpu[name].append((time.process_time() - cpu_start) / iterations)
     for name in runners:
         key = {"ours": "", "torch": "torch"}[name]
-        entry = {"median_s": statistics.median(times[name]), "min_s": min(times[name]),
-                 "max_s": max(times[name]), "cpu_median_s": statistics.median(cpu[name])}
+        entry = {**summary(times[name]), "cpu_median_s": statistics.median(cpu[name])}
         if key:
             result[key] = entry
         else:

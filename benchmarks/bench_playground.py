@@ -21,16 +21,13 @@ import threading
 import time
 from typing import Any
 
+from benchmarks.timing import summary
 from playground.config import Config
 from playground.server import PlaygroundServer
 from playground.session import Session, Sessions
 
 TARGET_MS = 25.0
 STEP = {"iterations": 10, "grid": 60}
-
-
-def _summary(times: list[float]) -> dict[str, float]:
-    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times)}
 
 
 def time_requests(requests: int, warmup: int = 20) -> list[float]:
@@ -81,7 +78,7 @@ def playground_case(repeat: int) -> dict[str, Any]:
     times = time_requests(40 * repeat)
     parts = time_in_process(40 * repeat)
     result: dict[str, Any] = {
-        "case": "playground step request (10 iterations, 60x60 grid)", **_summary(times),
+        "case": "playground step request (10 iterations, 60x60 grid)", **summary(times),
         "requests": len(times),
         "parts_median_ms": {name: 1e3 * statistics.median(s) for name, s in parts.items()},
         "target_median_ms": TARGET_MS,

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.timing import summary
 from common.cli import write_json
 from common.nets.rnnlm import Rnnlm
 from common.optim import SGD, clip_grads
@@ -174,8 +175,7 @@ def rnnlm_case(repeat: int, iterations: int, use_torch: bool, seed: int = 0
                 times[key].append(seconds)
                 cpu[key].append((time.process_time() - cpu_start) / iterations)
     for key in runners:
-        entry = {"median_s": statistics.median(times[key]), "min_s": min(times[key]),
-                 "max_s": max(times[key]), "cpu_median_s": statistics.median(cpu[key])}
+        entry = {**summary(times[key]), "cpu_median_s": statistics.median(cpu[key])}
         if key == "torch":
             result["torch"] = entry
         else:

@@ -59,11 +59,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -81,6 +78,9 @@ from benchmarks.bench_conv import (
     profile_iterations,
 )
 from benchmarks.bench_mlp import SIZES, make_trainer, mlp_data, train_epoch
+from benchmarks.programs import deep_program_case, load_case, program_case
+from benchmarks.report import describe_machine, print_row
+from benchmarks.timing import summary
 from benchmarks.torch_mlp import torch_available, torch_epoch_runner
 from common.fileio import atomic_write
 
@@ -90,15 +90,8 @@ CASES = ("gemm", "mlp", "conv", "profile", "hand_conv", "load", "ch_mnist", "ch_
 PROGRAM_CASES = ("load", "ch_mnist", "ch_mnist_deep", "optimizer_compare")
 #: Targets of the conv networks' ours/PyTorch epoch-time ratio (issue 9).
 CONV_TARGETS = {"SimpleConvNet": 1.0, "DeepConvNet": 1.5}
-#: Target of ``python -m ch_mnist --net deep``'s peak RSS: 1.5 GB, in MB (2**20 bytes).
-DEEP_RSS_TARGET_MB = 1.5 * 1024
 #: Training images per epoch: an epoch of batch 100 is 600 iterations.
 EPOCH_SAMPLES = 60000
-
-
-def summary(times: list[float]) -> dict[str, float]:
-    """Median, min and max of a list of seconds."""
-    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times)}
 
 
 def gemm_rate(repeat: int, n: int = 1024) -> dict[str, Any]:
@@ -231,111 +224,6 @@ def profile_cases(iterations: int) -> list[dict[str, Any]]:
                                      iterations)
         results.append({"case": f"profile {name} iteration", "data": source, **profile})
     return results
-
-
-def load_case(repeat: int) -> dict[str, Any]:
-    """A cached load_mnist() of all 70000 images (the cache is built by the warm-up)."""
-    from dataset.mnist import load_mnist
-
-    load_mnist()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        load_mnist()
-        times.append(time.perf_counter() - start)
-    return {"case": "cached load_mnist()", **summary(times)}
-
-
-def run_program(args: list[str]) -> tuple[float, float, dict[str, Any]]:
-    """Run ``python -m <args> --json FILE``: (wall seconds, peak RSS in MB, its JSON)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out_json, rss_file = Path(tmp) / "metrics.json", Path(tmp) / "rss"
-        cmd = [sys.executable, "-m", "benchmarks.measured", str(rss_file), *args,
-               "--json", str(out_json), "--out", tmp]
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        wall = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
-        return wall, float(rss_file.read_text()), json.loads(out_json.read_text())
-
-
-def program_case(name: str, args: list[str], repeat: int,
-                 accuracy_of: Callable[[dict[str, Any]], Any],
-                 details: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-                 ) -> dict[str, Any]:
-    """Wall time, peak RSS and reported accuracy of a chapter program, ``repeat`` runs;
-    ``details(metrics)`` adds items read from the program's JSON (of the last run)."""
-    walls, rss, accuracy, extra = [], [], None, {}
-    for _ in range(repeat):
-        wall, peak, metrics = run_program(args)
-        walls.append(wall)
-        rss.append(peak)
-        accuracy = accuracy_of(metrics)
-        extra = details(metrics) if details else {}
-    return {"case": name, **summary(walls), "peak_rss_mb": max(rss), "accuracy": accuracy,
-            **extra}
-
-
-def deep_program_case(repeat: int, epochs: int) -> dict[str, Any]:
-    """``python -m ch_mnist --net deep`` end to end, ``--epochs epochs`` (0: its defaults)."""
-    args = ["ch_mnist", "--net", "deep"]
-    if epochs:
-        args += ["--epochs", str(epochs)]
-        name = f"python -m ch_mnist --net deep ({epochs} epoch{'s' if epochs > 1 else ''})"
-    else:
-        name = "python -m ch_mnist --net deep (defaults)"
-
-    def details(metrics: dict[str, Any]) -> dict[str, Any]:
-        """Training seconds per epoch (each with its evaluation), as the program reports."""
-        seconds, done = metrics.get("seconds"), metrics.get("epochs")
-        return {"epochs": done,
-                "train_s_per_epoch": seconds / done if seconds and done else None}
-
-    result = program_case(name, args, repeat, lambda m: m.get("test_accuracy"), details)
-    result["target"] = {"peak_rss_mb": DEEP_RSS_TARGET_MB}
-    return result
-
-
-def describe_machine(gemm: dict[str, Any] | None) -> dict[str, Any]:
-    """What the numbers were measured on."""
-    return {
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "cpus": os.cpu_count(),
-        "processor": platform.processor() or platform.machine(),
-        "gemm_gflops": gemm["gflops"] if gemm else None,
-        "torch": __import__("torch").__version__ if torch_available() else None,
-    }
-
-
-def print_row(r: dict[str, Any]) -> None:
-    """One line of the results table for case ``r``."""
-    line = (f"{r['case']:<40} median {r['median_s']:8.3f} s  "
-            f"[{r['min_s']:.3f} .. {r['max_s']:.3f}]")
-    if "gflops" in r:
-        line += f"  {r['gflops']:.0f} GFLOP/s"
-    if "torch" in r:
-        line += (f"  torch {r['torch']['median_s']:.3f} s  "
-                 f"ours/torch {r['ratio_vs_torch']:.2f}")
-    if "gemm_fraction" in r:
-        line += f"  {100 * r['gemm_fraction']:.0f}% of GEMM limit"
-    if "ratio_vs_float32" in r:
-        line += f"  {r['ratio_vs_float32']:.2f}x float32"
-    if "peak_rss_mb" in r:
-        line += f"  peak RSS {r['peak_rss_mb']:.0f} MB"
-    if r.get("train_s_per_epoch") is not None:
-        line += f"  {r['train_s_per_epoch']:.1f} s per training epoch"
-    if r.get("accuracy") is not None:
-        line += f"  accuracy {r['accuracy']}"
-    if r.get("scale", 1) != 1:
-        line += f"  (from {r['iterations']} iterations x{r['scale']:g})"
-    for key, target in r.get("target", {}).items():
-        if key in r:
-            label = {"ratio_vs_torch": "ours/torch", "peak_rss_mb": "peak RSS MB"}[key]
-            met = "met" if r[key] <= target else "NOT met"
-            line += f"  [target {label} <= {target:g}: {met}]"
-    print(line, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
