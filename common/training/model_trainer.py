@@ -31,6 +31,17 @@ def _transposed_view(a: np.ndarray, b: np.ndarray) -> bool:
             and a.__array_interface__["data"][0] == b.__array_interface__["data"][0])
 
 
+def _match(param: np.ndarray, kept: list[np.ndarray]) -> tuple[int, bool] | None:
+    """(index in ``kept`` of the array ``param`` names, whether it reads it transposed),
+    or None for an array not kept yet."""
+    for i, array in enumerate(kept):
+        if param is array:
+            return i, False
+        if _transposed_view(param, array):
+            return i, True
+    return None
+
+
 def merge_duplicates(params: list[np.ndarray], grads: list[np.ndarray]
                      ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """``params`` with every array once, and its gradient: the sum of the gradients of
@@ -44,16 +55,13 @@ def merge_duplicates(params: list[np.ndarray], grads: list[np.ndarray]
     unique: list[np.ndarray] = []
     merged: list[np.ndarray] = []
     for param, grad in zip(params, grads, strict=True):
-        for i, kept in enumerate(unique):
-            if param is kept:
-                merged[i] = merged[i] + grad
-                break
-            if _transposed_view(param, kept):
-                merged[i] = merged[i] + grad.T
-                break
-        else:
+        match = _match(param, unique)
+        if match is None:
             unique.append(param)
             merged.append(grad)
+        else:
+            i, transposed = match
+            merged[i] = merged[i] + (grad.T if transposed else grad)
     return unique, merged
 
 
@@ -73,7 +81,10 @@ def named_params(model: Any) -> dict[str, np.ndarray]:
     params = model.params
     if isinstance(params, Mapping):
         return params
-    unique, _ = merge_duplicates(list(params), list(params))
+    unique: list[np.ndarray] = []
+    for param in params:
+        if _match(param, unique) is None:
+            unique.append(param)
     return {str(i): p for i, p in enumerate(unique)}
 
 
