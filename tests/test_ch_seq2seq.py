@@ -48,7 +48,9 @@ def test_a_tiny_run_trains_every_model_and_reports(tiny_run):
     assert not plain["reversed_input"] and reversed_["reversed_input"]
     assert addition["models"]["peeky seq2seq, reversed input"]["model"] == "PeekySeq2seq"
     assert dates["models"]["attention seq2seq, reversed input"]["hidden_size"] == 16
-    assert report["settings"]["epochs"] == 2 and 0 < report["peak_rss_mb"] < 1000
+    # run in this process: the peak is the whole test session's (over 1 GB after the MNIST
+    # tests), so only its presence is checked; the default run's 317 MB is measured apart
+    assert report["settings"]["epochs"] == 2 and report["peak_rss_mb"] > 0
     for name in ("addition_accuracy", "dates_accuracy", "dates_attention"):
         assert_png(folder / "out" / f"{name}.png")
         assert report["figures"][name] == str(folder / "out" / f"{name}.png")

@@ -59,7 +59,9 @@ def test_the_small_run_reports_both_methods_side_by_side(small_run):
                                                                      "CBOW"}
     assert "[query] thou" in out and "count (PPMI+SVD)" in out and "[analogy]" in out
     assert "Analogies answered right" in out and "peak memory" in out
-    assert 0 < report["peak_rss_mb"] < 1000 and report["seconds"] > 0
+    # run in this process: the peak is the whole test session's (over 1 GB after the MNIST
+    # tests), so only its presence is checked; the default run's 410 MB is measured apart
+    assert report["peak_rss_mb"] > 0 and report["seconds"] > 0
 
 
 def test_the_small_run_draws_the_map_and_saves_the_vectors(small_run):
