@@ -11,7 +11,7 @@ OLDEST_PYTHON ?= $(firstword $(wildcard /usr/bin/python3.10 /usr/local/bin/pytho
 OLDEST_VENV := .venv-oldest
 OLDEST_STAMP := $(OLDEST_VENV)/.installed
 
-.PHONY: test test-all test-oldest demo bench lint clean
+.PHONY: test test-slow test-all test-oldest demo bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,14 +19,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The fast suite (under 2 minutes on 2 cores); test-all adds the slow end-to-end checks and
-# the playground in headless Chromium (CI runs test-all).
+# the playground in headless Chromium (test-slow), each test run once.
 FAST := -m "not slow and not browser"
 
 test: $(STAMP)
 	$(PY) -m pytest $(FAST)
 
-test-all: $(STAMP)
-	$(PY) -m pytest
+# The tests `make test` leaves out: the slow end-to-end checks (the notebooks among them)
+# and the playground in headless Chromium.
+SLOW := -m "slow or browser"
+
+test-slow: $(STAMP)
+	$(PY) -m pytest $(SLOW)
+
+test-all: test test-slow
 
 $(OLDEST_STAMP): pyproject.toml .ci/oldest-constraints.txt
 	@test -n "$(OLDEST_PYTHON)" || { echo "test-oldest needs Python 3.10: install it (e.g." \
@@ -90,15 +96,6 @@ lab: $(NOTEBOOKS_STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
-
-# What CI runs (.ci/run): the site built strictly, every test (the notebooks executed in a
-# fresh kernel among them, so the notebooks extra is installed first), then the fast suite on
-# the oldest supported versions.
-.PHONY: ci
-ci: $(NOTEBOOKS_STAMP) $(DOCS_STAMP)
-	$(MAKE) docs
-	$(MAKE) test-all
-	$(MAKE) test-oldest
 
 lint: $(STAMP)
 	$(PY) -m pip install -q ruff
