@@ -11,14 +11,13 @@ saving and loading the weights, in place, checked, and written atomically.
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from common.fileio import atomic_write
+from common.nets.parameters import read_parameter_file
 
 
 class ListModel:
@@ -64,15 +63,12 @@ class ListModel:
         or shapes differ), is a ValueError that says which, and nothing is changed."""
         params = self._checked_params("load_params")
         path = Path(file_name or self.default_file_name())
-        if not path.is_file():
-            raise ValueError(f"cannot load parameters: there is no file {path}")
+        arrays = read_parameter_file(path)
         try:
-            with np.load(path, allow_pickle=False) as archive:
-                stored = [archive[f"param{i}"] for i in range(len(archive.files))]
-        except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile, zlib.error) as err:
-            raise ValueError(f"{path} is damaged or was not written by save_params (an .npz "
-                             f"archive; the book's pickled .pkl weights cannot be read): "
-                             f"{err}") from None
+            stored = [arrays[f"param{i}"] for i in range(len(arrays))]
+        except KeyError:
+            raise ValueError(f"{path} was not written by {type(self).__name__}.save_params: "
+                             f"it holds {', '.join(sorted(arrays))}") from None
         if len(stored) != len(params):
             raise ValueError(f"{path} holds {len(stored)} arrays but {type(self).__name__} has "
                              f"{len(params)} parameters: it was saved from another model")

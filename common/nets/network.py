@@ -20,7 +20,7 @@ import numpy as np
 from common.functions import labels_of
 from common.layers import layer_forward
 from common.layers.naming import named_layers
-from common.nets.parameters import LayeredModel, ParamDict  # noqa: F401 - ParamDict's old home
+from common.nets.parameters import LayeredModel
 from common.nets.summary import summary
 from common.validation import check_binary_targets, check_labels
 

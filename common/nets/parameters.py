@@ -63,6 +63,26 @@ class ParamDict(dict):
             self[key] = value
 
 
+def read_parameter_file(path: Path) -> dict[str, np.ndarray]:
+    """Every array of a file ``save_params`` wrote (an .npz archive, read without pickle),
+    by name; a ValueError that says what is wrong for a missing, damaged or foreign file
+    (the book's pickled .pkl weights among them)."""
+    if not path.is_file():
+        raise ValueError(f"cannot load parameters: there is no file {path}")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(
+            f"{path} is not a parameter file written by save_params: not an .npz archive, so "
+            "it is damaged or was not written by save_params (the book's pickled .pkl "
+            "weights cannot be loaded: train and save_params anew)"
+        )
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as err:
+        raise ValueError(f"{path} is damaged or not a parameter file of save_params: "
+                         f"{err}") from None
+
+
 class LayeredModel:
     """A model made of named layers whose arrays are its ``params`` and ``buffers``.
 
@@ -188,19 +208,7 @@ class LayeredModel:
         not fit this model, and when it was saved from another architecture.
         """
         path = Path(file_name)
-        if not path.is_file():
-            raise ValueError(f"cannot load parameters: there is no file {path}")
-        if not zipfile.is_zipfile(path):
-            raise ValueError(
-                f"{path} is not a parameter file written by save_params (an .npz archive); "
-                "the book's pickled .pkl weights cannot be loaded: train and save_params anew"
-            )
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                stored = {name: archive[name] for name in archive.files}
-        except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as err:
-            raise ValueError(f"{path} is damaged or not a parameter file of save_params: "
-                             f"{err}") from None
+        stored = read_parameter_file(path)
         expected = {**self.params, **self.buffers}
         for key, target in expected.items():
             if key not in stored:
