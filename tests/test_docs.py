@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -113,20 +114,56 @@ def test_the_readme_is_a_front_page_with_the_two_commands_and_every_notebook():
         assert f"notebooks/{notebook.name}" in linked, f"README does not link {notebook.name}"
 
 
-@pytest.mark.slow
-def test_the_site_builds_strictly(tmp_path):
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site, built strictly by MkDocs into a temporary folder (about 10 s)."""
     if importlib.util.find_spec("mkdocs") is None:
         pytest.skip("MkDocs is not installed: pip install -e '.[docs]' (make docs does)")
-    site = tmp_path / "site"
+    site = tmp_path_factory.mktemp("docs") / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "WARNING" not in run.stderr, run.stderr[-3000:]
-    for page in nav_pages():  # ch_logic.md -> ch_logic/index.html, guide/index.md -> guide/
-        folder = page.removesuffix(".md").removesuffix("index")
-        assert (site / folder / "index.html").is_file(), f"{page} was not built"
+    return site
+
+
+@pytest.mark.slow
+def test_the_site_builds_strictly(site):
+    for page in nav_pages():  # ch_logic.md -> ch_logic.html, guide/index.md -> guide/index.html
+        assert (site / page).with_suffix(".html").is_file(), f"{page} was not built"
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
-        assert (site / "notebooks" / notebook.stem / "index.html").is_file(), notebook.name
-    layers = (site / "api" / "layers" / "index.html").read_text(encoding="utf-8")
+        assert (site / "notebooks" / f"{notebook.stem}.html").is_file(), notebook.name
+    layers = (site / "api" / "layers.html").read_text(encoding="utf-8")
     assert 'id="common.layers.affine.Affine"' in layers  # the API reference has the classes
+
+
+@pytest.mark.slow
+def test_the_notebook_pages_load_mathjax(site):
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for notebook in notebooks:
+        pages = [site / "notebooks" / f"{notebook.stem}.html",
+                 site / "notebooks" / notebook.stem / "index.html"]  # either URL layout
+        page = next(p for p in pages if p.is_file())
+        sources = re.findall(r'<script src="([^"]*)"', page.read_text(encoding="utf-8"))
+        mathjax = [src for src in sources if "mathjax" in src.lower()]
+        assert mathjax, f"{page.name}: no MathJax script, its formulas stay raw TeX"
+        assert "" not in sources, f"{page.name}: a script with an empty src"
+
+
+@pytest.mark.slow
+def test_every_link_of_the_site_opens_from_disk(site):
+    """site/index.html opened as a file: every relative link names a file, not a folder
+    (a folder shows as a directory listing under file://, not as its index.html)."""
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html":  # served by a web server only, with absolute links
+            continue
+        for target in re.findall(r'(?:href|src)="([^"]*)"', page.read_text(encoding="utf-8")):
+            if re.match(r"[a-z]+:|#|//", target):
+                continue
+            path = unquote(target.split("#")[0].split("?")[0])
+            if path and not (page.parent / path).is_file():
+                broken.append(f"{page.relative_to(site)}: {target}")
+    assert broken == [], f"{len(broken)} links open no file, e.g. {broken[:5]}"
