@@ -27,3 +27,37 @@ def test_the_summary_shown_is_what_summary_prints(capsys):
     text = GUIDE.read_text(encoding="utf-8")
     shown = re.search(r">>> SimpleConvNet\(\)\.summary\(\).*?\n(.*?)```", text, re.S).group(1)
     assert SimpleConvNet().summary() == shown.rstrip("\n")
+
+
+README = GUIDE.parents[2] / "README.md"
+HOME = GUIDE.parents[1] / "index.md"
+
+
+def section(text: str, heading: str) -> str:
+    """The text of a Markdown section, from its heading to the next heading of any level."""
+    start = text.index(f"\n{heading}\n")
+    end = re.search(r"\n#+ ", text[start + 1:])
+    return text[start:start + 1 + end.start()] if end else text[start:]
+
+
+def test_the_quickstart_says_how_to_run_a_chapter_with_the_venvs_python():
+    for page in (README, HOME):
+        quickstart = section(page.read_text(encoding="utf-8"), "## Quickstart")
+        commands = re.search(r"```sh\n(.*?)```", quickstart, re.S).group(1).splitlines()
+        assert [c.split("#")[0].strip() for c in commands] == ["make demo", "make test"]
+        prose = re.sub(r"\s+", " ", quickstart)  # a line break inside the prose is a space
+        assert re.search(r"`\.venv/bin/python -m ch_\w+`", prose), page.name
+        assert "`source .venv/bin/activate`" in prose, page.name
+
+
+def test_every_table_of_python_commands_says_they_run_in_the_venv():
+    """A table's bare `python -m ch_...` runs the system's Python, which has no matplotlib,
+    unless the text above the table says to activate the venv first."""
+    for page in (README, HOME):
+        text = page.read_text(encoding="utf-8")
+        for table in re.finditer(r"(?:^\|.*\n)+", text, re.M):
+            if "`python -m " not in table.group(0):
+                continue
+            heading = text.rindex("\n#", 0, table.start())
+            above = text[heading:table.start()]
+            assert "source .venv/bin/activate" in above, f"{page.name}: {above[:60]!r}"
