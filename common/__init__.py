@@ -4,8 +4,9 @@ import the ones above it, never one below.
 Foundations (NumPy only):
 
 - ``validation``: the checks behind the clear errors (shapes, labels, arguments);
-- ``fileio``: atomic writes; ``memory``: peak memory, and freed memory kept for reuse;
-  ``threads``: one BLAS thread for programs of many small products;
+- ``fileio``: atomic writes; ``safe_pickle``: pickles of NumPy arrays (the second book's
+  weights) read without letting the file run code; ``memory``: peak memory, and freed
+  memory kept for reuse; ``threads``: one BLAS thread for programs of many small products;
 - ``functions``: activations and losses (stable sigmoid, log-softmax, cross-entropy);
 - ``util``: one-hot labels, shuffles and splits, smoothing, im2col / col2im (and, as the
   second book's ``common.util``, its word-vector functions);

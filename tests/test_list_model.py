@@ -82,3 +82,48 @@ def test_a_model_with_a_shared_array_trains_with_the_books_trainer():
     trainer.verbose = False
     trainer.fit(contexts, target.astype(int), max_epoch=40, batch_size=20, eval_interval=5)
     assert trainer.loss_list[-1] < 0.8 * trainer.loss_list[0]
+
+
+def test_the_books_pickled_float16_weights_load_cast_to_the_models_dtype(tmp_path):
+    import pickle
+
+    trained, fresh = Tiny(seed=0), Tiny(seed=1)
+    with open(tmp_path / "Tiny.pkl", "wb") as f:  # the book's BaseModel.save_params
+        pickle.dump([p.astype(np.float16) for p in trained.params], f)
+    arrays = list(fresh.params)
+    fresh.load_params(tmp_path / "Tiny.pkl")
+    for a, b, same in zip(trained.params, fresh.params, arrays, strict=True):
+        assert b is same and b.dtype == np.float32
+        np.testing.assert_allclose(b, a, rtol=1e-3, atol=1e-3)
+
+
+def test_a_file_whose_second_array_is_text_changes_nothing(tmp_path):
+    Tiny(seed=0).save_params(tmp_path / "tiny.npz")
+    with np.load(tmp_path / "tiny.npz") as archive:
+        arrays = dict(archive)
+    arrays["param1"] = np.full(arrays["param1"].shape, "text")
+    np.savez(tmp_path / "tampered.npz", **arrays)
+    model = Tiny(seed=1)
+    before = [p.copy() for p in model.params]
+    with pytest.raises(ValueError, match=r"parameter 1 in .*tampered\.npz holds <U4 values, "
+                                         r"not numbers"):
+        model.load_params(tmp_path / "tampered.npz")
+    for a, b in zip(before, model.params, strict=True):
+        np.testing.assert_array_equal(a, b)  # the first array was not overwritten
+
+
+def test_a_crafted_pickle_is_refused_by_load_params(tmp_path):
+    import os
+    import pickle
+
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return os.system, (f"echo pwned > {marker}",)
+
+    with open(tmp_path / "Tiny.pkl", "wb") as f:
+        pickle.dump([Exploit()], f)
+    with pytest.raises(ValueError, match=r"system.*refused for safety"):
+        Tiny().load_params(tmp_path / "Tiny.pkl")
+    assert not marker.exists()

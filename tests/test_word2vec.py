@@ -464,6 +464,36 @@ def test_damaged_or_foreign_vector_files_get_clear_errors(tmp_path):
     assert zipfile.is_zipfile(path)  # the good file is untouched
 
 
+def test_the_books_pickled_cbow_params_load_through_the_restricted_reader(tmp_path):
+    import os
+    import pickle
+
+    words = ["you", "say", "goodbye"]
+    vectors = np.arange(6, dtype=np.float16).reshape(3, 2)
+    with open(tmp_path / "cbow_params.pkl", "wb") as f:  # the book's train.py
+        pickle.dump({"word_vecs": vectors, "word_to_id": {w: i for i, w in enumerate(words)},
+                     "id_to_word": dict(enumerate(words))}, f, -1)
+    loaded, word_to_id, id_to_word = load_word_vectors(tmp_path / "cbow_params.pkl")
+    np.testing.assert_array_equal(loaded, vectors)
+    assert word_to_id == {"you": 0, "say": 1, "goodbye": 2} and id_to_word[2] == "goodbye"
+
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return os.system, (f"echo pwned > {marker}",)
+
+    with open(tmp_path / "crafted.pkl", "wb") as f:
+        pickle.dump({"word_vecs": Exploit()}, f)
+    with pytest.raises(ValueError, match="refused for safety"):
+        load_word_vectors(tmp_path / "crafted.pkl")
+    assert not marker.exists()
+    with open(tmp_path / "list.pkl", "wb") as f:
+        pickle.dump([vectors], f)
+    with pytest.raises(ValueError, match="not the book's cbow_params.pkl"):
+        load_word_vectors(tmp_path / "list.pkl")
+
+
 # --- clear errors -----------------------------------------------------------------------------
 
 def test_ids_out_of_the_vocabulary_are_named():

@@ -6,7 +6,8 @@ A subclass builds its layers, fills the two lists, and writes ``forward`` and
 ``backward``; training is ``optimizer.update(model.params, model.grads)``, or the second
 book's ``Trainer(model, optimizer)`` (``common.training.model_trainer``), which also adds
 up the gradients of an array that the lists name twice (tied weights). This base adds
-saving and loading the weights, in place, checked, and written atomically.
+saving and loading the weights, in place, checked, and written atomically; loading also
+reads the book's pickled weights (``Rnnlm.pkl``), through ``common.safe_pickle``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from common.fileio import atomic_write
-from common.nets.parameters import read_parameter_file
+from common.nets.parameters import numeric_values, read_parameter_file
 
 
 class ListModel:
@@ -59,8 +60,12 @@ class ListModel:
 
     def load_params(self, file_name: str | Path | None = None) -> None:
         """Copy the arrays that ``save_params`` wrote into ``params``, in place (layers and
-        lists keep their arrays). A missing or damaged file, or one of another model (count
-        or shapes differ), is a ValueError that says which, and nothing is changed."""
+        lists keep their arrays), cast to each parameter's dtype. Also reads the book's own
+        files, a pickled list of arrays (float16 in its ``Rnnlm.pkl``), through the
+        restricted reader of ``common.safe_pickle``, which lets a file run nothing. A
+        missing, damaged or foreign file, or one of another model (count or shapes differ),
+        is a ValueError that says which, and nothing is changed: every array is checked
+        before any is written."""
         params = self._checked_params("load_params")
         path = Path(file_name or self.default_file_name())
         arrays = read_parameter_file(path)
@@ -72,9 +77,11 @@ class ListModel:
         if len(stored) != len(params):
             raise ValueError(f"{path} holds {len(stored)} arrays but {type(self).__name__} has "
                              f"{len(params)} parameters: it was saved from another model")
+        values = []
         for i, (array, param) in enumerate(zip(stored, params, strict=True)):
             if array.shape != param.shape:
                 raise ValueError(f"parameter {i} in {path} has shape {array.shape}, but "
                                  f"{type(self).__name__}'s has shape {param.shape}")
-        for array, param in zip(stored, params, strict=True):
-            param[...] = array
+            values.append(numeric_values(f"parameter {i} in {path}", array, param.dtype))
+        for value, param in zip(values, params, strict=True):
+            param[...] = value

@@ -33,7 +33,8 @@ import numpy as np
 
 from common.checks.gradients import frozen_randomness, numerical_gradient
 from common.fileio import atomic_write
-from common.layers.naming import described, layer_arrays
+from common.layers.naming import described, layer_arrays, random_layers
+from common.safe_pickle import DamagedPickle, is_pickle, load_pickle
 
 
 class ParamDict(dict):
@@ -64,23 +65,75 @@ class ParamDict(dict):
 
 
 def read_parameter_file(path: Path) -> dict[str, np.ndarray]:
-    """Every array of a file ``save_params`` wrote (an .npz archive, read without pickle),
-    by name; a ValueError that says what is wrong for a missing, damaged or foreign file
-    (the book's pickled .pkl weights among them)."""
+    """Every array of a parameter file, by name: an .npz archive of ``save_params`` (read
+    without pickle), or a pickle of arrays as the books' ``save_params`` write them (a dict
+    name -> array, or a list of arrays, named 'param0', 'param1', ...), read by
+    ``common.safe_pickle``, which lets the file run nothing. A ValueError that says what
+    is wrong for a missing, damaged or foreign file."""
     if not path.is_file():
         raise ValueError(f"cannot load parameters: there is no file {path}")
+    if is_pickle(path):
+        return _pickled_arrays(path)
     if not zipfile.is_zipfile(path):
         raise ValueError(
-            f"{path} is not a parameter file written by save_params: not an .npz archive, so "
-            "it is damaged or was not written by save_params (the book's pickled .pkl "
-            "weights cannot be loaded: train and save_params anew)"
+            f"{path} is not a parameter file written by save_params: neither an .npz archive "
+            "nor a pickle of arrays, so it is damaged or was not written by save_params"
         )
+    arrays: dict[str, np.ndarray] = {}
+    name = ""
     try:
         with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
+            for name in archive.files:
+                arrays[name] = archive[name]
     except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as err:
+        if "allow_pickle" in str(err):
+            # NumPy's message suggests allow_pickle=True: the one fix never to make
+            raise ValueError(
+                f"{path} holds an array of Python objects ({name!r}), stored as a pickle: "
+                "refused for safety, since unpickling can run any code. Save the parameters "
+                "as numeric arrays (save_params does)") from None
         raise ValueError(f"{path} is damaged or not a parameter file of save_params: "
                          f"{err}") from None
+    return arrays
+
+
+def _pickled_arrays(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of a pickled parameter file (a list of arrays, or a dict name -> array),
+    read by the restricted unpickler."""
+    try:
+        value = load_pickle(path)
+    except DamagedPickle as err:
+        raise ValueError(f"{path} is not a parameter file written by save_params: it begins "
+                         "like a pickle but is damaged or was not written by save_params "
+                         f"({err.reason})") from None
+    if isinstance(value, (list, tuple)):
+        named = {f"param{i}": array for i, array in enumerate(value)}
+    elif isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        named = dict(value)
+    else:
+        raise ValueError(f"{path} holds a pickled {type(value).__name__}, not parameters: a "
+                         "parameter pickle is a list of arrays (the second book's save_params) "
+                         "or a dict name -> array (the first book's)")
+    for name, array in named.items():
+        if not isinstance(array, np.ndarray):
+            raise ValueError(f"{path}: parameter {name!r} is a {type(array).__name__}, not an "
+                             "array: the file was not written by a save_params")
+    return named
+
+
+def numeric_values(what: str, array: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``array`` in ``dtype``, checked to be loadable into a parameter: numbers (not text
+    nor objects), all finite once in ``dtype``. ``what`` names the array in the ValueError
+    ("parameter 'W1' in net.npz"). Loaders check every array before writing any."""
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{what} holds {array.dtype} values, not numbers: the file is "
+                         "damaged or was not written by save_params")
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
+        values = array.astype(dtype, copy=False)
+    if not np.isfinite(values).all():
+        raise ValueError(f"{what} holds NaN or infinite values (in {np.dtype(dtype)}): it was "
+                         "saved from a diverged run, or is damaged")
+    return values
 
 
 class LayeredModel:
@@ -136,6 +189,43 @@ class LayeredModel:
     def parameter_count(self) -> int:
         """The number of trained numbers (the elements of every array of ``params``)."""
         return int(sum(p.size for p in self.params.values()))
+
+    # --- state ---------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """What the model's function and its next random draws depend on: its architecture,
+        ``params`` and ``buffers`` (the arrays themselves, by name) and the state of every
+        random layer's generator (``rngs``: Dropout's masks, ...)."""
+        return {"architecture": self.architecture(), "params": dict(self.params),
+                "buffers": dict(self.buffers),
+                "rngs": {name: rng.bit_generator.state for name, rng in random_layers(self)}}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Write what ``state_dict`` gave into this model's own arrays and generators, in
+        place. Checks everything first: a state of another architecture, or an array of
+        another name, shape or dtype, raises ValueError and changes nothing."""
+        saved = json.loads(json.dumps(state["architecture"]))
+        if saved != json.loads(json.dumps(self.architecture())):
+            raise ValueError(f"the state is of another model:\n  saved: {saved}\n  this:  "
+                             f"{self.architecture()}")
+        rngs = dict(random_layers(self))
+        if set(state["rngs"]) != set(rngs):
+            raise ValueError(f"its random layers ({', '.join(state['rngs']) or 'none'}) are "
+                             f"not this model's ({', '.join(rngs) or 'none'})")
+        for group in ("params", "buffers"):
+            own, stored = getattr(self, group), state[group]
+            if set(own) != set(stored):
+                raise ValueError(f"its {group} ({', '.join(stored)}) are not this model's "
+                                 f"({', '.join(own)})")
+            for key, array in own.items():
+                value = np.asarray(stored[key])
+                if value.shape != array.shape or value.dtype != array.dtype:
+                    raise ValueError(f"{key!r} is {value.dtype} {value.shape} in the state, "
+                                     f"but this model's is {array.dtype} {array.shape}")
+        for group in ("params", "buffers"):
+            for key, array in getattr(self, group).items():
+                np.copyto(array, state[group][key])
+        for name, rng in rngs.items():
+            rng.bit_generator.state = state["rngs"][name]
 
     # --- checking gradients ----------------------------------------------------------------
     def numerical_gradient(
@@ -210,6 +300,8 @@ class LayeredModel:
         path = Path(file_name)
         stored = read_parameter_file(path)
         expected = {**self.params, **self.buffers}
+        values = {}
+        # every array is checked before any is written: a bad file changes nothing
         for key, target in expected.items():
             if key not in stored:
                 raise ValueError(f"{path} has no parameter {key!r} that this network needs")
@@ -218,16 +310,21 @@ class LayeredModel:
                     f"parameter {key!r} in {path} has shape {stored[key].shape}, but "
                     f"this network's {key!r} has shape {target.shape}"
                 )
+            values[key] = numeric_values(f"parameter {key!r} in {path}", stored[key],
+                                         target.dtype)
         extra = set(stored) - set(expected) - {"__architecture__"}
         if extra:
             raise ValueError(f"{path} has parameters this network lacks: "
                              f"{', '.join(sorted(extra))}")
         if "__architecture__" in stored:
-            saved = json.loads(str(stored["__architecture__"]))
+            try:
+                saved = json.loads(str(stored["__architecture__"]))
+            except json.JSONDecodeError:
+                raise ValueError(f"{path} is damaged: its architecture is not JSON") from None
             if saved != self.architecture():
                 raise ValueError(
                     f"{path} was saved from a different architecture:\n  saved: {saved}\n"
                     f"  this:  {self.architecture()}"
                 )
         for key, target in expected.items():
-            target[...] = stored[key]
+            target[...] = values[key]

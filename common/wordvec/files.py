@@ -7,6 +7,8 @@ written atomically and checked when read.
 The archive holds ``word_vecs`` (V, D), ``words`` (V,) (a Unicode array, word i the
 word of row i: no pickle is needed to read it back) and ``__format__`` (JSON: format
 name, version, V and D), as ``Network.save_params`` stores its architecture.
+``load_word_vectors`` also reads the book's pickled ``cbow_params.pkl`` (restricted: the
+file can run nothing).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from common.fileio import atomic_write
+from common.safe_pickle import is_pickle, load_pickle
 
 FORMAT = "dlscratch-word-vectors"
 VERSION = 1
@@ -66,12 +69,15 @@ def save_word_vectors(path: str | os.PathLike, word_vecs: np.ndarray,
 
 def load_word_vectors(path: str | os.PathLike
                       ) -> tuple[np.ndarray, dict[str, int], dict[int, str]]:
-    """(word_vecs, word_to_id, id_to_word) saved by ``save_word_vectors`` (the three entries
-    of the book's pickled ``cbow_params.pkl``). ValueError, naming the file and the
-    problem, for a missing, damaged or foreign file."""
+    """(word_vecs, word_to_id, id_to_word) saved by ``save_word_vectors``, or by the book
+    in its pickled ``cbow_params.pkl`` (the same three entries, read by the restricted
+    reader of ``common.safe_pickle``, which lets the file run nothing). ValueError, naming
+    the file and the problem, for a missing, damaged or foreign file."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"cannot load word vectors: there is no file {path}")
+    if is_pickle(path):
+        return _books_pickle(path)
     problem = f"{path} is not a file of word vectors written by save_word_vectors"
     if not zipfile.is_zipfile(path):
         raise ValueError(f"{problem} (an .npz archive)")
@@ -104,3 +110,29 @@ def load_word_vectors(path: str | os.PathLike
     if len(word_to_id) != len(id_to_word):
         raise ValueError(f"{path} is damaged: its words are not distinct")
     return word_vecs, word_to_id, id_to_word
+
+
+def _books_pickle(path: Path) -> tuple[np.ndarray, dict[str, int], dict[int, str]]:
+    """(word_vecs, word_to_id, id_to_word) of the book's ``cbow_params.pkl``: a pickled
+    dict of the three, the vectors in float16 (kept so), checked as ``.npz`` files are."""
+    problem = (f"{path} is not the book's cbow_params.pkl: it must hold a dict of "
+               "'word_vecs' (V, D), 'word_to_id' and 'id_to_word'")
+    stored = load_pickle(path)
+    if not isinstance(stored, dict) or not {"word_vecs", "id_to_word"} <= set(stored):
+        raise ValueError(problem)
+    word_vecs, id_to_word = stored["word_vecs"], stored["id_to_word"]
+    if (not isinstance(word_vecs, np.ndarray) or word_vecs.ndim != 2
+            or not np.issubdtype(word_vecs.dtype, np.floating)
+            or not isinstance(id_to_word, dict)):
+        raise ValueError(problem)
+    if not np.isfinite(word_vecs).all():
+        raise ValueError(f"{path} is damaged: its vectors hold NaN or infinite values")
+    words = [id_to_word.get(i) for i in range(len(word_vecs))]
+    if (len(id_to_word) != len(word_vecs)
+            or not all(isinstance(word, str) and word for word in words)):
+        raise ValueError(f"{path} is damaged: its id_to_word does not give one word for each "
+                         f"of its {len(word_vecs):,} vectors")
+    word_to_id = {word: i for i, word in enumerate(words)}
+    if len(word_to_id) != len(words):
+        raise ValueError(f"{path} is damaged: its words are not distinct")
+    return word_vecs, word_to_id, dict(enumerate(words))
