@@ -61,3 +61,18 @@ def test_every_table_of_python_commands_says_they_run_in_the_venv():
             heading = text.rindex("\n#", 0, table.start())
             above = text[heading:table.start()]
             assert "source .venv/bin/activate" in above, f"{page.name}: {above[:60]!r}"
+
+
+def test_a_tables_promised_paths_are_drawn_by_a_command_of_its_row():
+    """The optimizer paths on x²/20 + y² come from optimizer_compare.naive, not from the MNIST
+    comparison: a row that promises them names the program whose docstring draws them."""
+    import importlib
+
+    rows = [row for page in (README, HOME) for row in page.read_text(encoding="utf-8").splitlines()
+            if row.startswith("|") and "x²/20 + y²" in row]
+    assert rows
+    for row in rows:
+        command = row.split("|")[3]
+        modules = re.findall(r"`python -m ([\w.]+)", command)
+        drawn = [m for m in modules if "x²/20 + y²" in (importlib.import_module(m).__doc__ or "")]
+        assert drawn, f"no command of {command.strip()} draws the paths on x²/20 + y²"
