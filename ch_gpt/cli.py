@@ -26,7 +26,7 @@ from common.cli import INTERRUPTED, check_checkpoint_options, exit_130_on_ctrl_c
 from common.memory import peak_memory_mb
 from common.optim import AdamW, WarmupCosine
 from common.plots.attention import plot_attention, plot_loss_curves
-from common.plots.figures import show_figures
+from common.plots.figures import short_run_note, show_figures
 from common.training.checkpoint import CheckpointError
 from common.training.iteration_trainer import IterationTrainer, mean_loss
 from dataset import DatasetError
@@ -220,6 +220,11 @@ def main(argv: list[str] | None = None) -> int:
               f"clipped at {args.clip:g}, batch {args.batch_size}x{args.context}, seed "
               f"{args.seed}; losses on {args.eval_windows} fixed windows every "
               f"{args.eval_every} iterations", flush=True)
+        if args.iters <= args.warmup:
+            print(f"note: --iters {args.iters} is no more than --warmup {args.warmup}: the whole "
+                  f"run is warm-up, the learning rate only climbs towards {args.lr:g} and never "
+                  "decays; run more iterations (the default is 2000) or lower --warmup",
+                  flush=True)
         config = settings(args, vocab, text)
         try:
             trainer = train(net, args, train_ids, eval_sets, config)
@@ -246,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
             {name: history[f"{name}_loss"] for name in eval_sets}, out / "loss_curves.png",
             title=f"GPT {net.num_layers}x{net.dim}, {net.num_heads} heads, on {text_name}",
             reference=math.log(len(vocab)), show=args.show))
+        note = short_run_note(len(history["eval_iteration"]),
+                              more="iterations (or a smaller --eval-every)")
+        if note:
+            print(note)
         if args.save:
             net.save_params(args.save)
             print(f"model saved to {args.save}")

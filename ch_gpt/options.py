@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--min-lr", type=nonnegative_float, default=1e-4, metavar="RATE",
                        help="learning rate at the end of the cosine decay (default 1e-4)")
     train.add_argument("--warmup", type=nonnegative_int, default=100, metavar="N",
-                       help="iterations of linear warm-up (default 100)")
+                       help="iterations of linear warm-up (default 100); a run of no more "
+                            "--iters than this is all warm-up (the program prints a note)")
     train.add_argument("--weight-decay", type=nonnegative_float, default=0.1, metavar="LAMBDA",
                        help="AdamW's decoupled weight decay, on matrices and embeddings only "
                             "(default 0.1)")

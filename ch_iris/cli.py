@@ -29,7 +29,12 @@ from common.cli import (
 )
 from common.nets.multi_layer import MultiLayerNet
 from common.optim import OPTIMIZERS
-from common.plots.figures import plot_confusion_matrix, plot_learning_curves, show_figures
+from common.plots.figures import (
+    plot_confusion_matrix,
+    plot_learning_curves,
+    short_run_note,
+    show_figures,
+)
 from common.training.trainer import Trainer
 from common.util import confusion_matrix
 from dataset import DatasetError
@@ -182,6 +187,10 @@ def write_outputs(trainer: Trainer, matrix: np.ndarray, names: list[str],
                               show=show),
     ]
     print("Figures: " + ", ".join(str(path) for path in figures))
+    note = short_run_note(len(trainer.eval_epochs),
+                          more="iterations (or a smaller --eval-every)")
+    if note:
+        print(note)
     if args.json is not None:
         write_json(args.json, report)
         print(f"Metrics: {args.json}")

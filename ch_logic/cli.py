@@ -24,7 +24,7 @@ from common.cli import (
 )
 from common.nets.network import Network
 from common.nets.small import make_one_net, make_two_net, predicted_class, probability_of_one
-from common.plots.figures import show_figures
+from common.plots.figures import short_run_note, show_figures
 from common.plots.logic import Panel, plot_decision_boundaries, plot_loss_curves, plot_xor_hidden
 from common.training.trainer import Trainer
 from dataset.logic import logic_gate
@@ -141,6 +141,10 @@ def write_outputs(runs: list[GateRun], args: argparse.Namespace, all_learned: bo
         figures.append(plot_xor_hidden(two_net_xor.net, two_net_xor.x, two_net_xor.t,
                                        args.out / "xor_hidden.png", show))
     print("Figures: " + ", ".join(str(path) for path in figures))
+    note = short_run_note(min(len(run.losses) for run in runs), what="iteration",
+                          more="iterations")
+    if note:
+        print(note)
     if args.json is not None:
         report = {
             "seed": args.seed,

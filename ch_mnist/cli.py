@@ -46,7 +46,7 @@ from common.cli import (
 )
 from common.nets.network import Network
 from common.optim import OPTIMIZERS, make_optimizer
-from common.plots.figures import plot_learning_curves, show_figures
+from common.plots.figures import plot_learning_curves, short_run_note, show_figures
 from common.training.checkpoint import CheckpointError
 from common.training.data import split_validation
 from common.training.trainer import Trainer
@@ -194,6 +194,9 @@ def train(net: Network, name: str, args: argparse.Namespace,
         Path(args.out) / "learning_curves.png", title=name, show=args.show,
         acc_x=trainer.eval_epochs, val_acc_list=trainer.val_acc_list,
         kept_x=trainer.best_epoch if trainer.best_params is not None else None)
+    note = short_run_note(len(trainer.eval_epochs))
+    if note:
+        print(note)
     per_epoch = trainer.iter_per_epoch
     losses = trainer.train_loss_list
     report.update(

@@ -27,7 +27,7 @@ from common.cli import INTERRUPTED, check_checkpoint_options, exit_130_on_ctrl_c
 from common.memory import peak_memory_mb
 from common.nets import rnnlm
 from common.optim import SGD
-from common.plots.figures import show_figures
+from common.plots.figures import short_run_note, show_figures
 from common.plots.perplexity import plot_perplexities
 from common.training.checkpoint import CheckpointError
 from common.training.rnnlm_trainer import RnnlmTrainer
@@ -188,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     figure = plot_perplexities(runs, out / "perplexity.png",
                                title=f"Recurrent language models on {data_name}",
                                show=args.show)
+    note = short_run_note(min((len(run["val_ppl"]) for run in runs.values()), default=2),
+                          what="validation perplexity")
+    if note:
+        print(note)
     print("model         parameters  best epoch  validation ppl  test ppl  seconds")
     for cls, run in runs.items():
         val_ppl = run["best_val_ppl"] if run["best_val_ppl"] is not None else math.nan

@@ -25,7 +25,7 @@ from common.memory import peak_memory_mb
 from common.nets.attention_seq2seq import AttentionSeq2seq
 from common.nets.seq2seq import PeekySeq2seq, Seq2seq
 from common.optim import Adam
-from common.plots.figures import show_figures
+from common.plots.figures import short_run_note, show_figures
 from common.plots.seq2seq import plot_accuracy_curves, plot_attention_maps
 from common.training.seq2seq_training import Seq2seqTrainer, answer_lines, decode
 from dataset import DatasetError, sequence
@@ -134,6 +134,9 @@ def run_task(name: str, args: argparse.Namespace, report: dict[str, Any]) -> tup
              else "Rewriting dates in ISO form") + " (exact match on the test set)"
     report["figures"][f"{name}_accuracy"] = str(plot_accuracy_curves(
         curves, out / f"{name}_accuracy.png", title=title, show=args.show))
+    note = short_run_note(min((len(curve) for curve in curves.values()), default=2))
+    if note:
+        print(note)
     if name == "dates" and isinstance(model, AttentionSeq2seq):
         report["figures"]["dates_attention"] = str(
             draw_attention(task, model, out / "dates_attention.png", args.show))

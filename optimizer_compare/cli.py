@@ -29,7 +29,7 @@ from common.cli import (
 from common.nets.multi_layer import MultiLayerNet
 from common.optim import OPTIMIZERS, make_optimizer
 from common.plots.descent import plot_loss_curves
-from common.plots.figures import show_figures
+from common.plots.figures import short_run_note, show_figures
 from common.training.interrupt import StopRequest, stop_on_interrupt
 from dataset import DatasetError, load_mnist
 from optimizer_compare.options import lr_setting, optimizer_names
@@ -229,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.out) / "optimizer_compare_mnist.png",
         title=f"MNIST, {layers}, batch {args.batch_size}", show=args.show)
     print(f"figure: {figure}")
+    note = short_run_note(min(len(run.losses) for run in runs.values()), what="iteration",
+                          more="iterations")
+    if note:
+        print(note)
     if args.json:
         write_json(args.json, report(runs, args))
     show_figures(args.show)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common.plots.figures import pyplot, save_figure
+from common.plots.figures import curve_style, pyplot, save_figure
 from common.util import smooth_curve
 
 
@@ -19,18 +19,21 @@ def plot_loss_curves(train_loss: Sequence[float], eval_iterations: Sequence[int]
                      reference: float | None = None, show: bool = False) -> Path | None:
     """The training loss of every iteration (raw and smoothed) and the evaluated losses
     (e.g. 'train' and 'val' on fixed windows) at ``eval_iterations``; a dotted line at
-    ``reference`` (the loss of uniform guessing, ln V)."""
+    ``reference`` (the loss of uniform guessing, ln V). A curve of a single point is drawn as a
+    large marker."""
     plt = pyplot(show)
     fig, ax = plt.subplots(figsize=(8, 4.5))
     loss = np.asarray(train_loss, dtype=np.float64)
     steps = np.arange(1, len(loss) + 1)
-    ax.plot(steps, loss, color="0.8", linewidth=0.7, label="training batch")
+    ax.plot(steps, loss, **curve_style(len(loss), color="0.8", linewidth=0.7,
+                                       label="training batch"))
     if len(loss) > 1:
         ax.plot(steps, smooth_curve(loss), color="C0", linewidth=1.2, label="smoothed")
     for i, (name, values) in enumerate(eval_losses.items()):
         last = f", last {values[-1]:.3f}" if len(values) else ""
-        ax.plot(eval_iterations, values, marker="o", markersize=4, color=f"C{i + 1}",
-                label=f"{name} loss on fixed windows{last}")
+        ax.plot(eval_iterations, values, **curve_style(
+            len(values), marker="o", markersize=4, color=f"C{i + 1}",
+            label=f"{name} loss on fixed windows{last}"))
     if reference is not None:
         ax.axhline(reference, color="0.5", linestyle=":", label=f"uniform guess ({reference:.2f})")
     ax.set_xlabel("iteration")

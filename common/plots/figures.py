@@ -51,6 +51,26 @@ def pyplot(show: bool = False) -> Any:
     return plt
 
 
+def curve_style(points: int, **style: Any) -> dict[str, Any]:
+    """The keyword arguments of ``ax.plot`` for a curve of ``points`` points: ``style``, with
+    a marker large enough to see when there are fewer than two (a line through one point
+    draws nothing, and a small marker is a dot nobody notices)."""
+    if points < 2:
+        style = {**style, "marker": style.get("marker") or "o",
+                 "markersize": max(style.get("markersize", 0), 8)}
+    return style
+
+
+def short_run_note(points: int, what: str = "evaluation",
+                   more: str = "epochs") -> str | None:
+    """The note a chapter prints when a curve of its figures has fewer than two points, e.g.
+    'only one evaluation: run more epochs for a curve'; None when it has two or more."""
+    if points >= 2:
+        return None
+    count = "only one" if points == 1 else "no"
+    return f"note: {count} {what}: run more {more} for a curve"
+
+
 def save_figure(fig: Any, path: str | os.PathLike | None, show: bool = False) -> Path | None:
     """Write ``fig`` to ``path`` as PNG (atomically; nothing when ``path`` is None); close it
     unless it is to be shown. Returns the path written."""
@@ -86,6 +106,7 @@ def plot_learning_curves(
     kept_x: float | None = None,
 ) -> Path | None:
     """Two panels: the training loss per iteration (raw and smoothed) and the accuracies.
+    A curve of a single point (one iteration, one evaluation) is drawn as a large marker.
 
     Accuracies are drawn against ``acc_x`` (e.g. the iterations at which they were
     measured), by default against 1..len(train_acc_list) (epochs); the validation
@@ -95,18 +116,22 @@ def plot_learning_curves(
     plt = pyplot(show)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 4))
     loss = np.asarray(train_loss_list, dtype=np.float64)
-    ax_loss.plot(loss, color="0.75", linewidth=0.8, label="per iteration")
-    ax_loss.plot(smooth_curve(loss), color="C0", label="smoothed")
+    ax_loss.plot(loss, **curve_style(loss.size, color="0.75", linewidth=0.8,
+                                     label="per iteration"))
+    if loss.size > 1:
+        ax_loss.plot(smooth_curve(loss), color="C0", label="smoothed")
     ax_loss.set_xlabel("iteration")
     ax_loss.set_ylabel("training loss")
     if loss.size and loss.min() > 0:
         ax_loss.set_yscale("log")
     ax_loss.legend()
     x = np.arange(1, len(train_acc_list) + 1) if acc_x is None else np.asarray(acc_x)
-    ax_acc.plot(x, train_acc_list, marker="o", markersize=3, label="train")
+    ax_acc.plot(x, train_acc_list, **curve_style(len(x), marker="o", markersize=3,
+                                                 label="train"))
     if val_acc_list:
-        ax_acc.plot(x, val_acc_list, marker="^", markersize=3, label="validation")
-    ax_acc.plot(x, test_acc_list, marker="s", markersize=3, label="test")
+        ax_acc.plot(x, val_acc_list, **curve_style(len(x), marker="^", markersize=3,
+                                                   label="validation"))
+    ax_acc.plot(x, test_acc_list, **curve_style(len(x), marker="s", markersize=3, label="test"))
     if kept_x is not None:
         ax_acc.axvline(kept_x, color="0.5", linestyle=":", label="kept")
     ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))  # no "epoch 1.5"

@@ -18,7 +18,7 @@ import numpy as np
 from common.nets.network import Network
 from common.nets.small import hidden_activations, probability_of_one
 from common.plots.boundary import CLASS_COLORS, draw_decision_boundary
-from common.plots.figures import pyplot, save_figure
+from common.plots.figures import curve_style, pyplot, save_figure
 
 #: The square the two-input plots cover: the unit square with a margin of 0.5.
 LOW, HIGH = -0.5, 1.5
@@ -45,7 +45,8 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]],
     for i, (label, losses) in enumerate(curves.items()):
         # OneNet on XOR is the failure case: dashed, so it stands out
         style = "--" if "XOR" in label and "OneNet" in label else "-"
-        ax.plot(np.arange(1, len(losses) + 1), losses, style, color=f"C{i % 10}", label=label)
+        ax.plot(np.arange(1, len(losses) + 1), losses, style,
+                **curve_style(len(losses), color=f"C{i % 10}", label=label))
     ax.axhline(np.log(2), color="0.5", linewidth=0.8, linestyle=":")
     ax.text(1, np.log(2), " ln 2: a coin toss", va="bottom", fontsize=8, color="0.4")
     ax.set_yscale("log")

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from common.plots.figures import pyplot, save_figure
+from common.plots.figures import curve_style, pyplot, save_figure
 
 
 def plot_perplexities(runs: Mapping[str, Mapping[str, Any]],
@@ -36,13 +36,15 @@ def plot_perplexities(runs: Mapping[str, Mapping[str, Any]],
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for i, (name, run) in enumerate(runs.items()):
         color = f"C{i}"
-        ax.plot(run["ppl_iteration"], run["ppl"], color=color, linewidth=0.9, alpha=0.6,
-                label=f"{name}: training batches")
+        ax.plot(run["ppl_iteration"], run["ppl"], **curve_style(
+            len(run["ppl"]), color=color, linewidth=0.9, alpha=0.6,
+            label=f"{name}: training batches"))
         if run["val_ppl"]:
             test = run.get("test_ppl")
             label = f"{name}: validation" + (f" (test {test:.1f})" if test else "")
-            ax.plot(run["val_iteration"], run["val_ppl"], color=color, marker="o",
-                    markersize=5, linestyle="--", label=label)
+            ax.plot(run["val_iteration"], run["val_ppl"], **curve_style(
+                len(run["val_ppl"]), color=color, marker="o", markersize=5, linestyle="--",
+                label=label))
     ax.set_yscale("log")
     ax.set_xlabel("iteration")
     ax.set_ylabel("perplexity (log scale)")

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from common.plots.figures import pyplot, save_figure
+from common.plots.figures import curve_style, pyplot, save_figure
 
 #: How a blank shows in a tick label: a space would be invisible.
 _VISIBLE = {" ": "␣", "\n": "⏎"}
@@ -28,7 +28,8 @@ def plot_accuracy_curves(curves: Mapping[str, Sequence[float]], path: str | os.P
         epochs = np.arange(1, len(accuracy) + 1)
         last = f" ({100 * accuracy[-1]:.2f} %)" if len(accuracy) else ""
         ax.plot(epochs, 100 * np.asarray(accuracy, dtype=np.float64),
-                marker=markers[i % len(markers)], markersize=4, label=name + last)
+                **curve_style(len(epochs), marker=markers[i % len(markers)], markersize=4,
+                              label=name + last))
     ax.set_xlabel("epoch")
     ax.set_ylabel("exact-match accuracy on the test set")
     ax.yaxis.set_major_formatter(PercentFormatter())
