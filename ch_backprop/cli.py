@@ -18,7 +18,13 @@ from ch_backprop.calculus import PartResult, run_descent, run_graph, run_neuron
 from ch_backprop.circles import run_circles, run_softmax
 from ch_backprop.models import run_logistic, run_rbf, run_regression
 from common.checks.gradients import GradientMismatch
-from common.cli import add_output_options, exit_130_on_ctrl_c, nonnegative_int, write_json
+from common.cli import (
+    add_output_options,
+    check_output_paths,
+    exit_130_on_ctrl_c,
+    nonnegative_int,
+    write_json,
+)
 from common.plots.figures import show_figures
 
 PROGRAM = "ch_backprop"
@@ -112,7 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
 @exit_130_on_ctrl_c
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen parts in order; return 0, or 1 if a gradient check or writing fails."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    check_output_paths(parser, args)
     names = [name for name in PARTS if name in args.parts] if args.parts else list(PARTS)
     report: dict[str, Any] = {"seed": args.seed, "grid": args.grid, "parts": names}
     figures: list[Path] = []

@@ -22,7 +22,13 @@ import numpy as np
 
 from ch_gpt.model import CharGPT, load_model
 from ch_gpt.options import PROGRAM, build_parser
-from common.cli import INTERRUPTED, check_checkpoint_options, exit_130_on_ctrl_c, write_json
+from common.cli import (
+    INTERRUPTED,
+    check_checkpoint_options,
+    check_output_paths,
+    exit_130_on_ctrl_c,
+    write_json,
+)
 from common.memory import peak_memory_mb
 from common.optim import AdamW, WarmupCosine
 from common.plots.attention import plot_attention, plot_loss_curves
@@ -153,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     are written all the same)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    check_output_paths(parser, args, files=("json", "save", "checkpoint"))
     if args.sample:
         if not args.load:
             parser.error("--sample generates with a saved model: give --load PATH")

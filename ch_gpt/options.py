@@ -97,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="train on this UTF-8 text file instead of tiny Shakespeare")
     saving = files.add_mutually_exclusive_group()
     saving.add_argument("--save", metavar="PATH.npz",
-                        help="save the trained model (parameters, sizes and vocabulary)")
+                        help="save the trained model (parameters, sizes and vocabulary) to this "
+                             "file (replaced, atomically, if it exists)")
     saving.add_argument("--load", metavar="PATH.npz",
                         help="do not train: load a model saved with --save, measure its losses, "
                              "sample and draw its attention (with --sample: only generate)")

@@ -19,6 +19,7 @@ import numpy as np
 from common.cli import (
     INTERRUPTED,
     add_output_options,
+    check_output_paths,
     exit_130_on_ctrl_c,
     hidden_sizes,
     nonnegative_float,
@@ -202,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
 
     0 on success; 1 when the data cannot be read or training diverged.
     """
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    check_output_paths(parser, args)
     try:
         (x_train, t_train), (x_test, t_test) = load_iris(
             test_size=TEST_SIZE, seed=args.seed, standardize=args.standardize, path=args.csv)

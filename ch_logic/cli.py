@@ -19,6 +19,7 @@ from ch_logic.options import CONFIDENT, GATES, build_parser
 from ch_logic.report import describe
 from common.cli import (
     INTERRUPTED,
+    check_output_paths,
     exit_130_on_ctrl_c,
     write_json,
 )
@@ -164,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
 
     0 on success; 1 when a training run diverged (its numbers are then meaningless).
     """
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    check_output_paths(parser, args)
     gates = GATES if args.gate == "all" else (args.gate,)
     print(f"Logic gates: {args.optimizer} lr {args.lr:g}, {args.iters} full-batch iterations, "
           f"L2 {args.weight_decay:g}, initial weights {args.init_std:g}*N(0,1), seed {args.seed}\n")

@@ -24,6 +24,7 @@ from ch_mnist.networks import (
     NETS,
     build_network,
     net_help,
+    net_of_saved_file,
     network_name,
     resolve_defaults,
 )
@@ -34,6 +35,7 @@ from common.cli import (
     add_checkpoint_options,
     add_output_options,
     check_checkpoint_options,
+    check_output_paths,
     exit_130_on_ctrl_c,
     hidden_sizes,
     nonnegative_float,
@@ -87,10 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
                "python -m ch_mnist --hidden 800,800 --dropout 0.2 --epochs 30",
     )
     net = parser.add_argument_group("network")
-    net.add_argument("--net", choices=list(NETS), default="three",
+    net.add_argument("--net", choices=list(NETS),
                      help="three: ThreeNet 784-200-80-10; two: the book's TwoLayerNet "
                           "784-50-10; conv: the book's SimpleConvNet; deep: the book's "
-                          "DeepConvNet. Defaults per network: " + net_help())
+                          "DeepConvNet (with --load: the network the file was saved from). "
+                          "Defaults per network: " + net_help())
     net.add_argument("--hidden", type=hidden_sizes, metavar="W1,W2,...",
                      help="hidden-layer widths of a fully connected network, e.g. 800,800 "
                           "(replaces three or two)")
@@ -143,10 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_dir(files)
     saving = files.add_mutually_exclusive_group()
     saving.add_argument("--save", metavar="PATH.npz",
-                        help="save the trained parameters (with the architecture) to this file")
+                        help="save the trained parameters (with the architecture) to this file "
+                             "(replaced, atomically, if it exists)")
     saving.add_argument("--load", metavar="PATH.npz",
                         help="do not train: load parameters saved with --save into the network "
-                             "that the network options describe, and evaluate them")
+                             "they were saved from (the file names it; --net and --hidden, "
+                             "when given, must agree), and evaluate them")
     add_checkpoint_options(files)
     add_output_options(files, PROGRAM)
     return parser
@@ -240,10 +245,13 @@ def main(argv: list[str] | None = None) -> int:
     130 interrupted with Ctrl-C: the report, figures and --save are written all the same)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.load:
+        net_of_saved_file(parser, args)
     resolve_defaults(parser, args)
     if args.load and (args.checkpoint or args.resume):
         parser.error("--load evaluates saved parameters without training: it takes neither "
                      "--checkpoint nor --resume")
+    check_output_paths(parser, args, files=("json", "save", "checkpoint"))
     check_checkpoint_options(parser, args)
     if args.patience is not None and not args.validation:
         parser.error("--patience needs --validation N: early stopping watches the validation "

@@ -7,7 +7,9 @@ convolutional: the book's SimpleConvNet and DeepConvNet (``common.nets.conv``).
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,6 +17,7 @@ import numpy as np
 from common.nets.conv import DeepConvNet, SimpleConvNet
 from common.nets.multi_layer import MultiLayerNet
 from common.nets.network import Network
+from common.nets.parameters import read_parameter_file
 
 INPUT_SIZE, OUTPUT_SIZE, IMAGE_SIDE = 784, 10, 28
 
@@ -59,9 +62,61 @@ def net_help() -> str:
         for key, spec in NETS.items()) + " (default three)"
 
 
+#: The --net of each class a parameter file may name (MultiLayerNet: three, two or --hidden)
+NET_OF_CLASS = {"SimpleConvNet": "conv", "DeepConvNet": "deep"}
+
+#: --net when neither it nor a file to --load says otherwise
+DEFAULT_NET = "three"
+
+
+def _saved(path: str) -> tuple[str | None, dict[str, np.ndarray]]:
+    """The class name stored by ``save_params`` in ``path`` and the file's arrays; (None,
+    {}) when it cannot be read or names no class (``load_params`` then says what is wrong)."""
+    try:
+        arrays = read_parameter_file(Path(path))
+        architecture = json.loads(str(arrays["__architecture__"]))
+        return str(architecture["class"]), arrays
+    except (ValueError, KeyError, TypeError):  # JSONDecodeError is a ValueError
+        return None, {}
+
+
+def net_of_saved_file(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """For --load: build the network the file was saved from. Without --net (and --hidden),
+    take --net (and the hidden widths and batch normalisation of a MultiLayerNet) from the
+    file; a --net of another kind than the file's is a usage error that names the right one."""
+    saved, arrays = _saved(args.load)
+    if saved is None:
+        return
+    kind = NET_OF_CLASS.get(saved)
+    if args.net is not None:
+        if kind is not None and args.net != kind:
+            parser.error(f"--load {args.load} holds a {saved}: give --net {kind}, or leave "
+                         "--net out to load the network the file names")
+        if kind is None and saved == "MultiLayerNet" and NETS[args.net].convolutional:
+            parser.error(f"--load {args.load} holds a fully connected MultiLayerNet: give "
+                         "--net three or two or --hidden as it was trained with, or leave "
+                         "--net out to read them from the file")
+        return
+    if kind is not None:
+        args.net = kind
+    elif saved == "MultiLayerNet" and args.hidden is None:
+        # the widths are the weights' shapes: W1 (784, h1), W2 (h1, h2), ..., Wn (h_last, 10)
+        count = sum(1 for key in arrays if key[:1] == "W" and key[1:].isdigit())
+        hidden = tuple(arrays[f"W{i}"].shape[1] for i in range(1, count)
+                       if f"W{i}" in arrays and arrays[f"W{i}"].ndim == 2)
+        named = [key for key, spec in NETS.items() if spec.hidden == hidden]
+        if named:
+            args.net = named[0]
+        elif hidden:
+            args.hidden = list(hidden)
+        args.batchnorm = args.batchnorm or "gamma1" in arrays
+
+
 def resolve_defaults(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Fill the options left unset with the chosen network's defaults; reject options that
     do not apply to it (a usage error, exit status 2)."""
+    if args.net is None:
+        args.net = DEFAULT_NET
     spec = NETS[args.net]
     if spec.convolutional:
         for option, given in (("--hidden", args.hidden is not None),

@@ -23,7 +23,13 @@ from typing import Any
 import numpy as np
 
 from ch_rnnlm.options import DEFAULT_LR, MODELS, PROGRAM, build_parser
-from common.cli import INTERRUPTED, check_checkpoint_options, exit_130_on_ctrl_c, write_json
+from common.cli import (
+    INTERRUPTED,
+    check_checkpoint_options,
+    check_output_paths,
+    exit_130_on_ctrl_c,
+    write_json,
+)
 from common.memory import peak_memory_mb
 from common.nets import rnnlm
 from common.optim import SGD
@@ -152,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     if (args.checkpoint or args.resume) and args.model == "all":
         parser.error("--checkpoint and --resume follow one model's training: choose it with "
                      "--model")
+    check_output_paths(parser, args, files=("json", "checkpoint"))
     check_checkpoint_options(parser, args)
     args.start = (args.start or START[args.data]).lower()
     try:

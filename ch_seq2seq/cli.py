@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ch_seq2seq.options import DEFAULT_EPOCHS, DEFAULT_HIDDEN, PROGRAM, TASKS, build_parser
-from common.cli import INTERRUPTED, exit_130_on_ctrl_c, write_json
+from common.cli import INTERRUPTED, check_output_paths, exit_130_on_ctrl_c, write_json
 from common.memory import peak_memory_mb
 from common.nets.attention_seq2seq import AttentionSeq2seq
 from common.nets.seq2seq import PeekySeq2seq, Seq2seq
@@ -148,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the program; return the exit status (0 success, 1 missing data or a diverged
     run, 130 interrupted with Ctrl-C: the figures and report of what ran are written all
     the same)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    check_output_paths(parser, args)
     tasks = TASKS if args.task == "all" else (args.task,)
     start = time.perf_counter()
     report: dict[str, Any] = {

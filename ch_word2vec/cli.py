@@ -20,7 +20,7 @@ import numpy as np
 from ch_word2vec.compare import analogies, neighbours, report_text
 from ch_word2vec.methods import count_based, load_text, train_cbow
 from ch_word2vec.options import ANALOGIES, PROGRAM, QUERIES, WORD_GROUPS, build_parser
-from common.cli import INTERRUPTED, exit_130_on_ctrl_c, write_json
+from common.cli import INTERRUPTED, check_output_paths, exit_130_on_ctrl_c, write_json
 from common.memory import peak_memory_mb
 from common.plots.figures import show_figures
 from common.plots.wordvec import plot_word_map
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     with Ctrl-C during training: the report and figure are made all the same)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    check_output_paths(parser, args, folders=("out", "save"))
     started = time.perf_counter()
     words = load_text(args.max_tokens)
     n_tokens, n_words = len(words.corpus), len(words.id_to_word)

@@ -3,8 +3,10 @@
 Each type function turns the text of an option into a value or raises
 ``argparse.ArgumentTypeError``, so that a bad value ends the program with
 argparse's one-line message and exit status 2 instead of a traceback later on.
-``write_json`` saves a program's final metrics atomically; ``exit_130_on_ctrl_c`` ends
-a program interrupted outside training with one line and the shell's status 130.
+``write_json`` saves a program's final metrics atomically; ``check_output_paths`` stops a
+program whose --json, --save, --out or --checkpoint cannot be written before it trains, not
+after; ``exit_130_on_ctrl_c`` ends a program interrupted outside training with one line and
+the shell's status 130.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import json
 import math
 import os
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +155,8 @@ def add_output_options(parser: Any, program: str) -> None:
     parser.add_argument("--out", type=Path, default=Path("out") / program, metavar="DIR",
                         help=f"folder for the PNG figures (default: out/{program})")
     parser.add_argument("--json", type=Path, metavar="PATH",
-                        help="also write the final metrics to this JSON file")
+                        help="also write the final metrics to this JSON file (replaced if it "
+                             "exists; missing folders are created)")
     parser.add_argument("--show", action="store_true",
                         help="open the figures in windows at the end, when there is a display "
                              "(they are saved anyway)")
@@ -184,3 +188,61 @@ def check_checkpoint_options(parser: argparse.ArgumentParser, args: argparse.Nam
         parser.error(f"--checkpoint {args.checkpoint} exists: pass --resume {args.checkpoint} "
                      "to continue that run, or remove the file or choose another path to start "
                      "a new one")
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why no file can be created in the existing ``folder``, or None when one can: tried
+    for real (a temporary file, removed at once), since permission bits do not tell for
+    root, read-only file systems or /proc."""
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-check.", suffix=".tmp")
+    except OSError as err:
+        return f"cannot be written: no file can be created in {folder} ({err.strerror or err})"
+    os.close(fd)
+    os.unlink(probe)
+    return None
+
+
+def _output_problem(path: Path, is_folder: bool) -> str | None:
+    """What stops ``path`` (a file, or a folder when ``is_folder``) from being written at the
+    end of a run, or None. Missing folders are fine: they are created then."""
+    if is_folder and path.exists() and not path.is_dir():
+        return "is a file; give a folder (it is created if missing)"
+    if not is_folder and path.is_dir():
+        return "names a folder; give a file path"
+    if not is_folder and path.exists() and not path.is_file():
+        # the file is replaced by a rename, which would replace a device such as /dev/null
+        return "is not a regular file; give the path of a file"
+    existing = path if is_folder and path.is_dir() else path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"cannot be created: {existing} is a file, not a folder"
+    return _unwritable(existing)
+
+
+def check_output_paths(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                       files: Iterable[str] = ("json",), folders: Iterable[str] = ("out",)
+                       ) -> None:
+    """Stop the program at once, with a usage error (exit status 2), when an output option
+    names a place it could not write at the end of a run: a folder where a file goes, a
+    file where a folder goes, a place without write access, or two options naming one
+    file. ``files`` and ``folders`` are the options' ``args`` names (``"save"`` for
+    --save); options left unset are skipped. Call it right after parsing, before loading
+    data or training. Missing folders are not an error: writing creates them, and an
+    existing file is replaced (atomically) when the run ends."""
+    named: dict[Path, str] = {}
+    for dest, is_folder in [*((d, False) for d in files), *((d, True) for d in folders)]:
+        value = getattr(args, dest, None)
+        if value is None:
+            continue
+        option, path = "--" + dest.replace("_", "-"), Path(value)
+        problem = _output_problem(path, is_folder)
+        if problem:
+            parser.error(f"{option} {path} {problem}")
+        if not is_folder:
+            key = path.resolve()
+            if key in named:
+                parser.error(f"{named[key]} and {option} both name {path}: give each its own "
+                             "file")
+            named[key] = option

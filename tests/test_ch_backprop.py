@@ -261,8 +261,12 @@ def test_bad_values_exit_2_with_one_error_line(args, capsys):
     assert_usage_error(main, args, capsys)
 
 
-def test_an_unwritable_output_folder_is_reported(tmp_path, capsys):
+def test_an_unwritable_output_folder_is_reported_before_anything_runs(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    assert main(["graph", "--out", str(blocker)]) == 1
-    assert capsys.readouterr().err.startswith("error: cannot write the results")
+    with pytest.raises(SystemExit) as info:
+        main(["graph", "--out", str(blocker)])
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    assert f"--out {blocker} is a file; give a folder" in captured.err
+    assert captured.out == ""  # refused before the first part ran
