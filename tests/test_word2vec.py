@@ -455,6 +455,11 @@ def test_damaged_or_foreign_vector_files_get_clear_errors(tmp_path):
     np.savez(tmp_path / "other.npz", W1=vectors)
     with pytest.raises(ValueError, match="not a file of word vectors"):
         load_word_vectors(tmp_path / "other.npz")
+    np.savez(tmp_path / "objects.npz", __format__=np.array("{}"), word_vecs=vectors,
+             words=np.array(["a", None], dtype=object))
+    with pytest.raises(ValueError, match="refused for safety") as info:
+        load_word_vectors(tmp_path / "objects.npz")
+    assert "allow_pickle" not in str(info.value)
     with pytest.raises(ValueError, match="no file"):
         load_word_vectors(tmp_path / "missing.npz")
     with pytest.raises(ValueError, match="one word per row"):

@@ -85,6 +85,11 @@ def load_word_vectors(path: str | os.PathLike
         with np.load(path, allow_pickle=False) as archive:
             stored = {name: archive[name] for name in archive.files}
     except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as err:
+        if "allow_pickle" in str(err):
+            # NumPy's message suggests allow_pickle=True: the one fix never to make
+            raise ValueError(f"{path} holds an array of Python objects, stored as a pickle: "
+                             "refused for safety, since unpickling can run any code; write "
+                             "the vectors with save_word_vectors") from None
         raise ValueError(f"{path} is damaged ({err}); write it again with "
                          "save_word_vectors") from None
     try:
