@@ -140,17 +140,6 @@ def check_finite(x: np.ndarray, who: str) -> None:
             )
 
 
-def gradient_buffer(grad: np.ndarray | None, param: np.ndarray | None) -> np.ndarray | None:
-    """``grad``, the array a layer writes ``param``'s gradient into, if it still has
-    param's shape and dtype; else a new one that has (param was replaced, e.g. by a float64
-    twin during a gradient check). None for a parameter a layer does not have."""
-    if param is None:
-        return None
-    if grad is None or grad.shape != param.shape or grad.dtype != param.dtype:
-        return np.empty_like(param)
-    return grad
-
-
 # Arguments: one rule per kind of value, one wording for every class and function.
 
 

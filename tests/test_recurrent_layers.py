@@ -226,7 +226,7 @@ def test_float32_in_float32_out():
         out = layer.forward(xs)
         assert out.dtype == np.float32, type(layer).__name__
         assert layer.backward(np.ones_like(out)).dtype == np.float32
-        for inner in getattr(layer, "layers", {"": layer}).values():
+        for inner in (layer.layers or {"": layer}).values():  # a container's, or itself
             assert all(getattr(inner, "d" + p).dtype == np.float32 for p in inner.param_names)
     for cls in (RNN, LSTM, GRU):
         step = cls(*weights(rng, cls.__name__, d, h, np.float32))

@@ -2,15 +2,16 @@
 
 ``forward`` computes the layer's output and caches what ``backward`` needs;
 ``backward(dout)`` takes ∂L/∂out and returns ∂L/∂x, storing the gradients of
-the layer's own parameters as ``d<name>`` (``dW``, ``db``, ...). ``backward``
-never writes into ``dout``.
+the layer's own parameters as ``d<name>`` (``dW``, ``db``, ...; None until the first
+backward, the same arrays after). ``backward`` never writes into ``dout``.
 
-Layers with parameters list them in ``param_names``; the arrays are the ones passed in
-and are only ever changed in place, so a network's ``params`` dict and its layers always
-hold the same arrays. The second book's layers also give them as lists, ``layer.params``
-and ``layer.grads`` (``param_lists``), for models that collect them the book's way.
-Layers that behave differently while training set ``uses_train_flg = True`` and take
-``forward(x, train_flg)``.
+``base``: ``Layer``, the base of them all, declares the protocol once: the traits a
+network reads (``param_names``, ``buffer_names``, ``uses_train_flg``, ``takes_ids``,
+``rng``, ``name``, a container's ``layers``) with their defaults, and the second book's
+lists ``layer.params`` and ``layer.grads``; ``as_layer`` lets any other object with
+``forward`` and ``backward`` (the book's own layers) into a network. The arrays of
+``param_names`` are the ones passed in and are only ever changed in place, so a
+network's ``params`` dict and its layers always hold the same arrays.
 
 The modules, by family: ``affine`` (Affine, MatMul, TimeAffine), ``activations`` (ReLU,
 sigmoid, softmax, tanh, GELU, Gaussian), ``losses`` (the softmax, sigmoid and
@@ -84,8 +85,9 @@ from common.util import col2im, im2col
 
 def layer_forward(layer: Any, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
     """``layer.forward(x, train_flg)`` for layers that take the flag (``uses_train_flg``),
-    ``layer.forward(x)`` for the others."""
-    if getattr(layer, "uses_train_flg", False):
+    ``layer.forward(x)`` for the others; ``layer`` is a ``Layer`` or has been through
+    ``as_layer``."""
+    if layer.uses_train_flg:
         return layer.forward(x, train_flg)
     return layer.forward(x)
 

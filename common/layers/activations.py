@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from common.functions import gaussian, sigmoid, softmax
-from common.layers.param_lists import ParamLists
+from common.layers.base import Layer
 from common.validation import check_dout, forward_cache
 
 
-class Relu(ParamLists):
+class Relu(Layer):
     """out = max(0, x), element-wise; any shape."""
 
     def __init__(self) -> None:
@@ -26,7 +26,7 @@ class Relu(ParamLists):
         return dout * self.mask
 
 
-class Sigmoid(ParamLists):
+class Sigmoid(Layer):
     """out = σ(x) = 1 / (1 + exp(-x)), element-wise and overflow-free; any shape."""
 
     def __init__(self) -> None:
@@ -43,7 +43,7 @@ class Sigmoid(ParamLists):
         return dout * self.out * (1 - self.out)
 
 
-class Softmax(ParamLists):
+class Softmax(Layer):
     """out = softmax(x) over the last axis (max-shifted: no overflow); any shape (…, K).
     The second book's attention turns its scores into weights with it."""
 
@@ -62,7 +62,7 @@ class Softmax(ParamLists):
         return y * (dout - np.sum(dout * y, axis=-1, keepdims=True))
 
 
-class Tanh(ParamLists):
+class Tanh(Layer):
     """out = tanh(x), element-wise; any shape. Like σ but centred: tanh(x) = 2σ(2x) - 1."""
 
     def __init__(self) -> None:
@@ -79,7 +79,7 @@ class Tanh(ParamLists):
         return dout * (1 - self.out * self.out)
 
 
-class Gaussian(ParamLists):
+class Gaussian(Layer):
     """The radial-basis (RBF) activation out = exp(-x²), element-wise; any shape.
 
     It answers "how close is x to 0": 1 at x = 0, falling to 0 on both sides, so a
@@ -103,7 +103,7 @@ class Gaussian(ParamLists):
         return dout * (-2 * (self.x * self.out))
 
 
-class GELU(ParamLists):
+class GELU(Layer):
     """GPT-2's GELU, in its tanh form, element-wise; any shape:
 
     out = ½ · x · (1 + tanh(u)),  u = √(2/π) · (x + 0.044715 · x³).

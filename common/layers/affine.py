@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.layers.param_lists import ParamLists
-from common.validation import check_dout, check_features, forward_cache, gradient_buffer, layer_name
+from common.layers.base import Layer
+from common.validation import check_dout, check_features, forward_cache, layer_name
 
 
-class Affine(ParamLists):
+class Affine(Layer):
     """Fully connected layer: out = x W + b.
 
     W: (D, M), b: (M,). ``forward`` takes x of shape (N, D) or (N, ...) with D
     elements per sample (images are flattened); ``backward`` returns dx in the
-    shape x had, and writes dW = xᵀ dout and db = Σ_n dout into arrays of W's and
-    b's shapes that are reused by every backward pass (so keep a copy of them if
-    you need them after the next one). With ``input_grad=False`` backward skips
+    shape x had, and writes dW = xᵀ dout and db = Σ_n dout (None before the first
+    backward) into the same arrays at every pass (so keep a copy of them if you need
+    them after the next one). With ``input_grad=False`` backward skips
     dx (and returns None): a network's first layer never needs the gradient with
     respect to its input, and it is the most expensive product of the backward pass.
     """
@@ -29,8 +29,8 @@ class Affine(ParamLists):
         self.input_grad = input_grad
         self.x: np.ndarray | None = None
         self.original_x_shape: tuple[int, ...] | None = None
-        self.dW = np.zeros_like(W)
-        self.db = np.zeros_like(b)
+        self.dW: np.ndarray | None = None
+        self.db: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """x (N, ...) flattened to (N, D), times W, plus b: (N, M)."""
@@ -44,22 +44,19 @@ class Affine(ParamLists):
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """dW = xᵀ dout, db = Σ_n dout; returns dx = dout Wᵀ in x's shape (or None)."""
         check_dout(self, dout, (forward_cache(self, self.x).shape[0], self.W.shape[1]))
-        if self.dW.shape != self.W.shape or self.dW.dtype != self.W.dtype:
-            # W was replaced (the book's load_params), or a gradient check runs in float64
-            self.dW, self.db = np.empty_like(self.W), np.empty_like(self.b)
         # out= also lets NumPy multiply by the transpose xᵀ without a slower generic path
-        np.matmul(self.x.T, dout, out=self.dW)
-        np.sum(dout, axis=0, out=self.db)
+        self.dW = np.matmul(self.x.T, dout, out=self.dW)
+        self.db = np.sum(dout, axis=0, out=self.db)
         if not self.input_grad:
             return None
         return (dout @ self.W.T).reshape(self.original_x_shape)
 
 
-class MatMul(ParamLists):
+class MatMul(Layer):
     """Fully connected layer without a bias: out = x W (a line through the origin).
 
-    W: (D, M); x: (N, D) -> out: (N, M). ``backward`` writes dW = xᵀ dout into an
-    array of W's shape (reused by every backward pass) and returns dx = dout Wᵀ.
+    W: (D, M); x: (N, D) -> out: (N, M). ``backward`` writes dW = xᵀ dout (None before
+    the first backward; the same array at every pass) and returns dx = dout Wᵀ.
     Use it where a model has no intercept, as in the tutorials' regressions.
     """
 
@@ -68,7 +65,7 @@ class MatMul(ParamLists):
     def __init__(self, W: np.ndarray) -> None:
         self.W = W
         self.x: np.ndarray | None = None
-        self.dW = np.zeros_like(W)
+        self.dW: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """x W: (N, D) -> (N, M)."""
@@ -82,13 +79,11 @@ class MatMul(ParamLists):
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dW = xᵀ dout; returns dx = dout Wᵀ, shape (N, D)."""
         check_dout(self, dout, (forward_cache(self, self.x).shape[0], self.W.shape[1]))
-        if self.dW.shape != self.W.shape or self.dW.dtype != self.W.dtype:
-            self.dW = np.empty_like(self.W)  # W was replaced, or is a float64 twin
-        np.matmul(self.x.T, dout, out=self.dW)
+        self.dW = np.matmul(self.x.T, dout, out=self.dW)
         return dout @ self.W.T
 
 
-class TimeAffine(ParamLists):
+class TimeAffine(Layer):
     """The fully connected layer on the last axis: out = x W + b for x (..., D), any rank.
 
     W: (D, M), b: (M,) or None (no bias); out: (..., M). A sequence (N, T, D) is
@@ -103,8 +98,8 @@ class TimeAffine(ParamLists):
         self.b = b
         self.param_names = ("W",) if b is None else ("W", "b")
         self.x: np.ndarray | None = None
-        self.dW = np.zeros_like(W)
-        self.db = None if b is None else np.zeros_like(b)
+        self.dW: np.ndarray | None = None
+        self.db: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """x (..., D) @ W (+ b): (..., M)."""
@@ -124,8 +119,7 @@ class TimeAffine(ParamLists):
         d, m = self.W.shape
         check_dout(self, dout, (*x.shape[:-1], m))
         rows = dout.reshape(-1, m)
-        self.dW, self.db = gradient_buffer(self.dW, self.W), gradient_buffer(self.db, self.b)
-        np.matmul(x.reshape(-1, d).T, rows, out=self.dW)
-        if self.db is not None:
-            np.sum(rows, axis=0, out=self.db)
+        self.dW = np.matmul(x.reshape(-1, d).T, rows, out=self.dW)
+        if self.b is not None:
+            self.db = np.sum(rows, axis=0, out=self.db)
         return (rows @ self.W.T).reshape(x.shape)

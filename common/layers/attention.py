@@ -6,16 +6,16 @@ import math
 
 import numpy as np
 
+from common.layers.base import Layer
 from common.validation import (
     check_dout,
     forward_cache,
-    gradient_buffer,
     layer_name,
     whole_number,
 )
 
 
-class CausalSelfAttention:
+class CausalSelfAttention(Layer):
     """Multi-head self-attention in which position t sees positions 0..t only.
 
     x: (N, T, D); W_qkv: (D, 3D), whose columns are [queries | keys | values], each
@@ -42,8 +42,8 @@ class CausalSelfAttention:
         self.W_qkv = W_qkv
         self.W_out = W_out
         self.num_heads = int(num_heads)
-        self.dW_qkv = np.zeros_like(W_qkv)
-        self.dW_out = np.zeros_like(W_out)
+        self.dW_qkv: np.ndarray | None = None
+        self.dW_out: np.ndarray | None = None
         self.x: np.ndarray | None = None
         self.qkv: np.ndarray | None = None
         self.attention: np.ndarray | None = None
@@ -98,9 +98,7 @@ class CausalSelfAttention:
         q, k, v = self._heads(self.qkv)
         # out = y W_out: dW_out = yᵀ dout, dy = dout W_outᵀ
         rows = dout.reshape(n * t, d)
-        self.dW_out = gradient_buffer(self.dW_out, self.W_out)
-        self.dW_qkv = gradient_buffer(self.dW_qkv, self.W_qkv)
-        np.matmul(self.y.T, rows, out=self.dW_out)
+        self.dW_out = np.matmul(self.y.T, rows, out=self.dW_out)
         dy = (rows @ self.W_out.T).reshape(n, t, h, -1).transpose(0, 2, 1, 3)
         # y_h = A v: dA = dy vᵀ, dv = Aᵀ dy
         dqkv = np.empty((n, t, 3 * d), dtype=x.dtype)
@@ -118,5 +116,5 @@ class CausalSelfAttention:
         np.matmul(ds.transpose(0, 1, 3, 2), q, out=dk)
         # qkv = x W_qkv: dW_qkv = xᵀ dqkv, dx = dqkv W_qkvᵀ
         dqkv = dqkv.reshape(n * t, 3 * d)
-        np.matmul(x.reshape(n * t, d).T, dqkv, out=self.dW_qkv)
+        self.dW_qkv = np.matmul(x.reshape(n * t, d).T, dqkv, out=self.dW_qkv)
         return (dqkv @ self.W_qkv.T).reshape(n, t, d)

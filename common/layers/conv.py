@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.layers.base import Layer
 from common.util import window_sum, window_view
 from common.validation import check_dout, forward_cache, layer_name
 
@@ -58,7 +59,7 @@ def _convolve(x: np.ndarray, W: np.ndarray, stride: int, pad: int,
 _ADD_BACK_COST = 1.5
 
 
-class Convolution:
+class Convolution(Layer):
     """2-D convolution (cross-correlation, as in every framework):
 
         out[n, f, y, x] = Σ_{c,i,j} W[f, c, i, j] · xpad[n, c, y·stride + i, x·stride + j] + b[f]
@@ -106,8 +107,11 @@ class Convolution:
         fn, c, fh, fw = self.W.shape
         n, _, oh, ow = dout.shape
         d = dout.transpose(1, 0, 2, 3).reshape(fn, n * oh * ow)  # col's column order
-        self.dW = (d @ self.col.T).reshape(self.W.shape)
-        self.db = d.sum(axis=1) if np.ndim(self.b) else d.sum()
+        if self.dW is None:
+            self.dW = (d @ self.col.T).reshape(self.W.shape)
+        else:  # the same array at every pass (a reshape of it is a view)
+            np.matmul(d, self.col.T, out=self.dW.reshape(fn, -1))
+        self.db = np.sum(d, axis=1, out=self.db) if np.ndim(self.b) else d.sum()
         if not self.input_grad:
             return None
         if self._transposed_route_is_cheaper(oh, ow):
@@ -160,7 +164,7 @@ class Convolution:
         return fn * h * w <= _ADD_BACK_COST * c * oh * ow
 
 
-class Pooling:
+class Pooling(Layer):
     """Max pooling: out[n, c, y, x] = max of the pool_h × pool_w window at (y·stride, x·stride).
 
     x: (N, C, H, W) -> (N, C, OH, OW). Padding adds -inf, so it is never the

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.layers.param_lists import ParamLists
-from common.validation import check_dout, forward_cache, gradient_buffer, layer_name
+from common.layers.base import Layer
+from common.validation import check_dout, forward_cache, layer_name
 
 
 def check_ids(layer: object, idx: np.ndarray, vocab_size: int) -> np.ndarray:
@@ -29,7 +29,7 @@ def check_ids(layer: object, idx: np.ndarray, vocab_size: int) -> np.ndarray:
     return idx
 
 
-class Embedding(ParamLists):
+class Embedding(Layer):
     """Token embedding: out = W[idx], the row of W for every id.
 
     W: (V, D), one D-vector per symbol of a vocabulary of V. ``forward`` takes integer
@@ -47,7 +47,7 @@ class Embedding(ParamLists):
             raise ValueError(f"Embedding needs W of shape (V, D), got shape {np.shape(W)}")
         self.W = W
         self.idx: np.ndarray | None = None
-        self.dW = np.zeros_like(W)
+        self.dW: np.ndarray | None = None
 
     def forward(self, idx: np.ndarray) -> np.ndarray:
         """W[idx]: ids (...) -> vectors (..., D)."""
@@ -61,22 +61,24 @@ class Embedding(ParamLists):
         # np.add.at is unbuffered (slow); for a small vocabulary (a GPT's characters) the
         # sums are one product, a (V, N·T) one-hot matrix times the (N·T, D) gradients; for
         # a word vocabulary that product costs V times more than sorting the rows by id
-        self.dW = gradient_buffer(self.dW, self.W)
         flat = idx.reshape(-1)
         rows = dout.reshape(flat.size, -1)
         if self.W.shape[0] <= 128 and self.W.shape[0] * flat.size <= 1 << 24:
             onehot = np.zeros((self.W.shape[0], flat.size), dtype=self.W.dtype)
             onehot[flat, np.arange(flat.size)] = 1
-            np.matmul(onehot, rows, out=self.dW)
+            self.dW = np.matmul(onehot, rows, out=self.dW)
         else:  # a large vocabulary: sum the rows of each id after sorting them
             order = np.argsort(flat, kind="stable")
             ids, starts = np.unique(flat[order], return_index=True)
-            self.dW[...] = 0
+            if self.dW is None:
+                self.dW = np.zeros_like(self.W)
+            else:
+                self.dW[...] = 0
             self.dW[ids] = np.add.reduceat(rows[order], starts, axis=0)
         return None
 
 
-class PositionalEmbedding:
+class PositionalEmbedding(Layer):
     """Learned positions: out = x + W[:T] for x (N, T, D); W: (T_max, D).
 
     Sequences longer than T_max have no position vectors: a clear ValueError.
@@ -91,7 +93,7 @@ class PositionalEmbedding:
                              f"{np.shape(W)}")
         self.W = W
         self.shape: tuple[int, ...] | None = None
-        self.dW = np.zeros_like(W)
+        self.dW: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """x + W[:T], position t's vector added at every sample's position t."""
@@ -110,7 +112,8 @@ class PositionalEmbedding:
         """dW[:T] = Σ_n dout; returns dout (the sum's gradient with respect to x)."""
         check_dout(self, dout, forward_cache(self, self.shape))
         t = self.shape[1]
-        self.dW = gradient_buffer(self.dW, self.W)
+        if self.dW is None:
+            self.dW = np.empty_like(self.W)
         np.sum(dout, axis=0, out=self.dW[:t])
         self.dW[t:] = 0
         return dout

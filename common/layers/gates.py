@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from common.layers.base import Layer
 from common.validation import forward_cache
 
 Value = Any  # a number or an array: the gates work element-wise on both
 
 
-class MulLayer:
+class MulLayer(Layer):
     """out = x · y. Local gradients: ∂out/∂x = y, ∂out/∂y = x (each input gets the other)."""
 
     def __init__(self) -> None:
@@ -44,7 +45,7 @@ class MulLayer:
         return dout * dx, dout * dy
 
 
-class AddLayer:
+class AddLayer(Layer):
     """out = x + y. Local gradients: 1 and 1, so the gradient flows to both inputs unchanged."""
 
     def forward(self, x: Value, y: Value) -> Value:
@@ -60,7 +61,7 @@ class AddLayer:
         return dout * 1.0, dout * 1.0
 
 
-class ScaleLayer:
+class ScaleLayer(Layer):
     """out = c · x for a constant c (e.g. -1, or the 3 of J = 3v). Local gradient: c."""
 
     def __init__(self, c: float) -> None:
@@ -79,7 +80,7 @@ class ScaleLayer:
         return dout * self.c
 
 
-class OffsetLayer:
+class OffsetLayer(Layer):
     """out = x + c for a constant c (e.g. the +1 of 1 + e⁻ˣ). Local gradient: 1."""
 
     def __init__(self, c: float) -> None:
@@ -98,7 +99,7 @@ class OffsetLayer:
         return dout * 1.0
 
 
-class ExpLayer:
+class ExpLayer(Layer):
     """out = eˣ. Local gradient: eˣ, the output itself.
 
     A teaching gate: eˣ overflows beyond x ≈ 709 in float64 (88 in float32). The
@@ -122,7 +123,7 @@ class ExpLayer:
         return dout * self.local_gradient()
 
 
-class ReciprocalLayer:
+class ReciprocalLayer(Layer):
     """out = 1/x (x ≠ 0). Local gradient: -1/x² = -out²."""
 
     def __init__(self) -> None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.layers.param_lists import ParamLists
+from common.functions import sigmoid
+from common.layers.base import Layer
 from common.layers.recurrent_base import (
     RecurrentState,
     batch_major,
@@ -23,19 +24,10 @@ from common.layers.recurrent_base import (
     check_weights,
     time_major,
 )
-from common.validation import check_dout, forward_cache, gradient_buffer
+from common.validation import check_dout, forward_cache
 
 
-def _sigmoid_in_place(a: np.ndarray) -> np.ndarray:
-    """a = σ(a) = ½ + ½·tanh(a/2), in place (tanh never overflows)."""
-    a *= 0.5
-    np.tanh(a, out=a)
-    a *= 0.5
-    a += 0.5
-    return a
-
-
-class GRU(ParamLists):
+class GRU(Layer):
     """One GRU step: h_next from x (N, D) and h_prev (N, H), as in the module's formulas.
 
     ``backward(dh_next)`` stores dWx, dWh, dbx, dbh and returns (dx, dh_prev).
@@ -46,8 +38,10 @@ class GRU(ParamLists):
     def __init__(self, Wx: np.ndarray, Wh: np.ndarray, bx: np.ndarray, bh: np.ndarray) -> None:
         self.hidden_size = check_weights("GRU", Wx, Wh, (bx, bh), 3)
         self.Wx, self.Wh, self.bx, self.bh = Wx, Wh, bx, bh
-        self.dWx, self.dWh = np.zeros_like(Wx), np.zeros_like(Wh)
-        self.dbx, self.dbh = np.zeros_like(bx), np.zeros_like(bh)
+        self.dWx: np.ndarray | None = None
+        self.dWh: np.ndarray | None = None
+        self.dbx: np.ndarray | None = None
+        self.dbh: np.ndarray | None = None
         self.cache: tuple[np.ndarray, ...] | None = None
 
     def forward(self, x: np.ndarray, h_prev: np.ndarray) -> np.ndarray:
@@ -56,7 +50,7 @@ class GRU(ParamLists):
         check_step(self, x, self.Wx.shape[0], {"h_prev": h_prev}, size)
         ax = x @ self.Wx + self.bx
         ah = h_prev @ self.Wh + self.bh
-        rz = _sigmoid_in_place(ax[:, :2 * size] + ah[:, :2 * size])
+        rz = sigmoid(ax[:, :2 * size] + ah[:, :2 * size])
         r, z = rz[:, :size], rz[:, size:]
         n = np.tanh(ax[:, 2 * size:] + r * ah[:, 2 * size:])
         self.cache = (x, h_prev, r, z, n, ah[:, 2 * size:])
@@ -71,16 +65,14 @@ class GRU(ParamLists):
         daz = dh_next * (h_prev - n) * z * (1 - z)
         dax = np.hstack((dar, daz, dan))
         dah = np.hstack((dar, daz, dan * r))
-        self.dWx, self.dWh = gradient_buffer(self.dWx, self.Wx), gradient_buffer(self.dWh, self.Wh)
-        self.dbx, self.dbh = gradient_buffer(self.dbx, self.bx), gradient_buffer(self.dbh, self.bh)
-        np.matmul(x.T, dax, out=self.dWx)
-        np.matmul(h_prev.T, dah, out=self.dWh)
-        np.sum(dax, axis=0, out=self.dbx)
-        np.sum(dah, axis=0, out=self.dbh)
+        self.dWx = np.matmul(x.T, dax, out=self.dWx)
+        self.dWh = np.matmul(h_prev.T, dah, out=self.dWh)
+        self.dbx = np.sum(dax, axis=0, out=self.dbx)
+        self.dbh = np.sum(dah, axis=0, out=self.dbh)
         return dax @ self.Wx.T, dh_next * z + dah @ self.Wh.T
 
 
-class TimeGRU(RecurrentState, ParamLists):
+class TimeGRU(RecurrentState, Layer):
     """The GRU over a sequence: ``GRU``'s step for t = 1..T, from h_0.
 
     xs: (N, T, D) -> hs: (N, T, H). h_0 is zeros, the state given by ``set_state(h)``, or
@@ -95,8 +87,10 @@ class TimeGRU(RecurrentState, ParamLists):
                  stateful: bool = False) -> None:
         self.init_state(check_weights("TimeGRU", Wx, Wh, (bx, bh), 3), stateful)
         self.Wx, self.Wh, self.bx, self.bh = Wx, Wh, bx, bh
-        self.dWx, self.dWh = np.zeros_like(Wx), np.zeros_like(Wh)
-        self.dbx, self.dbh = np.zeros_like(bx), np.zeros_like(bh)
+        self.dWx: np.ndarray | None = None
+        self.dWh: np.ndarray | None = None
+        self.dbx: np.ndarray | None = None
+        self.dbh: np.ndarray | None = None
         self.cache: tuple[np.ndarray, ...] | None = None
 
     def forward(self, xs: np.ndarray) -> np.ndarray:
@@ -119,9 +113,7 @@ class TimeGRU(RecurrentState, ParamLists):
         for t in range(steps):
             np.matmul(hs[t], self.Wh, out=ah[t])
             ah_n[t] += self.bh[2 * size:]
-            rz = gates[t, :, :2 * size]
-            np.add(ax[t, :, :2 * size], ah[t, :, :2 * size], out=rz)
-            _sigmoid_in_place(rz)
+            gates[t, :, :2 * size] = sigmoid(ax[t, :, :2 * size] + ah[t, :, :2 * size])
             np.multiply(r[t], ah_n[t], out=cand[t])
             cand[t] += ax[t, :, 2 * size:]
             np.tanh(cand[t], out=cand[t])
@@ -163,10 +155,8 @@ class TimeGRU(RecurrentState, ParamLists):
             rec += direct
         self.dh = rec
         rows_x, rows_h = dax.reshape(steps * n, -1), dah.reshape(steps * n, -1)
-        self.dWx, self.dWh = gradient_buffer(self.dWx, self.Wx), gradient_buffer(self.dWh, self.Wh)
-        self.dbx, self.dbh = gradient_buffer(self.dbx, self.bx), gradient_buffer(self.dbh, self.bh)
-        np.matmul(x_tm.reshape(steps * n, d).T, rows_x, out=self.dWx)
-        np.matmul(hs[:-1].reshape(steps * n, size).T, rows_h, out=self.dWh)
-        np.sum(rows_x, axis=0, out=self.dbx)
-        np.sum(rows_h, axis=0, out=self.dbh)
+        self.dWx = np.matmul(x_tm.reshape(steps * n, d).T, rows_x, out=self.dWx)
+        self.dWh = np.matmul(hs[:-1].reshape(steps * n, size).T, rows_h, out=self.dWh)
+        self.dbx = np.sum(rows_x, axis=0, out=self.dbx)
+        self.dbh = np.sum(rows_h, axis=0, out=self.dbh)
         return batch_major((rows_x @ self.Wx.T).reshape(steps, n, d))

@@ -9,7 +9,7 @@ from common.functions import (
     sigmoid,
     sum_squared_error,
 )
-from common.layers.param_lists import ParamLists
+from common.layers.base import Layer
 from common.validation import check_binary_targets, check_labels, forward_cache, layer_name
 
 #: The rows of a large softmax are taken this many elements at a time (1 MB of float32):
@@ -57,7 +57,7 @@ def _softmax_nll_backward(y: np.ndarray, t: np.ndarray, dout: float, count: int,
     return dx
 
 
-class SoftmaxWithLoss(ParamLists):
+class SoftmaxWithLoss(Layer):
     """Softmax followed by the mean cross-entropy loss.
 
     ``forward(x, t)``: logits x (N, K), labels t as integers (N,) or one-hot (N, K);
@@ -92,7 +92,7 @@ class SoftmaxWithLoss(ParamLists):
         return _softmax_nll_backward(y, self.t, dout, len(y))
 
 
-class SigmoidWithLoss(ParamLists):
+class SigmoidWithLoss(Layer):
     """Sigmoid of a single output unit followed by the mean binary cross-entropy.
 
     ``forward(x, t)``: logits x of shape (N,) or (N, 1), targets t ∈ {0, 1} of
@@ -129,7 +129,7 @@ class SigmoidWithLoss(ParamLists):
         return dx
 
 
-class SquaredErrorLoss(ParamLists):
+class SquaredErrorLoss(Layer):
     """The squared-error loss of regression, on the identity output (no activation).
 
     ``forward(y, t)``: outputs y (N, K) or (N,) and targets t of the same number of
@@ -172,7 +172,7 @@ class SquaredErrorLoss(ParamLists):
         return dx
 
 
-class TimeSoftmaxWithLoss(ParamLists):
+class TimeSoftmaxWithLoss(Layer):
     """Softmax cross-entropy at every position of a sequence, averaged over the positions
     that have a target.
 

@@ -12,26 +12,22 @@ from collections import OrderedDict
 
 import numpy as np
 
+from common.functions import sigmoid
+from common.layers.base import Layer
 from common.layers.naming import Container
-from common.layers.param_lists import ParamLists
 from common.layers.recurrent_base import (
     RecurrentState,
     batch_major,
     check_sequence,
     check_step,
     check_weights,
-    gate_scales,
     time_major,
     weight_gradients,
 )
-from common.validation import check_dout, forward_cache, gradient_buffer, layer_name
-
-#: The LSTM's gate blocks in the book's order: forget (σ), candidate g (tanh), input (σ),
-#: output (σ).
-LSTM_GATES = "stss"
+from common.validation import check_dout, forward_cache, layer_name
 
 
-class LSTM(ParamLists):
+class LSTM(Layer):
     """One step of the LSTM cell, the gates in the book's order f, g, i, o.
 
     a = x·Wx + h_prev·Wh + b, split into four blocks of H:
@@ -47,7 +43,9 @@ class LSTM(ParamLists):
     def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray) -> None:
         self.hidden_size = check_weights("LSTM", Wx, Wh, (b,), 4)
         self.Wx, self.Wh, self.b = Wx, Wh, b
-        self.dWx, self.dWh, self.db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+        self.dWx: np.ndarray | None = None
+        self.dWh: np.ndarray | None = None
+        self.db: np.ndarray | None = None
         self.cache: tuple[np.ndarray, ...] | None = None
 
     def forward(self, x: np.ndarray, h_prev: np.ndarray,
@@ -56,8 +54,8 @@ class LSTM(ParamLists):
         size = self.hidden_size
         check_step(self, x, self.Wx.shape[0], {"h_prev": h_prev, "c_prev": c_prev}, size)
         a = x @ self.Wx + h_prev @ self.Wh + self.b
-        s, shift = gate_scales(LSTM_GATES, size, a.dtype)
-        gates = s * np.tanh(s * a) + shift  # σ(a) = ½ + ½·tanh(a/2): never overflows
+        gates = sigmoid(a)  # f, i, o; the block of g is its tanh instead
+        np.tanh(a[:, size:2 * size], out=gates[:, size:2 * size])
         f, g, i, o = np.split(gates, 4, axis=1)
         c_next = f * c_prev + g * i
         tanh_c = np.tanh(c_next)
@@ -76,15 +74,13 @@ class LSTM(ParamLists):
         ds = dc_next + dh_next * o * (1 - tanh_c**2)
         da = np.hstack((ds * c_prev * f * (1 - f), ds * i * (1 - g**2),
                         ds * g * i * (1 - i), dh_next * tanh_c * o * (1 - o)))
-        self.dWx, self.dWh = gradient_buffer(self.dWx, self.Wx), gradient_buffer(self.dWh, self.Wh)
-        self.db = gradient_buffer(self.db, self.b)
-        np.matmul(x.T, da, out=self.dWx)
-        np.matmul(h_prev.T, da, out=self.dWh)
-        np.sum(da, axis=0, out=self.db)
+        self.dWx = np.matmul(x.T, da, out=self.dWx)
+        self.dWh = np.matmul(h_prev.T, da, out=self.dWh)
+        self.db = np.sum(da, axis=0, out=self.db)
         return da @ self.Wx.T, da @ self.Wh.T, ds * f
 
 
-class TimeLSTM(RecurrentState, ParamLists):
+class TimeLSTM(RecurrentState, Layer):
     """The LSTM over a sequence: ``LSTM``'s step for t = 1..T, from (h_0, c_0).
 
     xs: (N, T, D) -> hs: (N, T, H), with Wx (D, 4H), Wh (H, 4H), b (4H,), gate blocks
@@ -102,7 +98,9 @@ class TimeLSTM(RecurrentState, ParamLists):
                  stateful: bool = False) -> None:
         self.init_state(check_weights("TimeLSTM", Wx, Wh, (b,), 4), stateful)
         self.Wx, self.Wh, self.b = Wx, Wh, b
-        self.dWx, self.dWh, self.db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+        self.dWx: np.ndarray | None = None
+        self.dWh: np.ndarray | None = None
+        self.db: np.ndarray | None = None
         self.cache: tuple[np.ndarray, ...] | None = None
 
     def forward(self, xs: np.ndarray) -> np.ndarray:
@@ -111,15 +109,12 @@ class TimeLSTM(RecurrentState, ParamLists):
         xs = check_sequence(self, xs, d)
         n, steps, _ = xs.shape
         dtype = np.result_type(xs.dtype, self.Wx.dtype)
-        s, shift = gate_scales(LSTM_GATES, size, dtype)
         x_tm = time_major(xs, dtype)
-        # u: the scaled pre-activations s ⊙ a of every step, made tanh(s ⊙ a) in place
-        u = np.empty((steps, n, 4 * size), dtype)
-        np.matmul(x_tm.reshape(steps * n, d), self.Wx, out=u.reshape(steps * n, 4 * size))
-        u += self.b
-        u *= s
-        wh_scaled = self.Wh * s
-        gates = np.empty_like(u)
+        # a: the pre-activations of every step, x·Wx + b for all steps in one product
+        a = np.empty((steps, n, 4 * size), dtype)
+        np.matmul(x_tm.reshape(steps * n, d), self.Wx, out=a.reshape(steps * n, 4 * size))
+        a += self.b
+        gates = np.empty_like(a)
         hs = np.empty((steps + 1, n, size), dtype)  # hs[t] = h_t, cs[t] = c_t
         cs = np.empty((steps + 1, n, size), dtype)
         hs[0], cs[0] = self.initial_state(n, dtype)
@@ -127,36 +122,35 @@ class TimeLSTM(RecurrentState, ParamLists):
         rec, gi = np.empty((n, 4 * size), dtype), np.empty((n, size), dtype)
         f, g, i, o = (gates[..., k * size:(k + 1) * size] for k in range(4))
         for t in range(steps):
-            np.matmul(hs[t], wh_scaled, out=rec)
-            u[t] += rec
-            np.tanh(u[t], out=u[t])
-            np.multiply(u[t], s, out=gates[t])
-            gates[t] += shift
+            np.matmul(hs[t], self.Wh, out=rec)
+            a[t] += rec
+            gates[t] = sigmoid(a[t])  # f, i, o; the block of g is its tanh instead
+            np.tanh(a[t, :, size:2 * size], out=g[t])
             np.multiply(f[t], cs[t], out=cs[t + 1])
             np.multiply(g[t], i[t], out=gi)
             cs[t + 1] += gi
             np.tanh(cs[t + 1], out=tanh_c[t])
             np.multiply(o[t], tanh_c[t], out=hs[t + 1])
-        self.cache = (x_tm, u, gates, hs, cs, tanh_c)
+        self.cache = (x_tm, gates, hs, cs, tanh_c)
         self.h, self.c = hs[-1].copy(), cs[-1].copy()
         return batch_major(hs[1:])
 
     def backward(self, dhs: np.ndarray) -> np.ndarray:
         """dxs (N, T, D); stores dWx, dWh, db and ``dh``, ``dc`` = ∂L/∂h_0, ∂L/∂c_0."""
-        x_tm, u, gates, hs, cs, tanh_c = forward_cache(self, self.cache)
+        x_tm, gates, hs, cs, tanh_c = forward_cache(self, self.cache)
         steps, n, _ = x_tm.shape
         size = self.hidden_size
         check_dout(self, dhs, (n, steps, size))
         dtype = gates.dtype
-        s, _ = gate_scales(LSTM_GATES, size, dtype)
         f, g, i, o = (gates[..., k * size:(k + 1) * size] for k in range(4))
         # Everything that does not depend on the gradient flowing back, for all steps at
-        # once: each gate's slope s²(1 - tanh²(s·a)) (σ(1-σ) or 1 - g²), times the factor
+        # once: each gate's slope, σ(1 - σ) for f, i, o and 1 - g² for g, times the factor
         # its block's gradient takes from ds (c_{t-1}, i, g) or from dh (tanh c_t).
-        slope = u * u
-        np.subtract(1, slope, out=slope)
-        slope *= s * s
+        slope = 1 - gates
+        slope *= gates
         slope4 = slope.reshape(steps, n, 4, size)
+        np.multiply(g, g, out=slope4[:, :, 1])
+        np.subtract(1, slope4[:, :, 1], out=slope4[:, :, 1])
         from_ds = np.empty((steps, n, 3, size), dtype)
         np.multiply(cs[:-1], slope4[:, :, 0], out=from_ds[:, :, 0])
         np.multiply(i, slope4[:, :, 1], out=from_ds[:, :, 1])

@@ -3,7 +3,9 @@
 A plain list of layers is named as the book numbers its networks (Conv1, Relu1, Pool1,
 Affine2, ...), and each parameter gets the layer's number (W1, b1, W2, ...), so that
 ``net.params`` has the book's keys. Container layers (``Residual``) contribute their inner
-layers' arrays under dotted names (``attention1.attn.W_qkv``).
+layers' arrays under dotted names (``attention1.attn.W_qkv``). The layers here have been
+through ``common.layers.base.as_layer`` (or are ``Layer`` objects): their traits are plain
+attributes.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from typing import Any
 import numpy as np
 from numpy.random import Generator
 
-from common.layers.param_lists import ParamLists
+from common.layers.base import Layer, as_layer
 
 
-class Container(ParamLists):
+class Container(Layer):
     """A layer made of named inner layers (``self.layers``, an OrderedDict): whatever name a
     network gives it, its inner layers are named '<name>.<inner>', so that their errors and
     their parameters ('attention1.attn.W_qkv') say where they sit. Its ``params`` and
@@ -30,12 +32,12 @@ class Container(ParamLists):
     @property
     def params(self) -> list[np.ndarray]:
         """The inner layers' parameter arrays, layer after layer."""
-        return [p for layer in self.layers.values() for p in getattr(layer, "params", [])]
+        return [p for layer in self.layers.values() for p in layer.params]
 
     @property
     def grads(self) -> list[np.ndarray]:
         """The inner layers' gradient arrays, in the order of ``params``."""
-        return [g for layer in self.layers.values() for g in getattr(layer, "grads", [])]
+        return [g for layer in self.layers.values() for g in layer.grads]
 
     @property
     def name(self) -> str:
@@ -63,7 +65,7 @@ _SHORT_NAMES = {"Convolution": "Conv", "Pooling": "Pool", "BatchNormalization": 
 def _holds_parameters(layer: Any) -> bool:
     """Whether ``layer`` holds parameters, and so is numbered in the sequence that gives
     parameters their book names (W1, W2, ...)."""
-    return bool(getattr(layer, "param_names", ()))
+    return bool(layer.param_names)
 
 
 def named_layers(layers: Mapping[str, Any] | Iterable[Any]) -> OrderedDict:
@@ -85,7 +87,7 @@ def named_layers(layers: Mapping[str, Any] | Iterable[Any]) -> OrderedDict:
         cls = type(layer).__name__
         short = _SHORT_NAMES.get(cls, cls)
         if _holds_parameters(layer):
-            own = {*getattr(layer, "param_names", ()), *getattr(layer, "buffer_names", ())}
+            own = {*layer.param_names, *layer.buffer_names}
             # a layer with no names of its own (one holding other layers') takes a new number
             if not number or not own or own & taken:
                 number, taken = number + 1, set()
@@ -101,40 +103,44 @@ def layer_arrays(name: str, layer: Any) -> Iterator[tuple[str, Any, str, bool]]:
     """(key, owning layer, attribute, is_buffer) of every parameter and running statistic
     of ``layer``, named ``name`` in the network. A container layer (one with ``layers``,
     e.g. ``Residual``) contributes its inner layers' arrays as ``name.inner.attr``."""
-    inner_layers = getattr(layer, "layers", None)
-    if isinstance(inner_layers, Mapping):
-        for inner, sublayer in inner_layers.items():
+    if isinstance(layer.layers, Mapping):
+        for inner, sublayer in layer.layers.items():
             for _, owner, attr, is_buffer in layer_arrays(inner, sublayer):
                 yield f"{name}.{inner}.{attr}", owner, attr, is_buffer
         return
-    for attr in getattr(layer, "param_names", ()):
+    for attr in layer.param_names:
         yield param_key(name, attr), layer, attr, False
-    for attr in getattr(layer, "buffer_names", ()):
+    for attr in layer.buffer_names:
         yield param_key(name, attr), layer, attr, True
 
 
 def described(layer: Any) -> list[Any]:
     """A layer's type, with its inner layers' names and descriptions for a container."""
-    inner_layers = getattr(layer, "layers", None)
-    if isinstance(inner_layers, Mapping):
-        return [type(layer).__name__, [[n, *described(sub)] for n, sub in inner_layers.items()]]
+    if isinstance(layer.layers, Mapping):
+        return [type(layer).__name__, [[n, *described(sub)] for n, sub in layer.layers.items()]]
     return [type(layer).__name__]
 
 
 def random_layers(network: Any) -> Iterator[tuple[str, Any]]:
     """(name, generator) of every layer of ``network`` that draws random numbers
     (``layer.rng``, a ``numpy.random.Generator``: Dropout, RandomShift), looking inside
-    container layers too (``attention1.drop``)."""
+    container layers too (``attention1.drop``) and at the loss layer (negative sampling
+    draws there). ``network`` may be any model, the book's own classes too: its ``layers``
+    (a dict) and ``last_layer`` are looked at if it has them, through ``as_layer``."""
 
     def walk(prefix: str, layers: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
         for name, layer in layers.items():
-            if isinstance(getattr(layer, "rng", None), Generator):
+            layer = as_layer(layer, f"layer {prefix + name!r}")
+            if isinstance(layer.rng, Generator):
                 yield prefix + name, layer.rng
-            inner = getattr(layer, "layers", None)
-            if isinstance(inner, Mapping):
-                yield from walk(f"{prefix}{name}.", inner)
+            if isinstance(layer.layers, Mapping):
+                yield from walk(f"{prefix}{name}.", layer.layers)
 
-    yield from walk("", getattr(network, "layers", {}))
-    last_layer = getattr(network, "last_layer", None)  # negative sampling draws in its loss
-    if isinstance(getattr(last_layer, "rng", None), Generator):
-        yield getattr(last_layer, "name", None) or "loss", last_layer.rng
+    # a model that is not a library one may have neither (the book's use lastLayer)
+    layers = getattr(network, "layers", None)
+    yield from walk("", layers if isinstance(layers, Mapping) else {})
+    last_layer = getattr(network, "last_layer", None)
+    if last_layer is not None:
+        last_layer = as_layer(last_layer, "the loss layer")
+        if isinstance(last_layer.rng, Generator):
+            yield last_layer.name or "loss", last_layer.rng

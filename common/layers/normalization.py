@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.validation import check_dout, forward_cache, gradient_buffer, layer_name
+from common.layers.base import Layer
+from common.validation import check_dout, forward_cache, layer_name
 
 
-class LayerNorm:
+class LayerNorm(Layer):
     """out = γ · (x - μ) / sqrt(σ² + eps) + β, with μ, σ² the mean and variance of each
     vector over the last axis.
 
@@ -26,8 +27,8 @@ class LayerNorm:
         self.mean_weights: np.ndarray | None = None
         self.xhat: np.ndarray | None = None
         self.rstd: np.ndarray | None = None
-        self.dgamma = np.zeros_like(gamma)
-        self.dbeta = None if beta is None else np.zeros_like(beta)
+        self.dgamma: np.ndarray | None = None
+        self.dbeta: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """γ · x̂ + β with x̂ = (x - μ) / sqrt(σ² + eps); keeps x̂ and 1/sqrt(σ² + eps)."""
@@ -57,11 +58,9 @@ class LayerNorm:
         xhat = forward_cache(self, self.xhat)
         check_dout(self, dout, self.shape)
         rows = dout.reshape(xhat.shape)
-        self.dgamma = gradient_buffer(self.dgamma, self.gamma)
-        self.dbeta = gradient_buffer(self.dbeta, self.beta)
-        np.einsum("nd,nd->d", rows, xhat, out=self.dgamma)
-        if self.dbeta is not None:
-            np.sum(rows, axis=0, out=self.dbeta)
+        self.dgamma = np.einsum("nd,nd->d", rows, xhat, out=self.dgamma)
+        if self.beta is not None:
+            self.dbeta = np.sum(rows, axis=0, out=self.dbeta)
         g = rows * self.gamma
         dx = xhat * (np.einsum("nd,nd->n", g, xhat) / xhat.shape[1])[:, np.newaxis]
         dx += (g @ self.mean_weights)[:, np.newaxis]

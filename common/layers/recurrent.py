@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from common.layers.base import Layer
 from common.layers.lstm import LSTM, TimeBiLSTM, TimeLSTM
-from common.layers.param_lists import ParamLists
 from common.layers.recurrent_base import (
     RecurrentState,
     batch_major,
@@ -23,10 +23,10 @@ from common.layers.recurrent_base import (
     time_major,
     weight_gradients,
 )
-from common.validation import check_dout, forward_cache, gradient_buffer
+from common.validation import check_dout, forward_cache
 
 
-class RNN(ParamLists):
+class RNN(Layer):
     """One step of the simple recurrent cell: h_next = tanh(x·Wx + h_prev·Wh + b).
 
     Wx: (D, H), Wh: (H, H), b: (H,); x: (N, D), h_prev: (N, H) -> h_next: (N, H).
@@ -38,7 +38,9 @@ class RNN(ParamLists):
     def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray) -> None:
         self.hidden_size = check_weights("RNN", Wx, Wh, (b,), 1)
         self.Wx, self.Wh, self.b = Wx, Wh, b
-        self.dWx, self.dWh, self.db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+        self.dWx: np.ndarray | None = None
+        self.dWh: np.ndarray | None = None
+        self.db: np.ndarray | None = None
         self.cache: tuple[np.ndarray, ...] | None = None
 
     def forward(self, x: np.ndarray, h_prev: np.ndarray) -> np.ndarray:
@@ -53,15 +55,13 @@ class RNN(ParamLists):
         x, h_prev, h_next = forward_cache(self, self.cache)
         check_dout(self, dh_next, h_next.shape)
         da = dh_next * (1 - h_next**2)
-        self.dWx, self.dWh = gradient_buffer(self.dWx, self.Wx), gradient_buffer(self.dWh, self.Wh)
-        self.db = gradient_buffer(self.db, self.b)
-        np.matmul(x.T, da, out=self.dWx)
-        np.matmul(h_prev.T, da, out=self.dWh)
-        np.sum(da, axis=0, out=self.db)
+        self.dWx = np.matmul(x.T, da, out=self.dWx)
+        self.dWh = np.matmul(h_prev.T, da, out=self.dWh)
+        self.db = np.sum(da, axis=0, out=self.db)
         return da @ self.Wx.T, da @ self.Wh.T
 
 
-class TimeRNN(RecurrentState, ParamLists):
+class TimeRNN(RecurrentState, Layer):
     """The simple RNN over a sequence: h_t = tanh(x_t·Wx + h_{t-1}·Wh + b), t = 1..T.
 
     xs: (N, T, D) -> hs: (N, T, H), with Wx (D, H), Wh (H, H), b (H,). h_0 is zeros, the
@@ -76,7 +76,9 @@ class TimeRNN(RecurrentState, ParamLists):
                  stateful: bool = False) -> None:
         self.init_state(check_weights("TimeRNN", Wx, Wh, (b,), 1), stateful)
         self.Wx, self.Wh, self.b = Wx, Wh, b
-        self.dWx, self.dWh, self.db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+        self.dWx: np.ndarray | None = None
+        self.dWh: np.ndarray | None = None
+        self.db: np.ndarray | None = None
         self.cache: tuple[np.ndarray, np.ndarray] | None = None
 
     def forward(self, xs: np.ndarray) -> np.ndarray:

@@ -1,5 +1,5 @@
 """What the recurrent time layers share: the checks of their weights and inputs, the hidden
-state they carry from one call to the next, and the gate activations.
+state they carry from one call to the next, and the weight gradients of all steps.
 
 A time layer (``TimeRNN``, ``TimeLSTM``, ``TimeGRU``) takes a batch of sequences
 xs (N, T, D) and runs one cell over the T steps, starting from an initial state h0 (N, H)
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from common.validation import gradient_buffer, layer_name
+from common.validation import layer_name
 
 
 def check_weights(who: str, Wx: Any, Wh: Any, biases: tuple[Any, ...], gates: int) -> int:
@@ -82,24 +82,10 @@ def weight_gradients(layer: Any, x_tm: np.ndarray, h_prev: np.ndarray,
     x_tm (T, N, D) and h_prev (T, N, H) are the inputs and the states h_0..h_{T-1}."""
     steps, n, d = x_tm.shape
     rows = da.reshape(steps * n, -1)
-    layer.dWx = gradient_buffer(layer.dWx, layer.Wx)
-    layer.dWh = gradient_buffer(layer.dWh, layer.Wh)
-    layer.db = gradient_buffer(layer.db, layer.b)
-    np.matmul(x_tm.reshape(steps * n, d).T, rows, out=layer.dWx)
-    np.matmul(h_prev.reshape(steps * n, -1).T, rows, out=layer.dWh)
-    np.sum(rows, axis=0, out=layer.db)
+    layer.dWx = np.matmul(x_tm.reshape(steps * n, d).T, rows, out=layer.dWx)
+    layer.dWh = np.matmul(h_prev.reshape(steps * n, -1).T, rows, out=layer.dWh)
+    layer.db = np.sum(rows, axis=0, out=layer.db)
     return batch_major((rows @ layer.Wx.T).reshape(steps, n, d))
-
-
-def gate_scales(blocks: str, h: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
-    """(s, 1 - s) over the columns of a cell's gate blocks ('s' sigmoid, 't' tanh, H each).
-
-    σ(a) = ½ + ½·tanh(a/2), so one tanh over a whole row computes every block:
-    y = s · tanh(s · a) + (1 - s), with s = ½ for a sigmoid block and 1 for a tanh block.
-    tanh never overflows, so large inputs give no warning, and one call replaces four.
-    """
-    s = np.repeat(np.array([0.5 if kind == "s" else 1.0 for kind in blocks], dtype=dtype), h)
-    return s, 1 - s
 
 
 class RecurrentState:

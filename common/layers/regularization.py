@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.layers.param_lists import ParamLists
+from common.layers.base import Layer
 from common.util import shift_images
 from common.validation import (
     check_dout,
     check_features,
     forward_cache,
-    gradient_buffer,
     layer_name,
     real_number,
     whole_number,
 )
 
 
-class Dropout(ParamLists):
+class Dropout(Layer):
     """Inverted dropout: in training, out = x · mask / (1 - p) with mask ~ Bernoulli(1 - p).
 
     At inference (``train_flg=False``) it is the identity; scaling during
@@ -56,7 +55,7 @@ class Dropout(ParamLists):
         return dout * self.mask
 
 
-class BatchNormalization(ParamLists):
+class BatchNormalization(Layer):
     """Batch normalisation: out = γ · (x - μ) / sqrt(σ² + eps) + β, per feature.
 
     In training (``train_flg=True``) μ and σ² are the batch's mean and variance,
@@ -90,7 +89,8 @@ class BatchNormalization(ParamLists):
         self.input_shape: tuple[int, ...] | None = None
         self.xhat: np.ndarray | None = None
         self.inv_std: np.ndarray | None = None
-        self.dgamma, self.dbeta = np.zeros_like(gamma), np.zeros_like(beta)
+        self.dgamma: np.ndarray | None = None
+        self.dbeta: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         """γ · x̂ + β with x̂ normalised by batch (training) or running statistics."""
@@ -115,17 +115,15 @@ class BatchNormalization(ParamLists):
         check_dout(self, dout, forward_cache(self, self.input_shape))
         dout = dout.reshape(dout.shape[0], -1)
         n = dout.shape[0]
-        self.dbeta = gradient_buffer(self.dbeta, self.beta)
-        self.dgamma = gradient_buffer(self.dgamma, self.gamma)
-        np.sum(dout, axis=0, out=self.dbeta)
-        np.sum(dout * self.xhat, axis=0, out=self.dgamma)
+        self.dbeta = np.sum(dout, axis=0, out=self.dbeta)
+        self.dgamma = np.sum(dout * self.xhat, axis=0, out=self.dgamma)
         # ∂L/∂x for the batch statistics, folded into one expression:
         # dx = γ/(N σ) · (N dout - Σ dout - x̂ Σ dout·x̂)
         dx = (self.gamma * self.inv_std / n) * (n * dout - self.dbeta - self.xhat * self.dgamma)
         return dx.reshape(self.input_shape)
 
 
-class RandomShift:
+class RandomShift(Layer):
     """Data augmentation as a layer: in training, every image of x (N, C, H, W) moves by
     its own random -k..k pixels down and across (k = ``max_shift``; zeros fill the
     border it uncovers); at inference it is the identity.

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from common.layers.base import as_layer
 from common.layers.naming import Container
 from common.validation import layer_name
 
@@ -38,16 +39,14 @@ class Residual(Container):
         if not self.layers:
             raise ValueError("Residual needs at least one layer: out = x + f(x)")
         for name, layer in self.layers.items():
-            if not callable(getattr(layer, "forward", None)):
-                raise TypeError(f"Residual: {name!r} ({type(layer).__name__}) has no forward "
-                                "method: a layer is an object with forward and backward")
+            as_layer(layer, f"Residual: {name!r}")
         self.name = "Residual"
 
     def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """x + f(x)."""
         out = x
         for layer in self.layers.values():
-            if getattr(layer, "uses_train_flg", False):
+            if layer.uses_train_flg:
                 out = layer.forward(out, train_flg)
             else:
                 out = layer.forward(out)

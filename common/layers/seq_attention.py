@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.layers.param_lists import ParamLists
+from common.layers.base import Layer
 from common.validation import check_dout, forward_cache, layer_name
 
 
@@ -38,7 +38,7 @@ def _as_given(x: np.ndarray, single: bool) -> np.ndarray:
     return x[:, 0] if single else x
 
 
-class AttentionWeight(ParamLists):
+class AttentionWeight(Layer):
     """How much each encoder state matters to a decoder state: a = softmax_t(hs_t · h).
 
     ``forward(hs, h)``: hs (N, T, H), h (N, H) -> a (N, T), each row summing to 1 (or h
@@ -75,7 +75,7 @@ class AttentionWeight(ParamLists):
         return dhs, _as_given(dh, self.single)
 
 
-class WeightSum(ParamLists):
+class WeightSum(Layer):
     """The context vector: the encoder states weighted by the attention, c = Σ_t a_t hs_t.
 
     ``forward(hs, a)``: hs (N, T, H), a (N, T) -> c (N, H) (or a (N, T', T) -> c
@@ -111,7 +111,7 @@ class WeightSum(ParamLists):
         return dhs, _as_given(da, self.single)
 
 
-class Attention(ParamLists):
+class Attention(Layer):
     """``AttentionWeight`` then ``WeightSum``: the context c (N, H) of the encoder states
     hs (N, T, H) for a decoder state h (N, H) (or the contexts (N, T', H) of T' states).
 

@@ -8,16 +8,19 @@ A network lists W once, as the embedding's parameter. Its gradient is the sum of
 uses: backpropagation reaches the output layer first, which keeps its share hᵀ-product
 (``dW_share``), and the embedding's backward, the last of the pass, adds it to its own
 scattered rows. The model has V·D fewer parameters, and the word vectors that read a
-word and those that predict it learn from each other.
+word and those that predict it learn from each other. The tie is the identity of the
+array: the output layer reads the embedding's W itself at every call (no copy), so an
+update of one is an update of the other, and a float64 twin swapped into the embedding
+is what the output layer reads too.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from common.layers.param_lists import ParamLists
+from common.layers.base import Layer
 from common.layers.time import TimeEmbedding
-from common.validation import check_dout, forward_cache, gradient_buffer, layer_name
+from common.validation import check_dout, forward_cache, layer_name
 
 
 class TiedEmbedding(TimeEmbedding):
@@ -46,12 +49,13 @@ class TiedEmbedding(TimeEmbedding):
         return None
 
 
-class TiedOutput(ParamLists):
+class TiedOutput(Layer):
     """The output side of a tie: scores = h · Wᵀ + b with W (V, D) the embedding's table.
 
     h: (..., D) -> (..., V). Its only own parameter is b (``param_names``); ``backward``
-    returns dh = dout · W, stores db and keeps W's gradient share doutᵀ · h for the
-    embedding's backward to add (``take_share``).
+    returns dh = dout · W, stores db and keeps W's gradient share doutᵀ · h (a new array
+    each pass, in W's dtype whatever it is then) for the embedding's backward to add
+    (``take_share``).
     """
 
     def __init__(self, embedding: TiedEmbedding, b: np.ndarray | None = None) -> None:
@@ -63,8 +67,8 @@ class TiedOutput(ParamLists):
         self.b = b
         self.param_names = () if b is None else ("b",)
         self.x: np.ndarray | None = None
-        self.db = None if b is None else np.zeros_like(b)
-        self.dW_share = np.zeros_like(embedding.W)
+        self.db: np.ndarray | None = None
+        self.dW_share: np.ndarray | None = None
         self._share_ready = False
 
     @property
@@ -90,11 +94,9 @@ class TiedOutput(ParamLists):
         vocab, d = self.W.shape
         check_dout(self, dout, (*x.shape[:-1], vocab))
         rows = dout.reshape(-1, vocab)
-        self.dW_share = gradient_buffer(self.dW_share, self.W)
-        np.matmul(rows.T, x.reshape(-1, d), out=self.dW_share)
+        self.dW_share = rows.T @ x.reshape(-1, d)
         if self.b is not None:
-            self.db = gradient_buffer(self.db, self.b)
-            np.sum(rows, axis=0, out=self.db)
+            self.db = np.sum(rows, axis=0, out=self.db)
         self._share_ready = True
         return (rows @ self.W).reshape(x.shape)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from common.functions import sigmoid
+from common.layers.base import Layer
 from common.layers.embedding import Embedding
-from common.layers.param_lists import ParamLists
 from common.layers.regularization import Dropout
 from common.validation import (
     check_binary_targets,
@@ -54,7 +54,7 @@ class TimeDropout(Dropout):
         return super().forward(xs, self.train_flg if train_flg is None else train_flg)
 
 
-class TimeSigmoidWithLoss(ParamLists):
+class TimeSigmoidWithLoss(Layer):
     """Binary cross-entropy of σ(x) at every position, averaged over all N·T of them.
 
     ``forward(xs, ts)``: scores (logits) xs (N, T) or (N, T, 1), targets ts (N, T) in

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from common.functions import sigmoid
+from common.layers.base import Layer
 from common.layers.embedding import Embedding, check_ids
-from common.layers.param_lists import ParamLists
 from common.validation import (
     check_dout,
     forward_cache,
@@ -23,7 +23,7 @@ from common.validation import (
 )
 
 
-class ContextMean(ParamLists):
+class ContextMean(Layer):
     """The mean over the context words: out = 1/C Σ_c x[:, c], (N, C, ...) -> (N, ...).
 
     CBOW's hidden layer: the average of the context words' vectors (or of their one-hot
@@ -49,7 +49,7 @@ class ContextMean(ParamLists):
         return np.broadcast_to(scaled[:, np.newaxis], shape).copy()
 
 
-class EmbeddingDot(ParamLists):
+class EmbeddingDot(Layer):
     """Scores of chosen rows of W against h: out[n, ...] = W[idx[n, ...]] · h[n].
 
     W: (V, D). ``forward(h, idx)``: h (N, D), integer ids idx (N,) or (N, K) (any shape
@@ -68,7 +68,7 @@ class EmbeddingDot(ParamLists):
         self.cache: tuple[np.ndarray, np.ndarray] | None = None
 
     # W and dW are the Embedding's; a network (or a gradient check swapping in a float64
-    # twin) reaches them here
+    # twin and emptying its gradient slot) reaches them here
     @property
     def W(self) -> np.ndarray:
         return self.embed.W
@@ -78,8 +78,12 @@ class EmbeddingDot(ParamLists):
         self.embed.W = value
 
     @property
-    def dW(self) -> np.ndarray:
+    def dW(self) -> np.ndarray | None:
         return self.embed.dW
+
+    @dW.setter
+    def dW(self, value: np.ndarray | None) -> None:
+        self.embed.dW = value
 
     def forward(self, h: np.ndarray, idx: np.ndarray) -> np.ndarray:
         """W[idx] · h[n] for every id of row n: out of idx's shape."""
@@ -160,7 +164,7 @@ class UnigramSampler:
         return negative
 
 
-class NegativeSamplingLoss(ParamLists):
+class NegativeSamplingLoss(Layer):
     """word2vec's loss: tell the true word from ``sample_size`` noise words.
 
     W: (V, D), the output embedding. ``forward(h, target)``: hidden vectors h (N, D),
@@ -198,8 +202,12 @@ class NegativeSamplingLoss(ParamLists):
         self.embed_dot.W = value
 
     @property
-    def dW(self) -> np.ndarray:
+    def dW(self) -> np.ndarray | None:
         return self.embed_dot.dW
+
+    @dW.setter
+    def dW(self, value: np.ndarray | None) -> None:
+        self.embed_dot.dW = value
 
     @property
     def rng(self) -> np.random.Generator:

@@ -4,7 +4,8 @@
     grads = net.gradient(x, t)          # backprop through the layers in reverse
     SGD(lr=0.1).update(net.params, grads)
 
-No subclassing is needed: any object with ``forward``/``backward`` is a layer. What needs
+No subclassing is needed: any object with ``forward``/``backward`` is a layer (it is taken
+through ``common.layers.base.as_layer``, once, when the network is built). What needs
 only the parameters (save/load, float64 twins and central differences for gradient checks,
 the parameter count) is ``common.nets.parameters.LayeredModel``'s, which ``Network``
 extends.
@@ -19,6 +20,7 @@ import numpy as np
 
 from common.functions import labels_of
 from common.layers import layer_forward
+from common.layers.base import as_layer
 from common.layers.naming import named_layers
 from common.nets.parameters import LayeredModel
 from common.nets.summary import summary
@@ -29,7 +31,7 @@ def _network_input(network: Network, x: Any) -> np.ndarray:
     """x as the first layer takes it: integer ids stay integers for a layer that takes ids
     (``Embedding``: ``takes_ids``), anything else is cast to the parameters' dtype."""
     first = next(iter(network.layers.values()), None)
-    if getattr(first, "takes_ids", False):
+    if first is not None and first.takes_ids:
         return np.asarray(x)
     return np.asarray(x, dtype=network.dtype)
 
@@ -48,25 +50,31 @@ class Network(LayeredModel):
     ``save_params``, ``load_params``, ``architecture``, ``parameter_count``, ``dtype``.
     """
 
+    #: One sample's shape (a conv net's (C, H, W)) or size (a fully connected net's D),
+    #: which ``summary`` shows a forward pass of when it is not given one; None: unknown.
+    input_dim: tuple[int, ...] | None = None
+    input_size: int | None = None
+
     def __init__(
         self,
         layers: Mapping[str, Any] | Iterable[Any],
         last_layer: Any,
         weight_decay_lambda: float = 0.0,
     ) -> None:
+        if isinstance(layers, Mapping):
+            layers = {name: as_layer(layer, f"layer {name!r}") for name, layer in layers.items()}
+        else:
+            layers = [as_layer(layer, f"layer {i}") for i, layer in enumerate(layers, 1)]
         self.layers = named_layers(layers)
         for name, layer in self.layers.items():
-            if not callable(getattr(layer, "forward", None)):
-                raise TypeError(f"layer {name!r} ({type(layer).__name__}) has no forward "
-                                "method: a layer is an object with forward and backward")
             # a layer's error messages name it as the network does: 'Affine2', not 'Affine'
             layer.name = name
-        self.last_layer = last_layer
+        self.last_layer = as_layer(last_layer, "the loss layer (last_layer)")
         self.weight_decay_lambda = weight_decay_lambda
         self.last_loss: float | None = None
         # a loss layer may hold weights too (negative sampling's output embedding): they
         # join params under its name ('out.W'), 'loss' unless it was given one
-        last_name = getattr(last_layer, "name", None) or "loss"
+        last_name = self.last_layer.name or "loss"
         super().__init__([*self.layers.items(), (last_name, last_layer)])
         # weight decay applies to the weight arrays, not to biases or batch-norm scales (the
         # rule AdamW uses by default)

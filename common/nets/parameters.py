@@ -33,6 +33,7 @@ import numpy as np
 
 from common.checks.gradients import frozen_randomness, numerical_gradient
 from common.fileio import atomic_write
+from common.layers.base import as_layer
 from common.layers.naming import described, layer_arrays, random_layers
 from common.safe_pickle import DamagedPickle, is_pickle, load_pickle
 
@@ -141,9 +142,10 @@ class LayeredModel:
 
     A subclass sets ``layers`` (an OrderedDict name -> layer) and ``last_layer`` (the loss),
     defines ``loss(x, t, train_flg)``, and calls ``__init__`` with the (name, layer) pairs
-    whose arrays it trains. ``params`` (key -> array) then holds the very arrays the layers
-    use, so an in-place update of one is an update of the other; ``buffers`` holds the
-    running statistics (batch normalisation's), saved and loaded but not trained.
+    whose arrays it trains (each taken through ``common.layers.base.as_layer``).
+    ``params`` (key -> array) then holds the very arrays the layers use, so an in-place
+    update of one is an update of the other; ``buffers`` holds the running statistics
+    (batch normalisation's), saved and loaded but not trained.
     """
 
     layers: Mapping[str, Any]
@@ -155,6 +157,7 @@ class LayeredModel:
         # key -> (layer, attribute name): backward leaves the gradient in d<attribute>
         self._param_owner: dict[str, tuple[Any, str]] = {}
         for name, layer in named_layers:
+            layer = as_layer(layer, f"layer {name!r}")
             for key, owner, attr, is_buffer in layer_arrays(name, layer):
                 if key in self.params or key in self.buffers:
                     raise ValueError(
@@ -177,9 +180,19 @@ class LayeredModel:
 
     def layer_gradients(self) -> dict[str, np.ndarray]:
         """The gradients the layers hold after their backward pass, keyed like ``params``:
-        ``d<attribute>`` of each array's layer (the layers' own arrays, not copies)."""
-        return {key: getattr(layer, "d" + attr) for key, (layer, attr) in
-                self._param_owner.items()}
+        ``d<attribute>`` of each array's layer (the layers' own arrays, not copies). A
+        ValueError naming the parameter if its layer's backward has not run yet (its
+        gradient is still None): training on it would be training on nothing."""
+        grads = {}
+        for key, (layer, attr) in self._param_owner.items():
+            grad = getattr(layer, "d" + attr)
+            if grad is None:
+                raise ValueError(
+                    f"{type(self).__name__}: parameter {key!r} has no gradient yet: the "
+                    f"backward pass of its layer {layer.name or type(layer).__name__!r} has "
+                    "not run; call backward first (gradient(x, t) runs forward and backward)")
+            grads[key] = grad
+        return grads
 
     @property
     def dtype(self) -> np.dtype | None:
@@ -254,24 +267,28 @@ class LayeredModel:
     def in_float64(self) -> Iterator[None]:
         """Within the block, the model computes in float64: its layers and ``params`` hold
         float64 copies of every parameter that is not float64 already (a twin, which gradient
-        checks may probe in place), so inputs are taken in float64 too. Afterwards the
-        layers and ``params`` hold their own arrays again, unchanged and in their own
-        dtype, and the running statistics (``buffers``) have the values they had before."""
-        originals: dict[str, Any] = {}
+        checks may probe in place), so inputs are taken in float64 too; the gradient slot
+        of each (``d<name>``) is emptied, so that backward makes a float64 one. Afterwards
+        the layers and ``params`` hold their own arrays and gradient arrays again,
+        unchanged and in their own dtype, and the running statistics (``buffers``) have the
+        values they had before."""
+        originals: dict[str, tuple[Any, Any]] = {}  # key -> (parameter, gradient slot)
         for key, (layer, attr) in self._param_owner.items():
             array = self.params[key]
             if np.asarray(array).dtype != np.float64:
-                originals[key] = array
+                originals[key] = (array, getattr(layer, "d" + attr))
                 twin = np.array(array, dtype=np.float64)
                 setattr(layer, attr, twin)
+                setattr(layer, "d" + attr, None)
                 dict.__setitem__(self.params, key, twin)  # not ParamDict's copy into the array
         saved = {key: np.copy(values) for key, values in self.buffers.items()}
         try:
             yield
         finally:
-            for key, array in originals.items():
+            for key, (array, grad) in originals.items():
                 layer, attr = self._param_owner[key]
                 setattr(layer, attr, array)
+                setattr(layer, "d" + attr, grad)
                 dict.__setitem__(self.params, key, array)
             for key, values in saved.items():
                 self.buffers[key][...] = values

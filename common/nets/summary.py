@@ -1,14 +1,21 @@
 """A network in one table: each layer's output shape and number of parameters, like Keras's
-``model.summary()``. It is the first thing to look at when a shape does not fit."""
+``model.summary()``. It is the first thing to look at when a shape does not fit.
+
+It reads a ``common.nets.network.Network``: its layers have been through
+``common.layers.base.as_layer``, so their traits (``param_names``, ``layers``,
+``takes_ids``) are plain attributes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from common.layers import layer_forward
+
+if TYPE_CHECKING:  # only for the annotations: network.py imports this module
+    from common.nets.network import Network
 
 
 def _size_in_bytes(n: int) -> str:
@@ -20,16 +27,11 @@ def _size_in_bytes(n: int) -> str:
     raise AssertionError("unreachable")
 
 
-def _arrays(layer: Any, names_attr: str) -> list[np.ndarray]:
-    return [np.asarray(getattr(layer, name)) for name in getattr(layer, names_attr, ())]
-
-
 def _param_count(layer: Any) -> int:
     """The number of parameters of a layer, with those of its inner layers (a container's)."""
-    inner = getattr(layer, "layers", None)
-    if hasattr(inner, "values"):
-        return sum(_param_count(sub) for sub in inner.values())
-    return sum(a.size for a in _arrays(layer, "param_names"))
+    if isinstance(layer.layers, Mapping):
+        return sum(_param_count(sub) for sub in layer.layers.values())
+    return sum(np.size(getattr(layer, name)) for name in layer.param_names)
 
 
 def _shape(x: np.ndarray) -> str:
@@ -40,28 +42,27 @@ def _shape(x: np.ndarray) -> str:
 def _inner_rows(layer: Any, x: np.ndarray, indent: str = "  ") -> list[tuple[str, ...]]:
     """Rows of a container layer's inner layers (``Residual``: its ``layers``), indented
     under it, each with its output shape for the container's input x; [] for a plain layer."""
-    inner = getattr(layer, "layers", None)
-    if not hasattr(inner, "items"):
+    if not isinstance(layer.layers, Mapping):
         return []
     rows: list[tuple[str, ...]] = []
-    for name, sub in inner.items():
+    for name, sub in layer.layers.items():
         x_in, x = x, layer_forward(sub, x)
         rows.append((indent + name, type(sub).__name__, _shape(x), f"{_param_count(sub):,}"))
         rows.extend(_inner_rows(sub, x_in, indent + "  "))
     return rows
 
 
-def default_input_shape(network: Any) -> tuple[int, ...] | None:
+def default_input_shape(network: Network) -> tuple[int, ...] | None:
     """The shape of one sample a library network takes: ``input_dim`` of a conv net,
     (``input_size``,) of a fully connected one; None when the network does not say."""
-    if getattr(network, "input_dim", None) is not None:
+    if network.input_dim is not None:
         return tuple(network.input_dim)
-    if getattr(network, "input_size", None) is not None:
+    if network.input_size is not None:
         return (int(network.input_size),)
     return None
 
 
-def summary(network: Any, input_shape: Sequence[int] | int | None = None,
+def summary(network: Network, input_shape: Sequence[int] | int | None = None,
             print_fn: Any = print) -> str:
     """Print (with ``print_fn``) and return a table of ``network``'s layers: name, type,
     output shape for a batch of N samples of ``input_shape`` (one sample's shape, e.g.
@@ -77,8 +78,8 @@ def summary(network: Any, input_shape: Sequence[int] | int | None = None,
         raise ValueError("summary needs input_shape, the shape of one sample, e.g. (784,)")
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     first = next(iter(network.layers.values()), None)
-    dtype = np.int64 if getattr(first, "takes_ids", False) else (
-        getattr(network, "dtype", None) or np.float32)
+    dtype = np.int64 if first is not None and first.takes_ids else (
+        network.dtype or np.float32)
     x = np.zeros((1, *shape), dtype=dtype)
     rows = [("input", "", f"(N, {', '.join(map(str, shape))})", "")]
     failure = None
@@ -92,11 +93,10 @@ def summary(network: Any, input_shape: Sequence[int] | int | None = None,
             break
         rows.append((name, type(layer).__name__, _shape(x), f"{_param_count(layer):,}"))
         rows.extend(_inner_rows(layer, x_in))
-    last = getattr(network, "last_layer", None)
-    if failure is None and last is not None:
-        rows.append(("(loss)", type(last).__name__, "a number", ""))
-    params = list(getattr(network, "params", {}).values())
-    buffers = list(getattr(network, "buffers", {}).values())
+    if failure is None:
+        rows.append(("(loss)", type(network.last_layer).__name__, "a number", ""))
+    params = list(network.params.values())
+    buffers = list(network.buffers.values())
     total, nbytes = sum(p.size for p in params), sum(p.nbytes for p in params)
     header = ("Layer", "Type", "Output shape", "Params")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]

@@ -39,7 +39,8 @@ def checked_items(optimizer: Any, params: Params | Sequence[np.ndarray],
                   grads: Params | Sequence[np.ndarray]
                   ) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """(key, parameter, gradient) for every parameter, once every one has a gradient of its
-    shape (else a ValueError that says which): no parameter is changed by an update that
+    shape (else a ValueError that says which; a gradient that is None, a layer's before
+    its first backward, says to call backward): no parameter is changed by an update that
     cannot finish. Both are dicts with the same keys, or lists in the same order."""
     who = f"{type(optimizer).__name__}.update"
     params = named_arrays(params, who, "params")
@@ -48,6 +49,10 @@ def checked_items(optimizer: Any, params: Params | Sequence[np.ndarray],
         if key not in grads:
             raise ValueError(f"{who}: grads has no {key!r}; params and grads need the same "
                              f"keys (params: {', '.join(params)}; grads: {', '.join(grads)})")
+        if grads[key] is None:
+            raise ValueError(f"{who}: the gradient of {key!r} is None: the backward pass "
+                             "that computes it has not run; call backward first (after "
+                             "forward), then update")
         if np.shape(grads[key]) != param.shape:
             raise ValueError(f"{who}: the gradient of {key!r} has shape "
                              f"{np.shape(grads[key])}, but the parameter has shape {param.shape}")
@@ -149,9 +154,4 @@ class Stateful:
             setattr(self, name, value)
         for name, store in slots.items():
             setattr(self, name, store)
-        self._forget_scratch()
-
-    def _forget_scratch(self) -> None:
-        """Drop scratch arrays, which are remade on the next update (they carry no state)."""
-        if isinstance(getattr(self, "tmp", None), dict):
-            self.tmp = {}
+        self.tmp = {}  # scratch arrays are remade on the next update: they carry no state
