@@ -32,11 +32,12 @@ from typing import Any
 import numpy as np
 
 from benchmarks.timing import summary
+from common.batches import SequentialWindows
 from common.cli import write_json
+from common.nets.perplexity import eval_perplexity
 from common.nets.rnnlm import Rnnlm
 from common.optim import SGD, clip_grads
 from common.training.rnnlm_trainer import RnnlmTrainer
-from common.training.word_stream import eval_perplexity, sequential_batch
 
 #: The book's chapter 6 Rnnlm setting.
 SIZES = {"wordvec_size": 100, "hidden_size": 100}
@@ -61,7 +62,7 @@ def rnnlm_batches(corpus: np.ndarray, count: int) -> list[tuple[np.ndarray, np.n
     """The first ``count`` sequential (ids, targets) batches of ``corpus``, as training
     reads them."""
     xs, ts = corpus[:-1], corpus[1:]
-    return [sequential_batch(xs, ts, BATCH_SIZE, TIME_SIZE, i * TIME_SIZE)
+    return [SequentialWindows(xs, ts, BATCH_SIZE, TIME_SIZE).window(i * TIME_SIZE)
             for i in range(count)]
 
 

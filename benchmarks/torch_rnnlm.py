@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from common.batches import SequentialWindows
 from common.nets.rnnlm import Rnnlm
-from common.training.word_stream import sequential_batch
 
 #: Our gate blocks are f, g, i, o; PyTorch's are i, f, g, o: its block k is our PERM[k].
 PERM = (2, 0, 1, 3)
@@ -120,7 +120,7 @@ class TorchRnnlmTrainer:
         time_idx = 0
         for epoch in range(1, max_epoch + 1):
             for _ in range(max_iters):
-                x, t = sequential_batch(xs, ts, batch_size, time_size, time_idx)
+                x, t = SequentialWindows(xs, ts, batch_size, time_size).window(time_idx)
                 time_idx += time_size
                 self.step(x, t, max_grad)
             if val_corpus is None:

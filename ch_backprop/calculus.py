@@ -16,7 +16,7 @@ from ch_backprop.plots_circuit import Wire, plot_circuit, plot_descent
 from common.layers import AddLayer, Affine, MulLayer, ScaleLayer, Sigmoid
 from common.nets.circuit import NEURON, neuron_circuit
 from common.optim import SGD
-from common.training.descent import (
+from common.optim.descent import (
     PARABOLA_MIN,
     descend,
     parabola,
@@ -48,7 +48,7 @@ DESCENT_2D = {"start": {"x": 10.0, "y": 10.0}, "lr": 0.01, "updates": 100}
 
 def run_descent(out: Path, show: bool) -> PartResult:
     """f(x) = 3x² + 4x + 5 from 10 (step 0.1, 10 updates), f(x, y) = 3x² + 4y² + 5 from
-    (10, 10) (step 0.01, 100 updates), with ``common.training.descent.descend`` and ``SGD``."""
+    (10, 10) (step 0.01, 100 updates), with ``common.optim.descent.descend`` and ``SGD``."""
     xs = descend(SGD(DESCENT_1D["lr"]), parabola_gradient, DESCENT_1D["start"],
                  DESCENT_1D["updates"])[:, 0]
     path = descend(SGD(DESCENT_2D["lr"]), paraboloid_gradient, DESCENT_2D["start"],

@@ -3,7 +3,7 @@
 The chapter in one screen: load the text (embedded, or ``--text FILE``), build its
 character vocabulary, split it 90/10, build a ``CharGPT`` from ``common``'s layers,
 train it with AdamW, a warm-up and cosine schedule and gradient clipping
-(``common.training.iteration_trainer``), measuring the loss on fixed training and validation
+(``common.training.loop``), measuring the loss on fixed training and validation
 windows every 250 iterations; then generate a sample and draw the loss curves and
 the attention of every head of one block over a line of text.
 ``--sample --load PATH`` only generates text with a saved model.
@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import math
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from ch_gpt.model import CharGPT, load_model
 from ch_gpt.options import PROGRAM, build_parser
+from common.batches import RandomWindows
 from common.cli import (
     INTERRUPTED,
     check_checkpoint_options,
@@ -33,8 +35,10 @@ from common.memory import peak_memory_mb
 from common.optim import AdamW, WarmupCosine
 from common.plots.attention import plot_attention, plot_loss_curves
 from common.plots.figures import short_run_note, show_figures
-from common.training.checkpoint import CheckpointError
-from common.training.iteration_trainer import IterationTrainer, mean_loss
+from common.training.checkpoint import CheckpointError, SaveCheckpoints, read_checkpoint
+from common.training.hooks import Evaluate, StepLog, mean_loss
+from common.training.loop import Hook, Loop
+from common.training.model_trainer import ClipGrads
 from dataset import DatasetError
 from dataset.text import (
     MIN_TEXT_CHARS,
@@ -129,27 +133,30 @@ def sample_only(args: argparse.Namespace) -> int:
 
 def train(net: CharGPT, args: argparse.Namespace, train_ids: np.ndarray,
           eval_sets: dict[str, tuple[np.ndarray, np.ndarray]], config: dict[str, Any]
-          ) -> IterationTrainer:
+          ) -> tuple[Loop, Evaluate]:
     """Train ``net`` with the reference recipe: AdamW (decay on matrices and embeddings),
-    warm-up + cosine schedule, gradient clipping. Resumes from --resume."""
+    warm-up + cosine schedule, gradient clipping, on random windows of the text; the loss
+    on each of ``eval_sets`` every --eval-every iterations. Resumes from --resume."""
     optimizer = WarmupCosine(AdamW(lr=args.lr, beta1=args.beta1, beta2=args.beta2,
                                    weight_decay=args.weight_decay),
                              warmup=min(args.warmup, args.iters), total=args.iters,
                              min_lr=min(args.min_lr, args.lr))
-
-    def next_batch(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        return random_windows(train_ids, args.batch_size, args.context, rng)
-
-    trainer = IterationTrainer(net, optimizer, next_batch, args.iters,
-                               rng=np.random.default_rng(args.seed),
-                               max_grad_norm=args.clip or None, eval_sets=eval_sets,
-                               eval_every=args.eval_every, checkpoint=args.checkpoint,
-                               checkpoint_every=args.checkpoint_every, config=config)
+    evaluation = Evaluate({f"{name}_loss": partial(mean_loss, net, x, t)
+                           for name, (x, t) in eval_sets.items()},
+                          every_steps=args.eval_every, report=True)
+    hooks: list[Hook] = [ClipGrads(args.clip)] if args.clip else []
+    hooks += [evaluation, StepLog(50, args.iters)]
+    if args.checkpoint:
+        hooks.append(SaveCheckpoints(args.checkpoint, args.checkpoint_every, config))
+    batches = RandomWindows(train_ids, args.batch_size, args.context, seed=args.seed)
+    loop = Loop(net, optimizer, batches, steps=args.iters, hooks=hooks)
     if args.resume:
-        trainer.resume(args.resume)  # CheckpointError, nothing changed, if it does not fit
-        print(f"resumed from {args.resume} at iteration {trainer.iteration}", flush=True)
-    trainer.train()
-    return trainer
+        read_checkpoint(args.resume).restore(loop, config)  # CheckpointError, nothing changed
+        print(f"resumed from {args.resume} at iteration {loop.iteration}", flush=True)
+    loop.run()
+    if loop.stop_reason:
+        print(loop.stop_message(), flush=True)
+    return loop, evaluation
 
 
 @exit_130_on_ctrl_c
@@ -234,22 +241,23 @@ def main(argv: list[str] | None = None) -> int:
                   flush=True)
         config = settings(args, vocab, text)
         try:
-            trainer = train(net, args, train_ids, eval_sets, config)
+            loop, evaluation = train(net, args, train_ids, eval_sets, config)
         except CheckpointError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
-        history = trainer.history
-        if not history["eval_iteration"] or history["eval_iteration"][-1] != trainer.iteration:
-            trainer.evaluate()  # interrupted or diverged between evaluations
+        history = loop.history
+        if history.get("eval_iteration", [None])[-1] != loop.iteration:
+            evaluation.evaluate(loop, loop.iteration)  # interrupted or diverged in between
         losses = {name: history[f"{name}_loss"][-1] for name in eval_sets}
-        status = INTERRUPTED if trainer.interrupted else 1 if trainer.diverged else 0
+        status = INTERRUPTED if loop.interrupted else 1 if loop.diverged else 0
+        history["loss"] = loop.losses
         report.update(
             mode="train", settings={key: value for key, value in config.items()
                                     if key not in ("text_sha256", "vocabulary")},
-            iterations=trainer.iteration, interrupted=trainer.interrupted,
-            diverged=trainer.diverged, resumed_from=str(args.resume) if args.resume else None,
-            seconds=round(trainer.seconds, 2),
-            iterations_per_second=round(trainer.steps_per_second, 3),
+            iterations=loop.iteration, interrupted=loop.interrupted,
+            diverged=loop.diverged, resumed_from=str(args.resume) if args.resume else None,
+            seconds=round(loop.seconds, 2),
+            iterations_per_second=round(loop.steps_per_second, 3),
             history={key: history[key] for key in ("loss", "eval_iteration", "train_loss",
                                                    "val_loss")},
         )

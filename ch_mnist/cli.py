@@ -50,8 +50,7 @@ from common.nets.network import Network
 from common.optim import OPTIMIZERS, make_optimizer
 from common.plots.figures import plot_learning_curves, short_run_note, show_figures
 from common.training.checkpoint import CheckpointError
-from common.training.data import split_validation
-from common.training.trainer import Trainer
+from common.training.trainer import Trainer, split_validation
 from dataset import DatasetError, load_mnist
 
 PROGRAM = "ch_mnist"

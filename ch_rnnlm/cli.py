@@ -32,12 +32,12 @@ from common.cli import (
 )
 from common.memory import peak_memory_mb
 from common.nets import rnnlm
+from common.nets.perplexity import check_corpus, eval_perplexity
 from common.optim import SGD
 from common.plots.figures import short_run_note, show_figures
 from common.plots.perplexity import plot_perplexities
 from common.training.checkpoint import CheckpointError
 from common.training.rnnlm_trainer import RnnlmTrainer
-from common.training.word_stream import check_corpus, eval_perplexity
 from dataset import DatasetError
 from dataset.text import detokenize
 

@@ -67,10 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CBOW with negative sampling ({args.negatives} negatives), Adam lr {args.lr:g}, "
           f"batch {args.batch_size}, {args.epochs} epoch{'s' if args.epochs > 1 else ''}, "
           f"seed {args.seed}", flush=True)
-    net, trainer, batches = train_cbow(words, args.window, args.hidden, args.epochs,
+    net, loop = train_cbow(words, args.window, args.hidden, args.epochs,
                                        args.batch_size, args.lr, args.negatives, args.seed)
-    losses = batches.epoch_means(trainer.history["loss"])
-    print(f"CBOW: {trainer.iteration:,} steps in {trainer.seconds:.1f} s, loss by epoch: "
+    losses = loop.epoch_losses()
+    print(f"CBOW: {loop.iteration:,} steps in {loop.seconds:.1f} s, loss by epoch: "
           + ", ".join(f"{loss:.3f}" for loss in losses)
           + f" (at the start: {math.log(2) * (1 + args.negatives):.3f})", flush=True)
 
@@ -97,9 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         "count": {"words": vocab, "dim": int(count.vectors.shape[1]),
                   "ppmi_nonzero": count.nonzero_ppmi,
                   "seconds": {key: round(value, 2) for key, value in count.seconds.items()}},
-        "cbow": {"steps": trainer.iteration, "steps_per_epoch": batches.per_epoch,
-                 "epoch_loss": losses, "seconds": round(trainer.seconds, 2),
-                 "interrupted": trainer.interrupted, "diverged": trainer.diverged},
+        "cbow": {"steps": loop.iteration, "steps_per_epoch": len(loop.batches),
+                 "epoch_loss": losses, "seconds": round(loop.seconds, 2),
+                 "interrupted": loop.interrupted, "diverged": loop.diverged},
         "neighbours": found_neighbours, "analogies": found_analogies,
         "analogies_right": {name: sum(item["right"][name] for item in found_analogies)
                             for name in methods},
@@ -124,4 +124,4 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         write_json(args.json, report)
     show_figures(args.show)
-    return INTERRUPTED if trainer.interrupted else 1 if trainer.diverged else 0
+    return INTERRUPTED if loop.interrupted else 1 if loop.diverged else 0

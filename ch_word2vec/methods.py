@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from common.batches import ShuffledBatches
 from common.nets.word2vec import CBOW
 from common.optim import Adam
-from common.training.data import EpochBatches
-from common.training.iteration_trainer import IterationTrainer
+from common.training.hooks import StepLog
+from common.training.loop import Loop, fit
 from common.wordvec import (
     create_co_matrix,
     create_contexts_target,
@@ -79,17 +80,17 @@ def count_based(words: Words, vocab: int, window: int, dim: int, seed: int) -> C
 
 
 def train_cbow(words: Words, window: int, hidden: int, epochs: int, batch_size: int,
-               lr: float, negatives: int, seed: int,
-               verbose: bool = True) -> tuple[CBOW, IterationTrainer, EpochBatches]:
+               lr: float, negatives: int, seed: int, verbose: bool = True) -> tuple[CBOW, Loop]:
     """CBOW with negative sampling on every word of the text (each of its windows a sample),
-    trained with Adam for ``epochs`` passes; Ctrl-C stops it after the current step
-    (``trainer.interrupted``), the vectors kept."""
+    trained with Adam for ``epochs`` passes of full batches; Ctrl-C stops it after the
+    current step (``loop.interrupted``), the vectors kept."""
     contexts, target = create_contexts_target(words.corpus, window)
     net = CBOW(len(words.id_to_word), hidden, window, words.corpus, sample_size=negatives,
                seed=seed)
-    batches = EpochBatches(contexts, target, batch_size)
-    trainer = IterationTrainer(net, Adam(lr=lr), batches, epochs * batches.per_epoch,
-                               rng=np.random.default_rng([seed, 1]), verbose=verbose,
-                               log_every=max(1, batches.per_epoch // 2))
-    trainer.train()
-    return net, trainer, batches
+    batches = ShuffledBatches(contexts, target, batch_size,
+                              seed=np.random.default_rng([seed, 1]), drop_last=True)
+    hooks = [StepLog(max(1, len(batches) // 2), epochs * len(batches))] if verbose else []
+    loop = fit(net, Adam(lr=lr), batches, epochs=epochs, hooks=hooks)
+    if verbose and loop.stop_reason:
+        print(loop.stop_message(), flush=True)
+    return net, loop

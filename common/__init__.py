@@ -11,7 +11,9 @@ Foundations (NumPy only):
 - ``util``: one-hot labels, shuffles and splits, smoothing, im2col / col2im (and, as the
   second book's ``common.util``, its word-vector functions);
 - ``wordvec``: word vectors by counting (co-occurrence, PPMI, SVD), similarity and
-  analogies, and their files.
+  analogies, and their files;
+- ``batches``: batch streams, plain iterables with a state: shuffled epochs, sequential
+  windows for truncated BPTT, random windows of a text.
 
 The building blocks:
 
@@ -25,8 +27,9 @@ The building blocks:
 
 On top:
 
-- ``training``: ``Trainer``, ``IterationTrainer``, ``RnnlmTrainer`` (and
-  ``eval_perplexity``), ``Seq2seqTrainer``, checkpoints, progress, Ctrl-C;
+- ``training``: the one training loop (``fit``) and its hooks (evaluation, early stopping,
+  clipping, progress, checkpoints, Ctrl-C); the books' ``Trainer``s and ``RnnlmTrainer``
+  as faces over it;
 - ``plots``: PNG figures; ``cli``: what every chapter's command line shares.
 
 The book's module paths keep working, so that the programs of "Deep Learning from

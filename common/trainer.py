@@ -21,7 +21,6 @@ from common.optimizer import *  # noqa: F403 - the book's trainer module imports
 from common.training.model_trainer import ModelTrainer
 from common.training.rnnlm_trainer import RnnlmTrainer  # noqa: F401 - the second book's
 from common.training.trainer import Trainer as NetworkTrainer
-from common.training.trainer import TrainingDiverged  # noqa: F401
 
 
 class Trainer(NetworkTrainer):
@@ -31,6 +30,6 @@ class Trainer(NetworkTrainer):
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         second = args[1] if len(args) > 1 else kwargs.get("optimizer")
-        if callable(getattr(second, "update", None)) and "x_train" not in kwargs:
+        if "update" in dir(second) and "x_train" not in kwargs:
             return ModelTrainer(*args, **kwargs)
         return super().__new__(cls)

@@ -270,8 +270,8 @@ def to_gpu(x: np.ndarray) -> np.ndarray:
 #: which sit above this foundation module: read on first use (PEP 562), so that this
 #: module imports nothing above it.
 _SECOND_BOOK = {
-    "eval_perplexity": "common.training.word_stream",
-    "eval_seq2seq": "common.training.seq2seq_training",
+    "eval_perplexity": "common.nets.perplexity",
+    "eval_seq2seq": "common.nets.seq2seq_answers",
     "clip_grads": "common.optim.clipping",
 }
 

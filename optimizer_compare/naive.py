@@ -27,9 +27,7 @@ import numpy as np
 
 from common.cli import add_output_options, exit_130_on_ctrl_c, positive_int, write_json
 from common.optim import SGD, make_optimizer
-from common.plots.descent import plot_paths, plot_regression, plot_steps_1d, plot_steps_2d
-from common.plots.figures import show_figures
-from common.training.descent import (
+from common.optim.descent import (
     PARABOLA_MIN,
     descend,
     elongated_bowl,
@@ -41,6 +39,8 @@ from common.training.descent import (
     paraboloid_gradient,
     regression_points,
 )
+from common.plots.descent import plot_paths, plot_regression, plot_steps_1d, plot_steps_2d
+from common.plots.figures import show_figures
 
 PROGRAM = "optimizer_compare.naive"
 
@@ -52,7 +52,7 @@ DISPLAY = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagra
            "rmsprop": "RMSprop", "adam": "Adam"}
 
 
-# --- the step-size demonstrations (the functions are in common.training.descent) ---------------
+# --- the step-size demonstrations (the functions are in common.optim.descent) ---------------
 # Gradient descent on a parabola a·x² multiplies the distance to the minimum by
 # (1 - 2a·lr) each step: with a = 3 it converges for lr < 1/3 and fastest at 1/6.
 STEP_1D = {"too small": 0.01, "good": 0.1, "too large": 0.34}

@@ -4,7 +4,7 @@
 its optimizer, trained a few mini-batches at a time by ``step`` and pictured by
 ``picture``: the class probabilities over the plane, every hidden unit's output over it,
 the weights, losses and accuracies. Nothing here is special to the playground but the
-pictures: the training step is ``optimizer.update(net.params, net.gradient(x, t))``.
+pictures: the training is the library's loop over shuffled batches.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from common.batches import ShuffledBatches
 from common.functions import sigmoid, softmax
 from common.layers import Affine, Relu, Sigmoid, SigmoidWithLoss, SoftmaxWithLoss, Tanh
 from common.nets.network import Network
 from common.optim import make_optimizer
+from common.training.loop import Loop
 from dataset.logic import logic_gate
 from dataset.planar import PLANAR_SETS
 from playground.config import Config
@@ -106,24 +108,24 @@ def divergence_message(config: Config, iteration: int, loss: float) -> str:
 
 
 class Lane:
-    """One network, its optimizer and its training so far, on the shared ``data``."""
+    """One network, its optimizer and its training so far, on the shared ``data``: a
+    training loop (``common.training.loop``) run a few steps at a time."""
 
     def __init__(self, config: Config, data: Data, label: str) -> None:
         self.config, self.data, self.label = config, data, label
         self.network = make_network(config, data.classes)
         self.optimizer = make_optimizer(config.optimizer, lr=config.lr)
-        self.rng = np.random.default_rng(config.seed)
-        self.batch_size = min(config.batch_size, len(data.t_train))
-        self.order = np.empty(0, np.int64)
-        self.iteration = 0
+        # every epoch visits each training sample once, in a new order
+        self.batches = ShuffledBatches(data.x_train, data.t_train, config.batch_size,
+                                       seed=config.seed)
+        self.batch_size = self.batches.batch_size
+        self.loop = Loop(self.network, self.optimizer, self.batches, steps=0)
         self.diverged: str | None = None
 
-    def _next_batch(self) -> np.ndarray:
-        """Indices of the next mini-batch: every epoch visits each sample once."""
-        if len(self.order) < self.batch_size:
-            self.order = np.concatenate([self.order, self.rng.permutation(len(self.data.t_train))])
-        batch, self.order = self.order[:self.batch_size], self.order[self.batch_size:]
-        return batch
+    @property
+    def iteration(self) -> int:
+        """Updates made so far."""
+        return self.loop.iteration
 
     def step(self, iterations: int) -> None:
         """``iterations`` updates; on a NaN or infinite loss, stop, keep the parameters from
@@ -131,19 +133,12 @@ class Lane:
         if self.diverged:
             return
         saved = {key: param.copy() for key, param in self.network.params.items()}
-        data = self.data
-        # a diverging run overflows on purpose; it is caught by the check of the loss
-        with np.errstate(all="ignore"):
-            for _ in range(iterations):
-                batch = self._next_batch()
-                grads = self.network.gradient(data.x_train[batch], data.t_train[batch])
-                loss = self.network.last_loss
-                if not np.isfinite(loss):
-                    self.diverged = divergence_message(self.config, self.iteration + 1, loss)
-                    self.network.params.update(saved)
-                    return
-                self.optimizer.update(self.network.params, grads)
-                self.iteration += 1
+        self.loop.steps = self.loop.iteration + iterations
+        self.loop.run()
+        if self.loop.diverged:
+            self.diverged = divergence_message(self.config, self.loop.iteration + 1,
+                                               self.loop.losses[-1])
+            self.network.params.update(saved)
 
     def _probabilities(self, scores: np.ndarray) -> np.ndarray:
         """P(class 1) (N, 1) for two classes, else the class probabilities (N, K)."""

@@ -1,4 +1,4 @@
-"""common.plots.surface, common.plots.boundary, common.training.descent and
+"""common.plots.surface, common.plots.boundary, common.optim.descent and
 common.checks.check_gradients."""
 
 from collections import OrderedDict
@@ -12,10 +12,10 @@ from common.functions import softmax
 from common.layers import Affine, MatMul, Sigmoid, SoftmaxWithLoss, SquaredErrorLoss
 from common.nets.network import Network
 from common.optim import SGD
+from common.optim.descent import descend, parabola, parabola_gradient
 from common.plots.boundary import draw_decision_boundary, probability_grid
 from common.plots.figures import pyplot, save_figure
 from common.plots.surface import loss_surface, training_path
-from common.training.descent import descend, parabola, parabola_gradient
 
 
 def line_net(w=0.0, b=0.0):

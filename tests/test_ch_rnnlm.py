@@ -76,8 +76,8 @@ def test_ctrl_c_then_resume_ends_as_an_uninterrupted_run(tmp_path):
     assert process.returncode == 0, err
     a, b = read_checkpoint(whole), read_checkpoint(path)
     assert a.iteration == b.iteration
-    for key, value in a.params.items():
-        np.testing.assert_array_equal(b.params[key], value, err_msg=key)
+    for key, value in a.state["model"]["params"].items():
+        np.testing.assert_array_equal(b.state["model"]["params"][key], value, err_msg=key)
 
 
 def test_help_and_usage_errors(capsys):

@@ -2,6 +2,7 @@
 the middle of an epoch, and after a real SIGKILL to ``python -m ch_mnist``); a damaged or
 mismatched checkpoint is refused with a clear error and changes nothing."""
 
+import copy
 import json
 import os
 import shutil
@@ -15,65 +16,68 @@ import numpy as np
 import pytest
 from test_trainer import blobs
 
+from common.batches import ShuffledBatches
 from common.nets.multi_layer import MultiLayerNet
 from common.optim import Adam, AdamW, StepDecay, WarmupCosine
-from common.training.checkpoint import (
-    CheckpointError,
-    load_checkpoint,
-    read_checkpoint,
-    save_checkpoint,
-)
+from common.training import checkpoint as checkpoint_module
+from common.training.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
+from common.training.loop import Loop
 from common.training.trainer import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def make_run(seed=0, hidden=(16, 8)):
+def make_run(seed=0, hidden=(16, 8), optimizer=None, rng=None):
     """A network with dropout and batch norm (random layers and buffers), a scheduled AdamW
-    and a generator: everything a checkpoint must carry."""
+    and shuffled batches: everything a checkpoint must carry, in a loop of 40 steps."""
+    x, t = blobs(200)
     net = MultiLayerNet(4, list(hidden), 3, seed=seed, use_dropout=True, dropout_ratio=0.3,
                         use_batchnorm=True)
-    opt = WarmupCosine(AdamW(lr=0.01, weight_decay=0.1), warmup=3, total=20, min_lr=0.001)
-    return net, opt, np.random.default_rng(seed + 100)
+    opt = optimizer or WarmupCosine(AdamW(lr=0.01, weight_decay=0.1), warmup=3, total=20,
+                                    min_lr=0.001)
+    batches = ShuffledBatches(x, t, 16, seed=rng or np.random.default_rng(seed + 100))
+    return Loop(net, opt, batches, steps=40)
 
 
-def steps(net, opt, rng, x, t, n):
-    losses = []
-    for _ in range(n):
-        batch = rng.integers(0, len(x), 16)
-        opt.update(net.params, net.gradient(x[batch], t[batch]))
-        losses.append(net.last_loss)
-    return losses
+def snapshot(loop):
+    """Copies of everything a run's state holds (arrays and numbers, by name)."""
+    state = {"model": loop.model.state_dict(), "optimizer": loop.optimizer.state_dict(),
+             "batches": loop.batches.state_dict(), "loop": loop.state_dict()}
+    del state["loop"]["seconds"]  # the clock is the one thing a resumed run may differ in
+    return copy.deepcopy(state)
 
 
-def snapshot(net, opt, rng):
-    state = {f"p:{k}": v.copy() for k, v in {**net.params, **net.buffers}.items()}
-    state.update({f"o:{k}": np.array(v, copy=True) for k, v in opt.state_dict().items()})
-    return state, rng.bit_generator.state
+def assert_same(a, b, path=""):
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for key in a:
+            assert_same(a[key], b[key], f"{path}/{key}")
+    elif isinstance(a, (np.ndarray, list)) or isinstance(b, (np.ndarray, list)):
+        np.testing.assert_array_equal(a, b, err_msg=path)  # NaN equals NaN here
+    else:
+        assert a == b, path
 
 
-def assert_same(a, b):
-    (arrays_a, rng_a), (arrays_b, rng_b) = a, b
-    assert arrays_a.keys() == arrays_b.keys() and rng_a == rng_b
-    for key in arrays_a:
-        np.testing.assert_array_equal(arrays_a[key], arrays_b[key], err_msg=key)
-
-
-def test_save_and_load_resume_bit_for_bit(tmp_path):
-    x, t = blobs(200)
-    net, opt, rng = make_run()
-    steps(net, opt, rng, x, t, 7)
+def test_save_and_restore_resume_bit_for_bit(tmp_path):
+    loop = make_run()
+    loop.steps = 7
+    loop.run()
+    loop.history["loss_marks"] = [1.5, float("nan"), 0.25]
     path = tmp_path / "run.ckpt.npz"
-    history = {"loss": [1.5, float("nan"), 0.25]}
-    save_checkpoint(path, net, opt, rng, 7, history, {"lr": 0.01, "hidden": (16, 8)})
-    expected = steps(net, opt, rng, x, t, 9)
+    save_checkpoint(path, loop, {"lr": 0.01, "hidden": (16, 8)})
+    loop.steps = 16
+    loop.run()
 
-    net2, opt2, rng2 = make_run(seed=5)  # other weights, masks and batches, all overwritten
-    iteration, restored = load_checkpoint(path, net2, opt2, rng2, {"lr": 0.01, "hidden": [16, 8]})
-    assert iteration == 7 and restored["loss"][::2] == [1.5, 0.25]
-    assert np.isnan(restored["loss"][1])
-    assert steps(net2, opt2, rng2, x, t, 9) == expected
-    assert_same(snapshot(net, opt, rng), snapshot(net2, opt2, rng2))
+    resumed = make_run(seed=5)  # other weights, masks and batches, all overwritten
+    checkpoint = read_checkpoint(path)
+    checkpoint.restore(resumed, {"lr": 0.01, "hidden": [16, 8]})
+    assert checkpoint.iteration == 7 and resumed.iteration == 7
+    assert resumed.history["loss_marks"][::2] == [1.5, 0.25]
+    assert np.isnan(resumed.history["loss_marks"][1])
+    resumed.steps = 16
+    resumed.run()
+    assert resumed.losses == loop.losses
+    assert_same(snapshot(loop), snapshot(resumed))
 
 
 def damaged_copies(path, tmp_path):
@@ -91,54 +95,60 @@ def damaged_copies(path, tmp_path):
 
 
 def test_damaged_files_are_refused_and_change_nothing(tmp_path):
-    x, t = blobs(100)
-    net, opt, rng = make_run()
-    steps(net, opt, rng, x, t, 3)
+    loop = make_run()
+    loop.steps = 3
+    loop.run()
     path = tmp_path / "run.ckpt.npz"
-    save_checkpoint(path, net, opt, rng, 3, {"loss": []})
-    steps(net, opt, rng, x, t, 2)
-    before = snapshot(net, opt, rng)
+    save_checkpoint(path, loop)
+    loop.steps = 5
+    loop.run()
+    before = snapshot(loop)
     for bad in damaged_copies(path, tmp_path):
         with pytest.raises(CheckpointError, match="damaged|not a checkpoint|no checkpoint file"
                            ) as info:
-            load_checkpoint(bad, net, opt, rng)
+            read_checkpoint(bad).restore(loop)
         assert str(bad) in str(info.value)
-        assert_same(before, snapshot(net, opt, rng))
+        assert_same(before, snapshot(loop))
 
 
 def test_a_checkpoint_of_another_run_is_refused_and_changes_nothing(tmp_path):
-    x, t = blobs(100)
-    net, opt, rng = make_run()
-    steps(net, opt, rng, x, t, 3)
+    loop = make_run()
+    loop.steps = 3
+    loop.run()
     path = tmp_path / "run.ckpt.npz"
-    save_checkpoint(path, net, opt, rng, 3, {"loss": []}, {"lr": 0.01, "batch": 16})
+    save_checkpoint(path, loop, {"lr": 0.01, "batch": 16})
+    checkpoint = read_checkpoint(path)
+    config = {"lr": 0.01, "batch": 16}
 
-    other_net, other_opt, other_rng = make_run(hidden=(16, 9))
-    before = snapshot(other_net, other_opt, other_rng)
-    with pytest.raises(CheckpointError, match="saved from another network"):
-        load_checkpoint(path, other_net, other_opt, other_rng)
-    assert_same(before, snapshot(other_net, other_opt, other_rng))
+    other = make_run(hidden=(16, 9))
+    before = snapshot(other)
+    with pytest.raises(CheckpointError, match="its model does not fit.*another model"):
+        checkpoint.restore(other, config)
+    assert_same(before, snapshot(other))
 
-    net2, opt2, rng2 = make_run(seed=1)
-    before = snapshot(net2, opt2, rng2)
-    with pytest.raises(CheckpointError, match=r"other settings \(batch: 16 in the file, 32 now"):
-        load_checkpoint(path, net2, opt2, rng2, {"lr": 0.01, "batch": 32})
-    with pytest.raises(CheckpointError, match="state of a WarmupCosine, but .* is a Adam"):
-        load_checkpoint(path, net2, Adam(), rng2)
-    with pytest.raises(CheckpointError, match="optimizer state does not fit"):
-        load_checkpoint(path, net2, WarmupCosine(Adam(0.01), 3, 20, 0.001), rng2)
-    with pytest.raises(CheckpointError, match="does not fit a MT19937"):
-        load_checkpoint(path, net2, opt2, np.random.Generator(np.random.MT19937(0)))
-    assert_same(before, snapshot(net2, opt2, rng2))
+    for other, problem in [
+            (make_run(seed=1), r"other settings \(batch: 16 in the file, 32 now"),
+            (make_run(seed=1, optimizer=Adam()),
+             "its optimizer is a WarmupCosine, this run's a Adam"),
+            (make_run(seed=1, optimizer=WarmupCosine(Adam(0.01), 3, 20, 0.001)),
+             "its optimizer does not fit"),
+            (make_run(seed=1, rng=np.random.Generator(np.random.MT19937(0))),
+             "its batches do not fit|its batches does not fit")]:
+        before = snapshot(other)
+        with pytest.raises(CheckpointError, match=problem):
+            checkpoint.restore(other, {"lr": 0.01, "batch": 32} if "settings" in problem
+                               else config)
+        assert_same(before, snapshot(other))
 
 
 def test_a_failed_save_leaves_the_previous_checkpoint_whole(tmp_path):
-    net, opt, rng = make_run()
+    loop = make_run()
     path = tmp_path / "run.ckpt.npz"
-    save_checkpoint(path, net, opt, rng, 1, {"loss": [2.0]})
+    save_checkpoint(path, loop)
     good = path.read_bytes()
-    with pytest.raises(TypeError, match="cannot be stored"):
-        save_checkpoint(path, net, opt, rng, 2, {"loss": [object()]})
+    loop.history["bad"] = [object()]
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        save_checkpoint(path, loop)
     assert path.read_bytes() == good
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
 
@@ -155,23 +165,23 @@ def make_trainer(checkpoint=None, epochs=4, every=5):
     return net, trainer
 
 
-def test_trainer_resumes_from_the_middle_of_an_epoch_exactly(tmp_path):
+def test_trainer_resumes_from_the_middle_of_an_epoch_exactly(tmp_path, monkeypatch):
     reference, whole = make_trainer()
     whole.train()
 
     path = tmp_path / "trainer.ckpt.npz"
     _, first = make_trainer(path)
     saves = []
-    original = first.save_checkpoint
 
-    def save_and_keep(target=None):
-        original(target)
-        saves.append(first.current_iter)
-        if first.current_iter == 25:  # in epoch 3 of 4 (10 batches per epoch)
+    def save_and_keep(target, loop, config=None):
+        save_checkpoint(target, loop, config)
+        saves.append(loop.iteration)
+        if loop.iteration == 25:  # in epoch 3 of 4 (10 batches per epoch)
             shutil.copy(path, tmp_path / "at25.npz")
 
-    first.save_checkpoint = save_and_keep
+    monkeypatch.setattr(checkpoint_module, "save_checkpoint", save_and_keep)
     first.train()
+    monkeypatch.undo()
     assert saves == [5, 10, 15, 20, 25, 30, 35, 40, 40]  # every 5, and at the end
 
     net, resumed = make_trainer(tmp_path / "again.npz")

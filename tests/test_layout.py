@@ -72,8 +72,8 @@ def test_the_second_books_programs_find_their_helpers_in_common_util():
     from common.util import clip_grads, eval_perplexity, eval_seq2seq, to_gpu
 
     assert clip_grads.__module__ == "common.optim.clipping"
-    assert eval_perplexity.__module__ == "common.training.word_stream"
-    assert eval_seq2seq.__module__ == "common.training.seq2seq_training"
+    assert eval_perplexity.__module__ == "common.nets.perplexity"
+    assert eval_seq2seq.__module__ == "common.nets.seq2seq_answers"
     assert config.GPU is False
     with pytest.raises(RuntimeError, match="NumPy, on the CPU only"):
         to_gpu(np.zeros(2))

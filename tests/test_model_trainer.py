@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from common.layers import Affine, Embedding, Sigmoid, SoftmaxWithLoss, TimeAffine
+from common.nets.list_model import merge_duplicates
 from common.optim import SGD, Adam
 from common.trainer import Trainer
-from common.training.model_trainer import ModelTrainer, merge_duplicates
+from common.training.model_trainer import ModelTrainer
 from common.training.trainer import Trainer as NetworkTrainer
 
 
@@ -82,8 +83,8 @@ def test_merge_duplicates_sums_the_gradients_of_a_shared_array():
     W, b = np.ones((3, 2)), np.zeros(2)
     g1, g2, gb = np.full((3, 2), 1.0), np.full((3, 2), 2.0), np.ones(2)
     params, grads = merge_duplicates([W, b, W], [g1, gb, g2])
-    assert len(params) == 2 and params[0] is W and params[1] is b
-    np.testing.assert_array_equal(grads[0], np.full((3, 2), 3.0))
+    assert len(params) == 2 and params["0"] is W and params["1"] is b
+    np.testing.assert_array_equal(grads["0"], np.full((3, 2), 3.0))
     np.testing.assert_array_equal(g1, np.full((3, 2), 1.0))  # nothing changed in place
 
 
@@ -91,8 +92,8 @@ def test_merge_duplicates_adds_a_tied_transpose_transposed():
     W = np.arange(6.0).reshape(3, 2)
     g, g_t = np.ones((3, 2)), np.arange(6.0).reshape(2, 3)
     params, grads = merge_duplicates([W, W.T], [g, g_t])
-    assert len(params) == 1 and params[0] is W
-    np.testing.assert_array_equal(grads[0], g + g_t.T)
+    assert len(params) == 1 and params["0"] is W
+    np.testing.assert_array_equal(grads["0"], g + g_t.T)
     # a copy with equal values is another array, not a tie
     assert len(merge_duplicates([W, W.T.copy()], [g, g_t])[0]) == 2
 

@@ -17,7 +17,7 @@ import pytest
 from helpers import assert_png, needs_mnist
 
 import dataset.mnist
-from common.training.descent import fit_line_by_descent, regression_points
+from common.optim.descent import fit_line_by_descent, regression_points
 from optimizer_compare import cli, naive
 
 # --- the MNIST comparison ------------------------------------------------------------------

@@ -194,8 +194,8 @@ def test_a_model_built_the_second_books_way_trains():
 def test_the_rnnlm_trainer_trains_a_list_model(tied):
     """The second book's ``RnnlmTrainer`` use, with validation: a tied array is updated
     once, by the sum of its two gradients, and the best epoch is put back."""
+    from common.nets.perplexity import eval_perplexity
     from common.training.rnnlm_trainer import RnnlmTrainer
-    from common.training.word_stream import eval_perplexity
 
     corpus = np.tile(np.array([0, 1, 2, 3, 4, 5, 6, 2, 4, 6]), 40)
     model = ListRnnlm(tied=tied)

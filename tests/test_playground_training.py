@@ -50,8 +50,10 @@ def test_data_are_split_by_the_training_share_and_drawn_from_the_seed():
 def test_each_epoch_visits_every_training_sample_once():
     lane = Lane(Config(points=50, train_ratio=0.5, batch_size=10), make_data(Config(points=50)),
                 "x")
-    seen = np.concatenate([lane._next_batch() for _ in range(5)])  # 50 = two epochs of 25
-    assert sorted(seen[:25].tolist()) == sorted(seen[25:].tolist()) == list(range(25))
+    train = sorted(lane.data.x_train[:, 0].tolist())
+    for _ in range(2):  # the samples of an epoch (by their first coordinate): all, once each
+        epoch = np.concatenate([x[:, 0] for x, _ in lane.batches])
+        assert sorted(epoch.tolist()) == train
     # a batch larger than the training set is the whole set: full-batch training
     full = Lane(Config(points=20, batch_size=500), make_data(Config(points=20)), "x")
     assert full.batch_size == 10

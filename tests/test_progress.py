@@ -9,7 +9,7 @@ import numpy as np
 from common.functions import labels_of
 from common.layers import SoftmaxWithLoss
 from common.nets.multi_layer import MultiLayerNet
-from common.training.progress import EpochProgress, format_seconds
+from common.training.hooks import EpochProgress, format_seconds
 from common.training.trainer import Trainer
 
 

@@ -8,13 +8,14 @@ import signal
 import numpy as np
 import pytest
 
+from common.batches import SequentialWindows
 from common.checks import check_gradients, gradient_check
 from common.checks.gradients import frozen_randomness
 from common.layers.tied import TiedEmbedding
+from common.nets.perplexity import eval_perplexity
 from common.nets.rnnlm import BetterRnnlm, Rnnlm, SimpleRnnlm
 from common.optim import SGD
 from common.training.rnnlm_trainer import RnnlmTrainer
-from common.training.word_stream import eval_perplexity, sequential_batch
 
 V = 7
 MODELS = {
@@ -180,8 +181,7 @@ class _HalfSure:
     def reset_state(self):
         self.resets += 1
 
-    def forward(self, xs, ts, train_flg=True):
-        assert not train_flg
+    def forward(self, xs, ts):  # a model of the book's, called as the book's function does
         np.testing.assert_array_equal(ts, (xs + 1) % 5)
         return math.log(2)
 
@@ -210,12 +210,12 @@ def test_a_corpus_shorter_than_a_batch_is_a_clear_error():
 
 def test_sequential_batches_continue_each_row():
     stream = np.arange(100)
-    x0, t0 = sequential_batch(stream, stream + 1000, 4, 5, 0)
-    x1, _ = sequential_batch(stream, stream, 4, 5, 5)
+    x0, t0 = SequentialWindows(stream, stream + 1000, 4, 5).window(0)
+    x1, _ = SequentialWindows(stream, stream, 4, 5).window(5)
     np.testing.assert_array_equal(x0[:, 0], [0, 25, 50, 75])
     np.testing.assert_array_equal(x1[:, 0], x0[:, -1] + 1)
     np.testing.assert_array_equal(t0, x0 + 1000)
-    wrapped, _ = sequential_batch(stream, stream, 4, 5, 98)
+    wrapped, _ = SequentialWindows(stream, stream, 4, 5).window(98)
     np.testing.assert_array_equal(wrapped[3], [73, 74, 75, 76, 77])
     np.testing.assert_array_equal(wrapped[0], [98, 99, 0, 1, 2])
 
@@ -245,15 +245,16 @@ def _fit(model, checkpoint=None, stop_after=None, resume=None):
     trainer = RnnlmTrainer(model, SGD(lr=1.0), checkpoint=checkpoint, checkpoint_every=7,
                            config={"test": 1}, verbose=False)
     if stop_after is not None:
-        step = trainer._step
+        forward, steps = model.forward, []
 
-        def interrupted_step(*args):
-            done = step(*args)
-            if trainer.iteration == stop_after:
-                signal.raise_signal(signal.SIGINT)  # as if Ctrl-C were pressed now
-            return done
+        def forward_then_ctrl_c(xs, ts, train_flg=True):
+            loss = forward(xs, ts, train_flg)
+            steps.append(train_flg)
+            if steps.count(True) == stop_after:
+                signal.raise_signal(signal.SIGINT)  # as if Ctrl-C were pressed in this step
+            return loss
 
-        trainer._step = interrupted_step
+        model.forward = forward_then_ctrl_c
     if resume is not None:
         trainer.resume(resume)
     trainer.fit(corpus[:-1], corpus[1:], 3, 4, 6, 1.0, eval_interval=5,
@@ -328,3 +329,23 @@ def test_the_benchmark_profiles_every_part_of_an_iteration():
     before = model.params["lstm.Wx"].copy()
     assert rnnlm_runner(model)(batches) > 0
     assert not np.array_equal(model.params["lstm.Wx"], before)
+
+
+def test_an_id_outside_the_vocabulary_is_found_before_the_first_update():
+    """An id past the model's vocabulary halfway through the corpus stops fit at once,
+    naming it and where it is, with every parameter as it was (it used to surface after
+    updates, deep in the embedding)."""
+    corpus = repetitive_corpus()
+    corpus[len(corpus) // 2] = V + 3
+    model = MODELS["lstm"]()
+    before = {key: p.copy() for key, p in model.params.items()}
+    trainer = RnnlmTrainer(model, SGD(lr=1.0), verbose=False)
+    with pytest.raises(ValueError, match=rf"id {V + 3} at position {len(corpus) // 2} .*"
+                                         rf"outside the model's vocabulary of {V} words"):
+        trainer.fit(corpus[:-1], corpus[1:], 1, 5, 8)
+    assert trainer.iteration == 0
+    for key, p in model.params.items():
+        np.testing.assert_array_equal(p, before[key])
+    with pytest.raises(ValueError, match="val_corpus: id -1"):
+        trainer.fit(repetitive_corpus()[:-1], repetitive_corpus()[1:], 1, 5, 8,
+                    val_corpus=np.r_[repetitive_corpus(), -1])

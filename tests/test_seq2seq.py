@@ -7,19 +7,22 @@ import signal
 import numpy as np
 import pytest
 
+from common.batches import ShuffledBatches
 from common.checks import check_gradients, numerical_gradient, relative_error
 from common.layers import Attention, AttentionWeight, TimeAttention, WeightSum
 from common.nets.attention_seq2seq import AttentionSeq2seq
 from common.nets.seq2seq import PeekySeq2seq, Seq2seq
-from common.optim import Adam, clip_grads
-from common.training.seq2seq_training import (
-    Seq2seqTrainer,
+from common.nets.seq2seq_answers import (
     answer_lines,
     decode,
     eval_seq2seq,
     exact_match,
     greedy_answers,
 )
+from common.optim import Adam, clip_grads
+from common.training.hooks import Evaluate
+from common.training.loop import fit
+from common.training.model_trainer import ClipGrads
 
 SEEDS = range(3)
 TOL = 1e-7
@@ -324,74 +327,64 @@ def test_answer_lines_read_the_question_back_and_mark_the_answers():
         f"Q abc   T {decode(other, id_to_char)}   ✗")
 
 
-def test_the_trainer_learns_records_and_is_deterministic(capsys):
+def train(model, xs, ts, epochs, batch_size, seed, lr=0.001, max_grad=5.0):
+    """The second book's seq2seq training, as ch_seq2seq runs it: shuffled mini-batches,
+    clipping, Adam, the exact match on the first 40 pairs after every epoch."""
+    accuracy = Evaluate({"exact_match": lambda: exact_match(model, xs[:40], ts[:40])},
+                        every_epochs=1, report=True)
+    return fit(model, Adam(lr=lr), ShuffledBatches(xs, ts, batch_size, seed=seed),
+               epochs=epochs, hooks=[ClipGrads(max_grad), accuracy])
+
+
+def test_training_learns_records_and_is_deterministic(capsys):
     xs, ts = copy_task(length=3, vocab=5)
-    runs = []
-    for _ in range(2):
-        model = Seq2seq(vocab_size=5, wordvec_size=8, hidden_size=32, seed=0)
-        trainer = Seq2seqTrainer(model, Adam(lr=0.05), batch_size=32, seed=1)
-        trainer.fit(xs, ts, xs[:40], ts[:40], epochs=12)
-        runs.append(trainer)
-    trainer = runs[0]
-    assert trainer.epoch == 12 and len(trainer.acc_list) == len(trainer.epoch_loss) == 12
-    assert len(trainer.loss_list) == 12 * 3  # 96 pairs in batches of 32
-    assert trainer.epoch_loss[-1] < 0.3 * trainer.epoch_loss[0]
-    assert trainer.acc_list[-1] > 0.8 > 0.2 > trainer.acc_list[0]
-    assert trainer.loss_list == runs[1].loss_list and trainer.acc_list == runs[1].acc_list
-    assert not trainer.interrupted and not trainer.diverged
+    runs = [train(Seq2seq(vocab_size=5, wordvec_size=8, hidden_size=32, seed=0), xs, ts,
+                  epochs=12, batch_size=32, seed=1, lr=0.05) for _ in range(2)]
+    loop = runs[0]
+    accuracy, epoch_loss = loop.history["exact_match"], loop.epoch_losses()
+    assert loop.epoch == 12 and len(accuracy) == len(epoch_loss) == 12
+    assert len(loop.losses) == 12 * 3  # 96 pairs in batches of 32
+    assert epoch_loss[-1] < 0.3 * epoch_loss[0]
+    assert accuracy[-1] > 0.8 > 0.2 > accuracy[0]
+    assert loop.losses == runs[1].losses and accuracy == runs[1].history["exact_match"]
+    assert not loop.interrupted and not loop.diverged
     out = capsys.readouterr().out
     assert "epoch 12/12  loss" in out and "exact match" in out and "ETA" in out
-    trainer.fit(xs, ts, xs[:40], ts[:40], epochs=1)  # trains on
-    assert trainer.epoch == 13 and len(trainer.acc_list) == 13
 
 
-def test_the_trainer_stops_before_a_nan_update(capsys):
+def test_training_stops_before_a_nan_update():
     xs, ts = copy_task(n=8)
     model = Seq2seq(vocab_size=6, wordvec_size=3, hidden_size=5, seed=0)
     model.params["decoder.affine.b"][0] = np.nan
     before = {key: p.copy() for key, p in model.params.items()}
-    trainer = Seq2seqTrainer(model, batch_size=4, seed=0)
-    trainer.fit(xs, ts, xs, ts, epochs=3)
-    assert trainer.diverged and trainer.epoch == 0 and trainer.acc_list == []
+    loop = train(model, xs, ts, epochs=3, batch_size=4, seed=0)
+    assert loop.diverged and loop.epoch == 0 and "exact_match" not in loop.history
     for key, p in model.params.items():
         np.testing.assert_array_equal(p, before[key])
-    assert "NaN or infinite" in capsys.readouterr().out
+    assert loop.stop_reason.startswith("the loss became nan")
 
 
-def test_ctrl_c_stops_the_trainer_after_the_current_batch(capsys):
+def test_ctrl_c_stops_training_after_the_current_batch():
     xs, ts = copy_task(n=40)
     model = Seq2seq(vocab_size=6, wordvec_size=3, hidden_size=5, seed=0)
-    gradient, calls = model.gradient, []
+    forward, calls = model.forward, []
 
-    def gradient_then_ctrl_c(x, t):
+    def forward_then_ctrl_c(x, t):
         calls.append(1)
         if len(calls) == 7:  # in the second epoch
             signal.raise_signal(signal.SIGINT)
-        return gradient(x, t)
+        return forward(x, t)
 
-    model.gradient = gradient_then_ctrl_c
-    trainer = Seq2seqTrainer(model, batch_size=8, seed=0)
-    trainer.fit(xs, ts, xs, ts, epochs=5)
-    assert trainer.interrupted and trainer.epoch == 1 and len(trainer.acc_list) == 1
-    assert len(trainer.loss_list) == 7
-    assert "Interrupted (Ctrl-C) after 1 full epochs" in capsys.readouterr().out
-
-
-def test_trainer_arguments_are_checked():
-    model = Seq2seq(vocab_size=6, wordvec_size=3, hidden_size=5, seed=0)
-    with pytest.raises(ValueError, match="batch_size must be a whole number >= 1"):
-        Seq2seqTrainer(model, batch_size=0)
-    with pytest.raises(ValueError, match="max_grad must be a number > 0"):
-        Seq2seqTrainer(model, max_grad=0)
-    xs, ts = copy_task(n=8)
-    with pytest.raises(ValueError, match="x_train has 8 questions and t_train 7 answers"):
-        Seq2seqTrainer(model).fit(xs, ts[:7], xs, ts, epochs=1)
+    model.forward = forward_then_ctrl_c
+    loop = train(model, xs, ts, epochs=5, batch_size=8, seed=0)
+    assert loop.interrupted and loop.epoch == 1 and len(loop.history["exact_match"]) == 1
+    assert len(loop.losses) == 7
 
 
 def test_eval_seq2seq_takes_a_model_that_answers_with_a_flat_list(capsys):
     """The second book's models answer one question with a list of ids, not an (N, T)
     array; its programs call eval_seq2seq with verbos=True on them."""
-    from common.training.seq2seq_training import eval_seq2seq
+    from common.nets.seq2seq_answers import eval_seq2seq
 
     class BookStyle:
         def generate(self, xs, start_id, sample_size):

@@ -6,7 +6,8 @@
 - ``network``: ``Network``, any stack of layers with a loss layer on top (predict, loss,
   accuracy, gradient, summary; the rest from ``LayeredModel``);
 - ``list_model``: ``ListModel``, the second book's ``BaseModel``: a model whose weights
-  and gradients are lists gathered from its layers, with save/load;
+  and gradients are lists gathered from its layers, with save/load; ``ListView``, any
+  such model with its arrays named, each once (``merge_duplicates``);
 - ``summary``: a network in one table (output shapes, parameter counts);
 - ``multi_layer``: the book's ``MultiLayerNet`` (with its extended options),
   ``MultiLayerNetExtend`` and ``TwoLayerNet``;
@@ -17,8 +18,10 @@
   two circles;
 - ``word2vec``: ``SimpleCBOW``, ``CBOW`` and ``SkipGram`` (negative sampling);
 - ``rnnlm``: the language models ``SimpleRnnlm``, ``Rnnlm`` and ``BetterRnnlm``;
+  ``perplexity``: a corpus of word ids checked, and ``eval_perplexity``;
 - ``encoder_decoder``: the frame of an encoder and a decoder trained as one model;
-  ``seq2seq``: ``Seq2seq`` and ``PeekySeq2seq``; ``attention_seq2seq``:
+  ``seq2seq``: ``Seq2seq`` and ``PeekySeq2seq``; ``seq2seq_answers``: greedy answers and
+  their exact-match accuracy (the book's ``eval_seq2seq``); ``attention_seq2seq``:
   ``AttentionSeq2seq``.
 
 Imports: ``common.layers``, ``common.checks``, ``common.functions`` and the foundations

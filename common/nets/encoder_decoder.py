@@ -107,6 +107,7 @@ class EncoderDecoder(LayeredModel):
         its parameters' gradients (``d<name>``)."""
         dscore = self.last_layer.backward(dout)
         self.encoder.backward(self.decoder.backward(dscore))
+        self.grads = self.layer_gradients()
 
     def loss(self, xs: np.ndarray, ts: np.ndarray, train_flg: bool = False) -> float:
         """``forward(xs, ts)`` (nothing here behaves differently in training)."""
@@ -117,7 +118,7 @@ class EncoderDecoder(LayeredModel):
         forward pass is kept in ``last_loss``."""
         self.last_loss = self.forward(xs, ts)
         self.backward()
-        return self.layer_gradients()
+        return self.grads
 
     def generate(self, xs: np.ndarray, start_id: int | np.ndarray, sample_size: int
                  ) -> np.ndarray:

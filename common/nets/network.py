@@ -72,6 +72,7 @@ class Network(LayeredModel):
         self.last_layer = as_layer(last_layer, "the loss layer (last_layer)")
         self.weight_decay_lambda = weight_decay_lambda
         self.last_loss: float | None = None
+        self.grads: dict[str, np.ndarray] = {}  # the gradients of the last backward
         # a loss layer may hold weights too (negative sampling's output embedding): they
         # join params under its name ('out.W'), 'loss' unless it was given one
         last_name = self.last_layer.name or "loss"
@@ -146,21 +147,31 @@ class Network(LayeredModel):
         return np.concatenate([self.predict(x[i:i + batch_size])
                                for i in range(0, len(x), batch_size)])
 
-    def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
-        """Gradients of the training loss by backpropagation, keyed like ``params``.
+    def forward(self, x: np.ndarray, t: np.ndarray, train_flg: bool = True) -> float:
+        """The loss of x against t (the second book's ``forward``: the training pass, dropout
+        on unless ``train_flg`` is False), kept in ``last_loss`` for ``backward``."""
+        self.last_loss = self.loss(x, t, train_flg)
+        return self.last_loss
 
-        Runs the forward pass in training mode (its loss is kept in ``last_loss``),
-        then ``backward`` through the loss layer and the layers in reverse order.
-        """
-        self.last_loss = self.loss(x, t, train_flg=True)
-        dout = self.last_layer.backward(1)
+    def backward(self, dout: float = 1) -> dict[str, np.ndarray]:
+        """Backpropagate the last ``forward`` through the loss layer and the layers in
+        reverse order; returns the gradients, keyed like ``params`` (also ``grads``), with
+        weight decay's λ·W added."""
+        dout = self.last_layer.backward(dout)
         for layer in reversed(self.layers.values()):
             dout = layer.backward(dout)
         grads = self.layer_gradients()
         if self.weight_decay_lambda:
             for key in self._decayed_keys:
                 grads[key] += self.weight_decay_lambda * self.params[key]
+        self.grads = grads
         return grads
+
+    def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Gradients of the training loss by backpropagation, keyed like ``params``: the
+        first book's ``forward(x, t)`` then ``backward()`` in one call."""
+        self.forward(x, t)
+        return self.backward()
 
     def summary(self, input_shape: Sequence[int] | int | None = None) -> str:
         """Print and return a table of the layers: name, type, output shape for N samples

@@ -77,7 +77,6 @@ class RnnlmBase(Network):
         self.vocab_size = vocab_size
         self.sizes = sizes
         self.input_dim = (35,)  # summary() shows a batch of 35 time steps
-        self.grads: dict[str, np.ndarray] = {}
         self._last_start: dict[str, np.ndarray] = {}
         self._fixed_start: dict[str, np.ndarray] | None = None
         # an iteration allocates and frees tens of MB of temporaries: keep them for reuse
@@ -96,26 +95,17 @@ class RnnlmBase(Network):
         self._last_start = recurrent_states(self)
         return super().predict(xs, train_flg)
 
-    def forward(self, xs: np.ndarray, ts: np.ndarray, train_flg: bool = True) -> float:
-        """The mean cross-entropy of predicting ts (N, T) from xs (N, T); dropout on when
-        ``train_flg`` (the book's default: ``forward`` is the training pass)."""
-        self.last_loss = self.loss(xs, ts, train_flg)
-        return self.last_loss
+    def state_dict(self) -> dict[str, Any]:
+        """``Network.state_dict`` and the hidden states the recurrent layers carry to the
+        next batch (``carried``), so that a resumed run continues the stream exactly."""
+        return {**super().state_dict(), "carried": recurrent_states(self)}
 
-    def backward(self, dout: float = 1) -> dict[str, np.ndarray]:
-        """Backpropagate the last ``forward``; returns the gradients (also ``grads``), keyed
-        like ``params``."""
-        dout = self.last_layer.backward(dout)
-        for layer in reversed(self.layers.values()):
-            dout = layer.backward(dout)
-        self.grads = self.layer_gradients()
-        return self.grads
-
-    def gradient(self, xs: np.ndarray, ts: np.ndarray) -> dict[str, np.ndarray]:
-        """``forward(xs, ts)`` in training mode (its loss in ``last_loss``), then
-        ``backward()``."""
-        self.forward(xs, ts, train_flg=True)
-        return self.backward()
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore what ``state_dict`` gave (ValueError, nothing changed, for another
+        model's)."""
+        super().load_state_dict(state)
+        set_recurrent_states(self, {key: np.asarray(value)
+                                    for key, value in state["carried"].items()})
 
     def reset_state(self) -> None:
         """Forget the hidden states: the next batch starts from zeros."""

@@ -59,10 +59,6 @@ class Word2VecNet(Network):
             raise ValueError(f"{type(self).__name__}: {len(contexts)} contexts but target of "
                              f"shape {target.shape}: give one target word per sample")
 
-    def forward(self, contexts: np.ndarray, target: np.ndarray) -> float:
-        """The loss of a training batch (the book's ``forward``): ``loss(contexts, target)``."""
-        return self.loss(contexts, target, train_flg=True)
-
     def architecture(self) -> dict[str, Any]:
         """The layers and the sizes (stored by ``save_params``)."""
         vocab_size, hidden_size = self.word_vecs.shape

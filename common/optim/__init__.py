@@ -6,7 +6,9 @@
   ``Adam``, ``AdamW``;
 - ``schedule``: learning-rate schedules (``StepDecay``, ``WarmupCosine``);
 - ``clipping``: ``clip_grads`` (by global norm) and ``global_norm``;
-- ``registry``: ``OPTIMIZERS`` and ``make_optimizer(name, **settings)``.
+- ``registry``: ``OPTIMIZERS`` and ``make_optimizer(name, **settings)``;
+- ``descent``: gradient descent on functions with hand-written gradients (the tutorials
+  whose subject is the loop itself keep it in view).
 
 Every rule has the book's interface ``update(params, grads)``: both are dicts of arrays
 with the same keys, and every array of ``params`` is changed in place, so the layers

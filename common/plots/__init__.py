@@ -1,7 +1,8 @@
 """Plots: PNG figures, written headless (``--show`` opens a window).
 
 - ``figures``: ``pyplot``, ``save_figure`` (atomic), learning curves, confusion matrix,
-  image grids;
+  image grids; ``curves``: the second book's ``trainer.plot()`` (a window, or a PNG
+  without a display);
 - ``attention``: attention weights as heat maps; ``conv``: filters and feature maps;
 - ``boundary``: a classifier's decision regions; ``surface``: a loss over two parameters;
 - ``wordvec``: word vectors projected to 2-D, a labelled map of them;

@@ -1,21 +1,22 @@
-"""Checkpoints: everything a training run needs to continue exactly where it stopped.
+"""Checkpoints: a training run as one file, a plain dict of state dicts, and back.
 
-    save_checkpoint("run.ckpt.npz", net, optimizer, rng, iteration, history, config)
-    ...                                   # killed, even with SIGKILL
-    iteration, history = load_checkpoint("run.ckpt.npz", net, optimizer, rng, config)
+    loop = Loop(net, optimizer, batches, epochs=10, hooks=[..., SaveCheckpoints("run.npz")])
+    loop.run()                                     # killed, even with SIGKILL
+    read_checkpoint("run.npz").restore(loop)       # a new process: the same loop, rebuilt
+    loop.run()                                     # finishes the run bit for bit
 
-A checkpoint holds the network's parameters and buffers (batch-norm statistics),
-the optimizer's state (``state_dict``: moment estimates, step counter, the
-schedule's position), the state of the random generator that draws the batches
-and of every random layer (dropout masks, shifts), the iteration, the history
-(loss curves) and a ``config`` (the settings of the run). Restored, the run takes
-bit for bit the steps it would have taken without the interruption.
+Every part of a run gives its state as ``state_dict()`` and takes it back with
+``load_state_dict()``: the model (parameters, running statistics, random layers'
+generators, carried hidden states), the optimizer (moments, step, schedule), the batch
+stream (its generator and the position in the epoch) and the loop (counters, curves, and
+its hooks' states: the best parameters so far, ...). A checkpoint is those four state dicts
+under 'model', 'optimizer', 'batches' and 'loop', with the run's ``config`` (its settings).
 
-The file is an ``.npz`` archive, written atomically (temp file, then rename): a run
-killed while saving leaves the previous checkpoint whole. Loading checks
-everything before it changes anything: a damaged file, or one written for another
-network, optimizer or configuration, raises ValueError with a clear message and
-leaves the network, optimizer and generator untouched.
+The file is an ``.npz`` archive read without pickle: the arrays, and one JSON description of
+everything else. It is written atomically (temp file, then rename): a run killed while
+saving keeps its previous checkpoint whole. Restoring is all or nothing: a damaged file, or
+one of another run (other settings, model or optimizer), raises ``CheckpointError`` and
+leaves every part as it was.
 """
 
 from __future__ import annotations
@@ -26,17 +27,18 @@ import os
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from common.fileio import atomic_write
-from common.layers.naming import random_layers
+from common.training.loop import Hook, Loop
+from common.validation import whole_number
 
 FORMAT = "dlscratch-checkpoint"
-VERSION = 1
+VERSION = 2
 _META = "__meta__"
 
 
@@ -44,232 +46,171 @@ class CheckpointError(ValueError):
     """A checkpoint cannot be resumed from: missing, damaged, or of another run."""
 
 
-_PREFIXES = {"params": "param/", "buffers": "buffer/", "optimizer": "optimizer/",
-             "arrays": "array/"}
+def _split(tree: Any, name: str, arrays: dict[str, np.ndarray]) -> Any:
+    """``tree`` with every array moved into ``arrays`` (a JSON-able description remains)."""
+    if isinstance(tree, np.ndarray):
+        arrays[name] = tree
+        return {"__array__": name}
+    if isinstance(tree, Mapping):
+        return {str(key): _split(value, f"{name}/{key}", arrays) for key, value in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return [_split(value, f"{name}/{i}", arrays) for i, value in enumerate(tree)]
+    return tree.item() if isinstance(tree, np.generic) else tree
 
 
-def _jsonable(value: Any) -> Any:
-    """NumPy scalars as Python numbers, for json.dumps."""
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} cannot be stored in a checkpoint's JSON")
+def _join(tree: Any, arrays: Mapping[str, np.ndarray]) -> Any:
+    """The tree ``_split`` described, its arrays read back from ``arrays``."""
+    if isinstance(tree, dict):
+        if set(tree) == {"__array__"}:
+            return arrays[tree["__array__"]]
+        return {key: _join(value, arrays) for key, value in tree.items()}
+    if isinstance(tree, list):
+        return [_join(value, arrays) for value in tree]
+    return tree
 
 
 def _canonical(config: Any) -> Any:
     """``config`` as it reads back from JSON (tuples become lists, NumPy numbers Python's)."""
-    return json.loads(json.dumps(config, default=_jsonable))
+    return json.loads(json.dumps(_split(config, "config", {})))
 
 
 def _flat(config: Any, prefix: str = "") -> dict[str, Any]:
     """A nested dict as {'a.b': value}, to name the settings that differ."""
     if not isinstance(config, dict):
-        return {prefix or "config": config}
+        return {prefix.rstrip(".") or "config": config}
     flat: dict[str, Any] = {}
     for key, value in config.items():
-        flat.update(_flat(value, f"{prefix}{key}.") if isinstance(value, dict)
-                    else {f"{prefix}{key}": value})
+        flat.update(_flat(value, f"{prefix}{key}."))
     return flat
 
 
-def check_checkpointable(optimizer: Any) -> None:
-    """Raise ValueError unless ``optimizer`` can be saved in a checkpoint (has
-    ``state_dict`` and ``load_state_dict``): better before training than at the first
-    checkpoint."""
-    if not all(callable(getattr(optimizer, name, None))
-               for name in ("state_dict", "load_state_dict")):
-        raise ValueError(f"the optimizer {type(optimizer).__name__} has no state_dict() and "
-                         "load_state_dict(): its state cannot be checkpointed; use one of "
-                         "common.optim's, or give it those two methods")
+def run_parts(loop: Loop) -> dict[str, Any]:
+    """The parts of a run that a checkpoint holds, by name."""
+    return {"model": loop.model, "optimizer": loop.optimizer, "batches": loop.batches,
+            "loop": loop}
 
 
-def _optimizer_state(optimizer: Any) -> dict[str, Any]:
-    check_checkpointable(optimizer)
-    return optimizer.state_dict()
+def check_checkpointable(loop: Loop) -> None:
+    """Raise ValueError unless every part of the run gives its state (``state_dict`` and
+    ``load_state_dict``): better before training than at the first checkpoint."""
+    for name, part in run_parts(loop).items():
+        try:
+            part.state_dict()
+            _ = part.load_state_dict
+        except AttributeError:
+            raise ValueError(f"the {name} {type(part).__name__} has no state_dict() and "
+                             "load_state_dict(): the run cannot be checkpointed; use the "
+                             "library's, or give it those two methods") from None
 
 
-def save_checkpoint(path: str | os.PathLike, network: Any, optimizer: Any,
-                    rng: np.random.Generator, iteration: int, history: dict[str, list],
-                    config: dict | None = None, *,
-                    arrays: Mapping[str, np.ndarray] | None = None) -> None:
-    """Write a checkpoint of a training run to ``path`` (an .npz archive), atomically.
-
-    ``history`` is a dict of lists of numbers (the loss curves), ``config`` any
-    JSON-able dict describing the run (checked again on loading). ``arrays``: more
-    arrays the caller needs to continue (the Trainer's epoch order), given back by
-    ``read_checkpoint``.
-    """
-    meta = {
-        "format": FORMAT, "version": VERSION, "iteration": int(iteration),
-        "history": history, "config": config,
-        "architecture": network.architecture() if hasattr(network, "architecture") else None,
-        "optimizer": type(optimizer).__name__,
-        "rng": rng.bit_generator.state,
-        "layer_rngs": {name: g.bit_generator.state for name, g in random_layers(network)},
-    }
-    entries: dict[str, np.ndarray] = {
-        _META: np.array(json.dumps(meta, default=_jsonable)),
-    }
-    for group, values in (("params", network.params),
-                          ("buffers", getattr(network, "buffers", {})),
-                          ("optimizer", _optimizer_state(optimizer)),
-                          ("arrays", arrays or {})):
-        for key, value in values.items():
-            entries[_PREFIXES[group] + key] = np.asarray(value)
+def save_checkpoint(path: str | os.PathLike, loop: Loop, config: Any = None) -> None:
+    """Write the state of ``loop``'s run (and ``config``, its settings) to ``path``,
+    atomically."""
+    arrays: dict[str, np.ndarray] = {}
+    parts = run_parts(loop)
+    meta = {"format": FORMAT, "version": VERSION, "config": config,
+            "classes": {name: type(part).__name__ for name, part in parts.items()},
+            "state": _split({name: part.state_dict() for name, part in parts.items()},
+                            "state", arrays)}
     with atomic_write(path) as f:
-        np.savez(f, **entries)
+        np.savez(f, **{_META: np.array(json.dumps(meta))}, **arrays)
 
 
 @dataclass
-class Checkpoint:
-    """The contents of a checkpoint file, read and checked for damage (``read_checkpoint``)."""
+class CheckpointFile:
+    """A checkpoint read from ``path`` and checked for damage (``read_checkpoint``)."""
 
     path: Path
-    iteration: int
-    history: dict[str, list]
     config: Any
-    architecture: Any
-    optimizer_class: str
-    rng_state: dict
-    layer_rng_states: dict[str, dict]
-    params: dict[str, np.ndarray] = field(default_factory=dict)
-    buffers: dict[str, np.ndarray] = field(default_factory=dict)
-    optimizer: dict[str, np.ndarray] = field(default_factory=dict)
-    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    classes: dict[str, str]
+    state: dict[str, Any]
 
     def _fail(self, problem: str) -> CheckpointError:
         return CheckpointError(f"cannot resume from {self.path}: {problem}")
 
-    def _check_arrays(self, network: Any) -> None:
-        for group, own in (("params", network.params),
-                           ("buffers", getattr(network, "buffers", {}))):
-            stored = getattr(self, group)
-            missing = [key for key in own if key not in stored]
-            extra = [key for key in stored if key not in own]
-            if missing or extra:
-                raise self._fail(f"it was saved from another network: {group} "
-                                 f"{', '.join(missing)} missing, {', '.join(extra)} unexpected")
-            for key, array in own.items():
-                if stored[key].shape != array.shape or stored[key].dtype != array.dtype:
-                    raise self._fail(f"{key!r} is {stored[key].dtype} {stored[key].shape} in "
-                                     f"the file, but this network's is {array.dtype} "
-                                     f"{array.shape}: it was saved from another network")
+    @property
+    def iteration(self) -> int:
+        """The updates the checkpointed run had made."""
+        return int(self.state["loop"]["iteration"])
 
-    def _check_optimizer(self, network: Any, optimizer: Any) -> None:
-        """Raise unless the stored state loads into (a copy of) ``optimizer``."""
-        if self.optimizer_class != type(optimizer).__name__:
-            raise self._fail(f"it holds the state of a {self.optimizer_class}, but this run's "
-                             f"optimizer is a {type(optimizer).__name__}")
-        for key, value in self.optimizer.items():
-            slot, sep, param = key.partition(":")
-            if sep and (param not in network.params
-                        or value.shape != network.params[param].shape):
-                raise self._fail(f"the optimizer state {key!r} does not fit this network's "
-                                 "parameters")
-        try:
-            copy.deepcopy(optimizer).load_state_dict(self.optimizer)
-        except (ValueError, TypeError) as err:
-            raise self._fail(f"the optimizer state does not fit: {err}") from None
-
-    def _check_rngs(self, network: Any, rng: np.random.Generator) -> None:
-        layers = dict(random_layers(network))
-        if set(layers) != set(self.layer_rng_states):
-            raise self._fail(f"its random layers ({', '.join(self.layer_rng_states) or 'none'}) "
-                             f"are not this network's ({', '.join(layers) or 'none'})")
-        for name, generator, state in [("the run's generator", rng, self.rng_state)] + [
-                (f"layer {key!r}", layers[key], s) for key, s in self.layer_rng_states.items()]:
-            trial = type(generator.bit_generator)()
-            try:
-                trial.state = state
-            except (ValueError, TypeError, KeyError) as err:
-                raise self._fail(f"the state of {name} does not fit a "
-                                 f"{type(trial).__name__}: {err}") from None
-
-    def restore(self, network: Any, optimizer: Any, rng: np.random.Generator,
-                config: dict | None = None) -> None:
-        """Check that this checkpoint belongs to ``network``, ``optimizer`` and ``config``,
-        then write its state into them and ``rng``, in place. Raises ValueError (and
-        changes nothing) when anything does not fit."""
-        if config is not None and _canonical(config) != self.config:
+    def restore(self, loop: Loop, config: Any = None) -> None:
+        """Put every part of ``loop``'s run in the checkpointed state, after checking that
+        the file belongs to a run with this ``config`` and these kinds of parts. All or
+        nothing: CheckpointError, with every part as it was, when anything does not fit."""
+        if _canonical(config) != self.config:
             stored, wanted = _flat(self.config), _flat(_canonical(config))
             differ = sorted(key for key in set(stored) | set(wanted)
                             if stored.get(key) != wanted.get(key))
             detail = ", ".join(f"{key}: {stored.get(key)!r} in the file, {wanted.get(key)!r} "
-                               "now" for key in differ) or f"{self.config!r}"
+                               "now" for key in differ)
             raise self._fail(f"it was written by a run with other settings ({detail}); resume "
                              "with the settings of that run, or start a new one")
-        architecture = network.architecture() if hasattr(network, "architecture") else None
-        if _canonical(architecture) != self.architecture:
-            raise self._fail(f"it was saved from another network:\n  saved: "
-                             f"{self.architecture}\n  this:  {architecture}")
-        self._check_arrays(network)
-        self._check_optimizer(network, optimizer)
-        self._check_rngs(network, rng)
-        # everything fits: now change things
-        for own, stored in ((network.params, self.params),
-                            (getattr(network, "buffers", {}), self.buffers)):
-            for key, array in own.items():
-                np.copyto(array, stored[key])
-        optimizer.load_state_dict(self.optimizer)
-        rng.bit_generator.state = self.rng_state
-        layers = dict(random_layers(network))
-        for name, state in self.layer_rng_states.items():
-            layers[name].bit_generator.state = state
+        parts = run_parts(loop)
+        for name, part in parts.items():
+            if self.classes.get(name) != type(part).__name__:
+                raise self._fail(f"its {name} is a {self.classes.get(name)}, this run's a "
+                                 f"{type(part).__name__}")
+        before = {name: copy.deepcopy(part.state_dict()) for name, part in parts.items()}
+        done = []
+        try:
+            for name, part in parts.items():
+                done.append(name)
+                part.load_state_dict(self.state[name])
+        except (ValueError, KeyError, TypeError, IndexError) as err:
+            for name in done:
+                parts[name].load_state_dict(before[name])
+            raise self._fail(f"its {name} does not fit this run's: {err}") from None
 
 
-def read_checkpoint(path: str | os.PathLike) -> Checkpoint:
-    """Read a checkpoint file written by ``save_checkpoint``; ValueError with a clear
+def read_checkpoint(path: str | os.PathLike) -> CheckpointFile:
+    """Read a checkpoint written by ``save_checkpoint``; CheckpointError with a clear
     message when it is missing, damaged or not a checkpoint."""
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"cannot resume: there is no checkpoint file {path}")
     try:
         with np.load(path, allow_pickle=False) as archive:
-            entries = {name: archive[name] for name in archive.files}
-        meta = json.loads(str(entries.pop(_META)))
+            arrays = {name: archive[name] for name in archive.files}
+        meta = json.loads(str(arrays.pop(_META)))
     except KeyError:
-        raise CheckpointError(f"{path} is not a checkpoint (an .npz file without the checkpoint's "
-                         "description): give a file written by --checkpoint") from None
+        raise CheckpointError(f"{path} is not a checkpoint (an .npz file without the "
+                              "checkpoint's description): give a file written by "
+                              "--checkpoint") from None
     except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as err:
         raise CheckpointError(f"{path} is damaged or not a checkpoint written by --checkpoint "
-                         f"({type(err).__name__}: {err}); it cannot be resumed from: start "
-                         "again, or use an older copy") from None
+                              f"({type(err).__name__}: {err}); it cannot be resumed from: "
+                              "start again, or use an older copy") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise CheckpointError(f"{path} is not a checkpoint: give a file written by --checkpoint")
+        raise CheckpointError(f"{path} is not a checkpoint: give a file written by "
+                              "--checkpoint")
     if meta.get("version") != VERSION:
-        raise CheckpointError(f"{path} is a checkpoint of format version {meta.get('version')}; "
-                         f"this version of the library reads version {VERSION}")
+        raise CheckpointError(f"{path} is a checkpoint of format version "
+                              f"{meta.get('version')}; this version of the library reads "
+                              f"version {VERSION}")
     try:
-        checkpoint = Checkpoint(
-            path=path, iteration=int(meta["iteration"]), history=meta["history"],
-            config=meta["config"], architecture=meta["architecture"],
-            optimizer_class=meta["optimizer"], rng_state=meta["rng"],
-            layer_rng_states=meta["layer_rngs"])
+        return CheckpointFile(path, meta["config"], dict(meta["classes"]),
+                              _join(meta["state"], arrays))
     except (KeyError, TypeError, ValueError) as err:
         raise CheckpointError(f"{path} is damaged: its description lacks {err}") from None
-    groups = {prefix: group for group, prefix in _PREFIXES.items()}
-    for name, value in entries.items():
-        prefix, sep, key = name.partition("/")
-        group = groups.get(prefix + sep)
-        if group is None:
-            raise CheckpointError(f"{path} is damaged: unexpected entry {name!r}")
-        getattr(checkpoint, group)[key] = value
-    return checkpoint
 
 
-def load_checkpoint(path: str | os.PathLike, network: Any, optimizer: Any,
-                    rng: np.random.Generator, config: dict | None = None
-                    ) -> tuple[int, dict[str, list]]:
-    """Restore a checkpoint of ``save_checkpoint`` into ``network`` (parameters and buffers),
-    ``optimizer`` and ``rng`` (and the network's random layers), in place; return
-    (iteration, history).
+class SaveCheckpoints(Hook):
+    """Write the run to ``path`` every ``every`` steps, and when it ends (on Ctrl-C, early
+    stopping and at the end; not when it diverged). ``config``: the run's settings, which a
+    resumed run must share. Put it last in the hooks, so that it saves what the others
+    recorded for the step."""
 
-    Raises ValueError with a clear message, changing nothing, when the file is missing
-    or damaged, or was written for another network, optimizer or ``config``.
-    """
-    checkpoint = read_checkpoint(path)
-    checkpoint.restore(network, optimizer, rng, config)
-    return checkpoint.iteration, checkpoint.history
+    def __init__(self, path: str | os.PathLike, every: int = 250, config: Any = None) -> None:
+        self.path, self.config = path, config
+        self.every = whole_number(every, "checkpoint_every", who="SaveCheckpoints")
+
+    def start(self, loop: Loop) -> None:
+        check_checkpointable(loop)
+
+    def after_step(self, loop: Loop) -> None:
+        if loop.iteration % self.every == 0:
+            save_checkpoint(self.path, loop, self.config)
+
+    def end(self, loop: Loop) -> None:
+        if not loop.diverged:
+            save_checkpoint(self.path, loop, self.config)

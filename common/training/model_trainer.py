@@ -1,6 +1,7 @@
 """The second book's ``Trainer(model, optimizer)``: mini-batch training of any model with
-``forward(x, t)`` -> loss and ``backward()``, and what it needs to train the book's models,
-whose weights are lists (``model.params``, ``model.grads``) that may name an array twice.
+``forward(x, t)`` -> loss and ``backward()``, a face over the one training loop
+(``common.training.loop``) that prints the book's lines; with the hooks its ``fit``
+options need: ``ClipGrads`` (``max_grad``) and ``MeanLoss`` (``eval_interval``).
 
 The first book's ``Trainer(network, x_train, t_train, x_test, t_test, ...)`` is another
 class (``common.training.trainer``); ``common.trainer.Trainer`` is either, by how it is
@@ -9,106 +10,83 @@ called.
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from common.optim import clip_grads
-from common.training.data import EpochBatches
-from common.training.interrupt import stop_on_interrupt
-from common.validation import whole_number
-
-Arrays = list[np.ndarray] | dict[str, np.ndarray]
-
-
-def _transposed_view(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether ``a`` is ``b.T``: the same memory read with the axes swapped, as the second
-    book ties its output layer to its embedding (affine W = embed_W.T)."""
-    return (a.ndim == 2 and a.shape == b.shape[::-1] and a.strides == b.strides[::-1]
-            and a.__array_interface__["data"][0] == b.__array_interface__["data"][0])
+from common.batches import ShuffledBatches
+from common.nets.list_model import ListView
+from common.optim.clipping import clip_grads
+from common.training.loop import Hook, Loop, fit
+from common.validation import real_number, whole_number
 
 
-def _match(param: np.ndarray, kept: list[np.ndarray]) -> tuple[int, bool] | None:
-    """(index in ``kept`` of the array ``param`` names, whether it reads it transposed),
-    or None for an array not kept yet."""
-    for i, array in enumerate(kept):
-        if param is array:
-            return i, False
-        if _transposed_view(param, array):
-            return i, True
-    return None
+class ClipGrads(Hook):
+    """Scale the gradients in place so that their global norm is at most ``max_norm``
+    (``common.optim.clipping.clip_grads``); the norm before clipping goes to
+    ``history['grad_norm']``."""
+
+    def __init__(self, max_norm: float) -> None:
+        self.max_norm = real_number(max_norm, "max_norm", low_open=True, who="ClipGrads")
+
+    def before_update(self, loop: Loop, params: Mapping[str, np.ndarray],
+                      grads: Mapping[str, np.ndarray]) -> None:
+        loop.record(grad_norm=clip_grads(grads, self.max_norm))
 
 
-def merge_duplicates(params: list[np.ndarray], grads: list[np.ndarray]
-                     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """``params`` with every array once, and its gradient: the sum of the gradients of
-    all the entries that name it (an array shared by several layers, such as CBOW's input
-    embedding, gets the sum of their contributions, as the chain rule says). An entry
-    that is the transpose of another array (weight tying) adds its gradient transposed.
-    Nothing is changed in place: a merged gradient is a new array."""
-    if len(params) != len(grads):
-        raise ValueError(f"model.params has {len(params)} arrays but model.grads has "
-                         f"{len(grads)}: a layer must give one gradient per parameter")
-    unique: list[np.ndarray] = []
-    merged: list[np.ndarray] = []
-    for param, grad in zip(params, grads, strict=True):
-        match = _match(param, unique)
-        if match is None:
-            unique.append(param)
-            merged.append(grad)
-        else:
-            i, transposed = match
-            merged[i] = merged[i] + (grad.T if transposed else grad)
-    return unique, merged
+class MeanLoss(Hook):
+    """Every ``every`` steps of an epoch of ``per_epoch`` steps (from its first), the mean
+    loss of the steps since the last record goes to ``history[name]`` (the iteration to
+    ``history[name + '_iteration']``) and ``line(loop, mean)`` is printed, when given."""
+
+    def __init__(self, every: int, per_epoch: int, name: str = "mean_loss",
+                 line: Callable[[Loop, float], str] | None = None) -> None:
+        self.every = whole_number(every, "eval_interval")
+        self.per_epoch, self.name, self.line = per_epoch, name, line
+        self.total, self.count = 0.0, 0
+
+    def after_step(self, loop: Loop) -> None:
+        self.total, self.count = self.total + loop.losses[-1], self.count + 1
+        if (loop.iteration - 1) % self.per_epoch % self.every == 0:
+            mean = self.total / self.count
+            loop.record(**{self.name: mean, f"{self.name}_iteration": loop.iteration})
+            self.total, self.count = 0.0, 0
+            if self.line is not None:
+                print(self.line(loop, mean), flush=True)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "count": self.count}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.total, self.count = float(state["total"]), int(state["count"])
 
 
-def trainable_arrays(model: Any) -> tuple[Arrays, Arrays]:
-    """(params, grads) to hand to ``clip_grads`` and ``optimizer.update`` after
-    ``model.backward()``: a network's dicts as they are, a list model's lists with each
-    array once (``merge_duplicates``)."""
-    params, grads = model.params, model.grads
-    if isinstance(params, Mapping):
-        return params, grads
-    return merge_duplicates(list(params), list(grads))
+def named_model(model: Any, optimizer: Any, who: str) -> Any:
+    """``model`` as the training loop takes it: a library model as it is, one of the second
+    book's (``params`` and ``grads`` lists) through ``ListView``. ValueError unless it has
+    forward, backward, params and grads and ``optimizer`` has update."""
+    for name in ("forward", "backward", "params", "grads"):
+        if name not in dir(model):
+            raise ValueError(f"{who} trains a model with forward(x, t), backward(), params "
+                             f"and grads; {type(model).__name__} has no {name}")
+    if "update" not in dir(optimizer):
+        raise ValueError(f"{who}: the optimizer needs update(params, grads), got {optimizer!r}")
+    return model if isinstance(model.params, Mapping) else ListView(model)
 
 
-def named_params(model: Any) -> dict[str, np.ndarray]:
-    """``model.params`` as a dict: a network's as it is, a list model's keyed by position
-    ('0', '1', ...) with each array once, as ``trainable_arrays`` gives them."""
-    params = model.params
-    if isinstance(params, Mapping):
-        return params
-    unique: list[np.ndarray] = []
-    for param in params:
-        if _match(param, unique) is None:
-            unique.append(param)
-    return {str(i): p for i, p in enumerate(unique)}
+def book_line(quantity: str, per_epoch: int, start: float) -> Any:
+    """The second book's progress line: '| epoch 1 |  iter 21 / 351 | time 3[s] | loss 4.61'
+    (``quantity``: 'loss' or 'perplexity'; perplexity is exp of the mean loss)."""
 
+    def line(loop: Loop, mean: float) -> str:
+        value = float(np.exp(mean)) if quantity == "perplexity" else mean
+        return (f"| epoch {loop.epoch + 1} |  iter {(loop.iteration - 1) % per_epoch + 1} / "
+                f"{per_epoch} | time {time.perf_counter() - start:.0f}[s] | {quantity} "
+                f"{value:.2f}")
 
-def train_step(model: Any, optimizer: Any, x: np.ndarray, t: np.ndarray,
-               max_grad: float | None = None) -> float:
-    """One iteration of a model with ``forward(x, t)`` and ``backward()``: the loss, then,
-    unless it is NaN or infinite (returned with nothing changed, for the caller to stop),
-    backward, the gradients (``trainable_arrays``) clipped to the global norm ``max_grad``
-    when given, and ``optimizer.update``. Returns the loss."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        loss = float(model.forward(x, t))
-    if math.isfinite(loss):
-        model.backward()
-        params, grads = trainable_arrays(model)
-        if max_grad is not None:
-            clip_grads(grads, max_grad)
-        optimizer.update(params, grads)
-    return loss
-
-
-def diverged_message(loss: float, where: str) -> str:
-    """What a trainer says when the loss of ``where`` ('epoch 2, iteration 5') is not finite."""
-    return (f"Training stopped: the loss became {loss} in {where}; lower the learning rate "
-            "or clip the gradients (max_grad)")
+    return line
 
 
 class ModelTrainer:
@@ -117,25 +95,18 @@ class ModelTrainer:
     per epoch in a new random order (``seed``: the same batches every run); the last
     N % batch_size samples of an epoch's order wait for another epoch.
 
-    Each iteration: loss = model.forward(x_batch, t_batch); model.backward(); the gradients
-    (lists merged where the model names an array twice) clipped to the global norm
-    ``max_grad`` when given; ``optimizer.update(params, grads)``. Every ``eval_interval``
-    iterations of an epoch (from its first), the mean loss since the last record goes to
-    ``loss_list`` and, when ``verbose``, a progress line is printed, as in the book. A loss
-    that is NaN or infinite stops training before its update (``diverged``); Ctrl-C stops
-    after the current iteration (``interrupted``), keeping what was learnt.
+    Each iteration: loss = model.forward(x, t); model.backward(); the gradients (the book's
+    lists with each array once, ``common.nets.list_model.ListView``) clipped to the global norm
+    ``max_grad`` when given; ``optimizer.update``. Every ``eval_interval`` iterations of an
+    epoch (from its first), the mean loss since the last record goes to ``loss_list`` and,
+    when ``verbose``, the book's line is printed. A loss that is NaN or infinite stops
+    training before its update (``diverged``); Ctrl-C stops after the current iteration
+    (``interrupted``), keeping what was learnt.
     """
 
     def __init__(self, model: Any, optimizer: Any, seed: int | None = None,
                  verbose: bool = True) -> None:
-        for name in ("forward", "backward", "params", "grads"):
-            if not hasattr(model, name):
-                raise ValueError(f"Trainer(model, optimizer) trains a model with forward(x, t), "
-                                 f"backward(), params and grads; {type(model).__name__} has "
-                                 f"no {name}")
-        if not callable(getattr(optimizer, "update", None)):
-            raise ValueError(f"Trainer(model, optimizer): the optimizer needs "
-                             f"update(params, grads), got {optimizer!r}")
+        self.named = named_model(model, optimizer, "Trainer(model, optimizer)")
         self.model, self.optimizer, self.verbose = model, optimizer, verbose
         self.rng = np.random.default_rng(seed)
         self.loss_list: list[float] = []
@@ -147,56 +118,25 @@ class ModelTrainer:
             max_grad: float | None = None, eval_interval: int | None = 20) -> None:
         """Train ``max_epoch`` epochs on x (N, ...) and t (N, ...); see the class."""
         whole_number(max_epoch, "max_epoch", who="Trainer.fit")
-        if eval_interval is not None:
-            whole_number(eval_interval, "eval_interval", who="Trainer.fit")
-        batches = EpochBatches(x, t, batch_size)
+        batches = ShuffledBatches(x, t, batch_size, seed=self.rng, drop_last=True)
         self.eval_interval = eval_interval
-        total, count, start = 0.0, 0, time.perf_counter()
-        with stop_on_interrupt() as stop:
-            for _ in range(max_epoch):
-                for i in range(batches.per_epoch):
-                    loss = self._step(*batches(self.rng), max_grad)
-                    if loss is None:
-                        return
-                    total, count = total + loss, count + 1
-                    if eval_interval is not None and i % eval_interval == 0:
-                        self._record(total / count, i, batches.per_epoch, start)
-                        total, count = 0.0, 0
-                    if stop.requested:
-                        self.interrupted = True
-                        return
-                self.current_epoch += 1
-
-    def _step(self, x: np.ndarray, t: np.ndarray, max_grad: float | None) -> float | None:
-        """One update; None (and nothing updated) when the loss is not finite."""
-        loss = train_step(self.model, self.optimizer, x, t, max_grad)
-        if math.isfinite(loss):
-            return loss
-        self.diverged = True
-        if self.verbose:
-            print(diverged_message(loss, f"epoch {self.current_epoch + 1}"), flush=True)
-        return None
-
-    def _record(self, mean_loss: float, i: int, per_epoch: int, start: float) -> None:
-        self.loss_list.append(mean_loss)
-        if self.verbose:
-            print(f"| epoch {self.current_epoch + 1} |  iter {i + 1} / {per_epoch} | time "
-                  f"{time.perf_counter() - start:.0f}[s] | loss {mean_loss:.2f}", flush=True)
+        line = book_line("loss", len(batches), time.perf_counter()) if self.verbose else None
+        hooks = [] if max_grad is None else [ClipGrads(max_grad)]
+        if eval_interval is not None:
+            hooks.append(MeanLoss(eval_interval, len(batches), line=line))
+        loop = fit(self.named, self.optimizer, batches, epochs=max_epoch, hooks=hooks)
+        self.loss_list += loop.history.get("mean_loss", [])
+        self.current_epoch += loop.epoch
+        self.diverged, self.interrupted = loop.diverged, loop.interrupted
+        if self.verbose and loop.stop_reason:
+            print(loop.stop_message(), flush=True)
 
     def plot(self, ylim: tuple[float, float] | None = None, path: str | None = None) -> Any:
-        """The recorded training loss against the iteration (the book's ``plot``): shown
-        in a window when there is a display, saved to ``path`` when given. Returns the path
-        or None."""
-        from common.plots.figures import pyplot, save_figure
+        """The recorded training loss against the iteration (the book's ``plot``): in a
+        window when there is a display, else (or when ``path`` is given) a PNG file, whose
+        path is returned and printed."""
+        from common.plots.curves import plot_book_curve
 
-        plt = pyplot(show=path is None)
-        fig, ax = plt.subplots(figsize=(6, 4))
-        ax.plot(np.arange(len(self.loss_list)), self.loss_list, label="train")
-        if ylim is not None:
-            ax.set_ylim(*ylim)
-        ax.set_xlabel(f"iterations (x{self.eval_interval or 1})")
-        ax.set_ylabel("loss")
-        if path is not None:
-            return save_figure(fig, path)
-        plt.show()
-        return None
+        return plot_book_curve(np.arange(len(self.loss_list)), self.loss_list,
+                               f"iterations (x{self.eval_interval or 1})", "loss", ylim, path,
+                               "trainer_loss.png")

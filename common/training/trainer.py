@@ -1,302 +1,271 @@
-"""Mini-batch training of a network, epoch by epoch: progress, validation, early stopping,
-checkpoints, and a clean stop on Ctrl-C."""
+"""The first book's ``Trainer``, a face over the one training loop (``common.training.loop``):
+shuffled epochs (``ShuffledBatches``), accuracies after each (``Evaluate``), the book's
+attribute names and printed lines; with what it checks before the first update (a
+mistake in the data, 785 features, a label of 10, a NaN, stops it at once with a message
+that says what is wrong), where its validation data come from, and ``BookNetwork``, how it
+trains the book's own classes."""
 
 from __future__ import annotations
 
-import math
 import os
-import time
 from typing import Any
 
 import numpy as np
 
-from common.optim import make_optimizer
-from common.training import trainer_report as report
-from common.training.checkpoint import check_checkpointable
-from common.training.data import check_dataset, choose_validation, last_loss
-from common.training.interrupt import StopRequest, stop_on_interrupt
-from common.training.progress import EpochProgress
-from common.training.trainer_checkpoint import copy_into as _copy_into
-from common.training.trainer_checkpoint import resume_trainer, save_trainer, trainer_settings
-from common.validation import whole_number
+from common.batches import ShuffledBatches
+from common.optim.registry import make_optimizer
+from common.training.checkpoint import SaveCheckpoints, check_checkpointable, read_checkpoint
+from common.training.hooks import EpochProgress, Evaluate, KeepLastFinite
+from common.training.loop import Loop
+from common.util import train_test_split
+from common.validation import check_finite, whole_number
 
 
-class TrainingDiverged(RuntimeError):
-    """The training loss became NaN or infinite."""
+def check_dataset(network: Any, x: np.ndarray, t: np.ndarray, name: str) -> None:
+    """Raise ValueError, naming the set (``name``: 'train', 'validation', 'test'), unless
+    x (N, ...) fits the network's input, holds finite numbers, and t holds N targets
+    that the network's loss layer accepts (labels in range, one-hot of the right width)."""
+    x_name, t_name = f"x_{name}", f"t_{name}"
+    if np.ndim(x) == 0 or np.ndim(t) == 0:
+        raise ValueError(f"{x_name} and {t_name} must be arrays with one row per sample")
+    if len(x) != len(t):
+        raise ValueError(f"{x_name} has {len(x)} samples but {t_name} has {len(t)} labels; "
+                         "give one label per sample")
+    if len(x) == 0:
+        raise ValueError(f"{x_name} is empty: there is nothing to {name} on")
+    check_finite(x, x_name)
+    try:
+        scores = network.predict(x[:2])
+    except ValueError as err:
+        raise ValueError(f"{x_name} of shape {np.shape(x)} does not fit the network: "
+                         f"{err}") from None
+    check_targets = getattr(BookNetwork(network).last_layer, "check_targets", None)
+    if check_targets is not None:
+        check_targets(t, (len(t), *np.shape(scores)[1:]), who=t_name)
+
+
+def split_validation(x: np.ndarray, t: np.ndarray, size: float | int, seed: int | None
+                     ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Hold out ``size`` training samples (a number, or a fraction in (0, 1)) for
+    validation, stratified by class and drawn with ``seed``; returns (train, validation).
+
+    The draw uses its own stream of ``seed``, so it does not change the order in
+    which the Trainer visits the remaining samples.
+    """
+    rng = np.random.default_rng(None if seed is None else [seed, 1])
+    if isinstance(size, float) and 0 < size < 1:
+        size = max(1, round(size * len(x)))  # exactly that share of all the samples
+    try:
+        return train_test_split(x, t, size, seed=rng, stratify=True)
+    except ValueError as err:
+        raise ValueError(f"validation_split: {err}") from None
+
+
+def choose_validation(
+    x_train: np.ndarray, t_train: np.ndarray, x_val: np.ndarray | None,
+    t_val: np.ndarray | None, validation_split: float | int | None, seed: int | None,
+    best_by: str | None, patience: int | None,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[Any, Any], str | None]:
+    """The Trainer's training and validation sets, and what chooses the parameters kept.
+
+    Validation data come as (x_val, t_val) or as ``validation_split`` of the training
+    set (see ``split_validation``). ``best_by`` None becomes 'validation' when there
+    are validation data (and stays None, the final parameters, otherwise). Raises
+    ValueError for 'test' (the test set never chooses), and for ``best_by='validation'``
+    or ``patience`` without validation data.
+    """
+    if (x_val is None) != (t_val is None):
+        raise ValueError("give both x_val and t_val, or neither")
+    if x_val is not None and validation_split is not None:
+        raise ValueError("give validation data either as x_val, t_val or as "
+                         "validation_split, not both")
+    if validation_split is not None:
+        (x_train, t_train), (x_val, t_val) = split_validation(x_train, t_train,
+                                                              validation_split, seed)
+    has_val = x_val is not None
+    if best_by == "test":
+        raise ValueError("the test set must not choose the parameters (its accuracy would "
+                         "be optimistic): give validation data (x_val and t_val, or "
+                         "validation_split) and the best validation epoch is kept")
+    if best_by not in (None, "validation", "train"):
+        raise ValueError(f"best_by must be None, 'validation' or 'train', got {best_by!r}")
+    if best_by == "validation" and not has_val:
+        raise ValueError("best_by='validation' needs validation data: x_val and t_val, or "
+                         "validation_split")
+    if patience is not None and not has_val:
+        raise ValueError("patience (early stopping) needs validation data: x_val and t_val, "
+                         "or validation_split")
+    return (x_train, t_train), (x_val, t_val), best_by or ("validation" if has_val else None)
+
+
+class BookNetwork:
+    """A network as the first book's ``Trainer`` trains it, by ``gradient(x, t)`` (which a
+    subclass may override), seen as a model of the training loop: ``forward(x, t)`` runs
+    ``gradient`` and returns the loss of that pass, ``grads`` are its gradients. Works for
+    the library's networks and for the book's own classes (``TwoLayerNet``, ...), which
+    keep no ``last_loss``, ``buffers`` or ``state_dict``: this is where their differences
+    are read, once."""
+
+    def __init__(self, network: Any) -> None:
+        self.network, self.params = network, network.params
+        self.buffers = getattr(network, "buffers", {})  # running statistics (batch norm)
+        # the book's chapter 5 calls its loss layer lastLayer
+        self.last_layer = getattr(network, "last_layer", None) or network.lastLayer
+        self.grads: dict[str, np.ndarray] = {}
+
+    def forward(self, x: np.ndarray, t: np.ndarray) -> float:
+        """The loss of x against t, its gradients kept in ``grads``."""
+        self.grads = self.network.gradient(x, t)
+        loss = getattr(self.network, "last_loss", None)
+        if loss is None:  # the book's classes leave it in their loss layer, without decay
+            decayed = getattr(self.network, "weight_decay_lambda", 0)
+            loss = self.network.loss(x, t) if decayed else self.last_layer.loss
+        return float(loss)
+
+    def backward(self) -> None:
+        """Nothing left to do: ``forward`` ran the book's ``gradient``."""
+
+    def state_dict(self) -> dict[str, Any]:
+        """The network's state (a library network's; the book's classes have none)."""
+        return self.network.state_dict()
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore the network's state."""
+        self.network.load_state_dict(state)
 
 
 class Trainer:
-    """Trains ``network`` on (x_train, t_train) with mini-batches, evaluating on (x_test, t_test).
+    """Trains ``network`` on (x_train, t_train) in mini-batches, every sample once per epoch
+    in a new random order (``seed``), and measures it after every ``evaluate_every``-th
+    epoch and the last on the first ``evaluate_sample_num_per_epoch`` samples of each set:
+    ``train_loss_list`` (every step), ``train_acc_list``, ``val_acc_list``,
+    ``test_acc_list`` (at ``eval_epochs``). ``optimizer``: a name ('sgd', 'Adam', ...;
+    built with ``optimizer_param``) or an object with ``update(params, grads)``.
 
-    Each epoch visits every training sample exactly once, in a new random order
-    (``seed``); the last mini-batch of an epoch may be smaller. Records the loss
-    of every iteration (``train_loss_list``) and, after every ``evaluate_every``-th
-    epoch and the last, the accuracy on the first ``evaluate_sample_num_per_epoch``
-    samples of each set (all of them when None) in ``train_acc_list``,
-    ``val_acc_list`` and ``test_acc_list`` (the epochs in ``eval_epochs``), printing
-    a progress line when ``verbose`` (and, in epochs longer than a few seconds, the
-    batches done, samples per second and the epoch's ETA as it goes: see
-    ``EpochProgress``). Full-batch training is ``mini_batch_size=len(x_train)``:
-    one update per epoch.
-
-    ``optimizer`` is a name ('sgd', 'Adam', ...; case-insensitive, built with
-    ``optimizer_param``) or an object with ``update(params, grads)``.
-
-    Which parameters the network ends with: the test set is measured, for the
-    curves, but never chooses anything. Without validation data training ends
-    with the final parameters, as the book's Trainer does. Validation data,
-    (``x_val``, ``t_val``) or ``validation_split`` (a number of training samples, or
-    a fraction, held out stratified by class and drawn with ``seed``), make the
-    Trainer keep the parameters of the epoch with the best validation accuracy
-    (``best_params``, ``best_epoch``, ``best_acc``, with the batch-norm running
-    statistics that belong to them) and, given ``patience``, stop early after that
-    many evaluations without improvement. ``best_by='train'`` chooses by training
-    accuracy instead. ``params_from`` says in words which parameters were kept.
-
-    The data are checked against the network before the first update (feature
-    count, finite values, one valid label per sample): see ``check_dataset``.
-    If the loss becomes NaN or inf, training stops, the network gets back the
-    last parameters whose loss was finite, ``diverged`` is set and ``stop_reason``
-    says what happened. Ctrl-C stops training after the current mini-batch
-    (``interrupted``), keeping the best or the last parameters; a second Ctrl-C
-    raises KeyboardInterrupt at once.
-
-    ``checkpoint`` (a path): the state of the run is written there every
-    ``checkpoint_every`` iterations, on Ctrl-C and at the end; ``resume(path)`` continues
-    it exactly, even mid-epoch (``common.training.trainer_checkpoint``).
+    The test set never chooses anything. Validation data, (``x_val``, ``t_val``) or
+    ``validation_split`` (a number or fraction of the training samples, stratified),
+    make it keep the parameters of the best validation accuracy (``best_params``,
+    ``best_epoch``, ``best_acc``; ``best_by='train'`` chooses by training accuracy) and,
+    with ``patience``, stop early; ``params_from`` says which parameters it ended with.
+    The data are checked before the first update; a NaN loss ends the run with the last
+    finite parameters (``diverged``, ``stop_reason``); Ctrl-C after the current batch
+    (``interrupted``). ``checkpoint``: the run is saved every ``checkpoint_every`` steps
+    and at its end, and ``resume(path)`` continues it exactly, even mid-epoch.
     """
 
-    def __init__(
-        self,
-        network: Any,
-        x_train: np.ndarray,
-        t_train: np.ndarray,
-        x_test: np.ndarray,
-        t_test: np.ndarray,
-        epochs: int = 20,
-        mini_batch_size: int = 100,
-        optimizer: str | Any = "SGD",
-        optimizer_param: dict[str, float] | None = None,
-        evaluate_sample_num_per_epoch: int | None = None,
-        seed: int | None = None,
-        verbose: bool = True,
-        best_by: str | None = None,
-        evaluate_every: int = 1,
-        x_val: np.ndarray | None = None,
-        t_val: np.ndarray | None = None,
-        validation_split: float | int | None = None,
-        patience: int | None = None,
-        checkpoint: str | os.PathLike | None = None,
-        checkpoint_every: int = 250,
-        checkpoint_config: dict | None = None,
-    ) -> None:
+    def __init__(self, network: Any, x_train: np.ndarray, t_train: np.ndarray,
+                 x_test: np.ndarray, t_test: np.ndarray, epochs: int = 20,
+                 mini_batch_size: int = 100, optimizer: str | Any = "SGD",
+                 optimizer_param: dict[str, float] | None = None,
+                 evaluate_sample_num_per_epoch: int | None = None, seed: int | None = None,
+                 verbose: bool = True, best_by: str | None = None, evaluate_every: int = 1,
+                 x_val: np.ndarray | None = None, t_val: np.ndarray | None = None,
+                 validation_split: float | int | None = None, patience: int | None = None,
+                 checkpoint: str | os.PathLike | None = None, checkpoint_every: int = 250,
+                 checkpoint_config: dict | None = None) -> None:
         for name, value, low in (("mini_batch_size", mini_batch_size, 1), ("epochs", epochs, 0),
                                  ("evaluate_every", evaluate_every, 1),
                                  ("checkpoint_every", checkpoint_every, 1),
-                                 ("patience", 1 if patience is None else patience, 1)):
+                                 ("patience", patience or 1, 1)):
             whole_number(value, name, low, who="Trainer")
         (x_train, t_train), (x_val, t_val), best_by = choose_validation(
             x_train, t_train, x_val, t_val, validation_split, seed, best_by, patience)
-        for name, x, t in (("train", x_train, t_train), ("val", x_val, t_val),
-                           ("test", x_test, t_test)):
-            if x is not None:
-                check_dataset(network, x, t, name)
-        self.network = network
-        self.x_train, self.t_train = x_train, t_train
-        self.x_val, self.t_val = x_val, t_val
-        self.x_test, self.t_test = x_test, t_test
-        self.patience = patience
-        self.epochs = epochs
-        self.batch_size = mini_batch_size
-        self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
-        self.verbose = verbose
-        self.best_by = best_by
+        sets = {name: (x, t) for name, x, t in (("train", x_train, t_train), ("val", x_val, t_val),
+                                                 ("test", x_test, t_test)) if x is not None}
+        for name, (x, t) in sets.items():
+            check_dataset(network, x, t, name)
+        self.network, self.verbose = network, verbose
+        self.best_by, self.patience = best_by, patience
+        self.x_train, self.t_train, self.x_val, self.t_val = x_train, t_train, x_val, t_val
+        self.epochs, self.batch_size = epochs, mini_batch_size
         self.evaluate_every = evaluate_every
-        self.rng = np.random.default_rng(seed)
         if isinstance(optimizer, str):
             optimizer = make_optimizer(optimizer, **(optimizer_param or {"lr": 0.01}))
-        self.optimizer = optimizer
-
-        self.train_size = x_train.shape[0]
-        self.iter_per_epoch = math.ceil(self.train_size / mini_batch_size)
-        self.max_iter = self.epochs * self.iter_per_epoch
-        self.progress = EpochProgress(self.iter_per_epoch) if verbose else None
-        self.current_iter = 0
-        self.current_epoch = 0
-        self.train_loss_list: list[float] = []
-        self.train_acc_list: list[float] = []
-        self.test_acc_list: list[float] = []
-        self.val_acc_list: list[float] = []
-        self.eval_epochs: list[int] = []
-        self.best_params: dict[str, np.ndarray] | None = None
-        self.best_acc = -1.0
-        self.best_epoch = 0
-        self.diverged = False
-        self.interrupted = False
-        self.stopped_early = False
-        self.stop_reason = ""
-        self.updates = 0  # optimizer steps taken
-        self._last_batch: np.ndarray | None = None
-        self.seconds = 0.0  # time spent in train()
-        self.checkpoint = checkpoint
+        self.optimizer, self.rng = optimizer, np.random.default_rng(seed)
+        self.batches = ShuffledBatches(x_train, t_train, mini_batch_size, seed=self.rng)
+        self.train_size, self.iter_per_epoch = len(x_train), len(self.batches)
+        # everything that defines the network's function: weights and running statistics
+        model = BookNetwork(network)
+        state = {**network.params, **model.buffers}
+        n = evaluate_sample_num_per_epoch
+        self.evaluation = Evaluate(
+            {f"{name}_acc": (lambda x=x, t=t: network.accuracy(x[:n], t[:n]))
+             for name, (x, t) in sets.items()}, every_epochs=evaluate_every, keep=state,
+            best={None: None, "validation": "val_acc", "train": "train_acc"}[best_by],
+            patience=patience, report=verbose)
+        self.progress = EpochProgress(len(self.batches), mini_batch_size, len(x_train))
+        # the progress line inside an epoch is erased before the epoch's line is printed
+        hooks = [KeepLastFinite(state, loss=lambda batch: network.loss(*batch)),
+                 *([self.progress] if verbose else []), self.evaluation]
+        self.checkpoint, self.config = checkpoint, {"trainer": {
+            "epochs": epochs, "mini_batch_size": mini_batch_size, "train_size": len(x_train),
+            "evaluate_every": evaluate_every, "best_by": best_by, "patience": patience,
+            "evaluate_sample_num_per_epoch": n,
+            "validation_size": None if x_val is None else len(x_val)}, **(checkpoint_config or {})}
         if checkpoint is not None:
-            check_checkpointable(self.optimizer)
-        self.checkpoint_every = checkpoint_every
-        self.config = {"trainer": trainer_settings(self), **(checkpoint_config or {})}
-        self._order: np.ndarray | None = None  # this epoch's order of the samples
-        self._start_epoch = 0  # the epoch train() began at (> 0 after resume)
-        # everything that defines the network's function: weights, and running statistics
-        self._state = {**network.params, **getattr(network, "buffers", {})}
-        self._last_good = {key: p.copy() for key, p in self._state.items()}
+            hooks.append(SaveCheckpoints(checkpoint, checkpoint_every, self.config))
+        self.loop = Loop(model, optimizer, self.batches, epochs, hooks=hooks)
+        if checkpoint is not None:
+            check_checkpointable(self.loop)  # before training, not at the first checkpoint
+        # the book's names for the loop's records (the same lists, appended as it trains)
+        self.train_loss_list = self.loop.losses
+        self.train_acc_list, self.val_acc_list, self.test_acc_list, self.eval_epochs = (
+            self.loop.history.setdefault(name, [])
+            for name in ("train_acc", "val_acc", "test_acc", "eval_epoch"))
+        self._sync()
 
-    def _step_loss(self, x_batch: np.ndarray, t_batch: np.ndarray) -> float:
-        """One optimizer step; returns the loss of its forward pass (before the update)."""
-        grads = self.network.gradient(x_batch, t_batch)
-        loss = last_loss(self.network, x_batch, t_batch)
-        if math.isfinite(loss):
-            # these parameters gave a finite loss: remember them before they change
-            _copy_into(self._last_good, self._state)
-            self.optimizer.update(self.network.params, grads)
-            self.updates += 1
-        return float(loss)
-
-    def train_step(self, batch_indices: np.ndarray) -> float:
-        """Train on the samples at ``batch_indices``; returns the batch loss."""
-        self._last_batch = batch_indices
-        loss = self._step_loss(self.x_train[batch_indices], self.t_train[batch_indices])
-        self.train_loss_list.append(loss)
-        self.current_iter += 1
-        if not math.isfinite(loss):
-            raise TrainingDiverged(
-                f"the training loss became {loss} at iteration {self.current_iter} (epoch "
-                f"{self.current_epoch + 1}); the step size is probably too large: lower the "
-                "learning rate. The network keeps the last parameters with a finite loss."
-            )
-        return loss
-
-    def _evaluate(self) -> None:
-        """Record the accuracy on (the first ``evaluate_sample_num_per_epoch`` samples of)
-        each set, and keep the parameters if they are the best so far."""
-        n = self.evaluate_sample_num_per_epoch
-        self.eval_epochs.append(self.current_epoch)
-        for x, t, record in ((self.x_train, self.t_train, self.train_acc_list),
-                             (self.x_val, self.t_val, self.val_acc_list),
-                             (self.x_test, self.t_test, self.test_acc_list)):
-            if x is not None:
-                record.append(self.network.accuracy(x[:n], t[:n]))
-        if self.best_by is None:
-            return
-        score = (self.val_acc_list if self.best_by == "validation" else self.train_acc_list)[-1]
-        if score > self.best_acc:
-            self.best_acc, self.best_epoch = score, self.current_epoch
-            self.best_params = {key: p.copy() for key, p in self._state.items()}
-
-    def train_epoch(self, stop: StopRequest | None = None) -> bool:
-        """One pass over every training sample in a new random order, then an evaluation
-        if this epoch is due for one; returns whether it was evaluated. When ``stop`` is
-        requested (Ctrl-C), the epoch ends after the current mini-batch, unevaluated."""
-        if self._order is None:  # a new epoch, not one resumed from a checkpoint midway
-            self._order = self.rng.permutation(self.train_size)
-        done = self.current_iter - self.current_epoch * self.iter_per_epoch  # batches so far
-        if self.progress:
-            self.progress.start(self.current_epoch + 1)
-        for batch, start in enumerate(range(done * self.batch_size, self.train_size,
-                                            self.batch_size), start=done + 1):
-            self.train_step(self._order[start:start + self.batch_size])
-            if self.progress:
-                self.progress.update(batch, min(start + self.batch_size, self.train_size))
-            if self.checkpoint is not None and self.current_iter % self.checkpoint_every == 0:
-                self.save_checkpoint()
-            if stop is not None and stop.requested:
-                break
-        if self.progress:
-            self.progress.finish()
-        if stop is not None and stop.requested:
-            return False
-        self._order = None
-        self.current_epoch += 1
-        if self.current_epoch % self.evaluate_every and self.current_epoch != self.epochs:
-            return False
-        self._evaluate()
-        return True
-
-    def _last_batch_loss_is_finite(self) -> bool:
-        """Whether the loss of the last mini-batch, with the final parameters, is finite."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            loss = self.network.loss(self.x_train[self._last_batch], self.t_train[self._last_batch])
-        return math.isfinite(loss)
-
-    def _stop(self, reason: str) -> None:
-        """Give the network its last parameters with a finite loss, and say why."""
-        self.diverged = True
-        self.stop_reason = reason
-        _copy_into(self._state, self._last_good)
-        if self.verbose:
-            print(f"Training stopped: {reason}")
-
-    def _out_of_patience(self) -> bool:
-        """Whether the last ``patience`` evaluations brought no better validation accuracy."""
-        if self.patience is None or not self.eval_epochs:
-            return False
-        since_best = len(self.eval_epochs) - 1 - self.eval_epochs.index(self.best_epoch)
-        return since_best >= self.patience
+    def _sync(self) -> None:
+        """The loop's counters and flags under the book's names."""
+        loop, evaluation = self.loop, self.evaluation
+        self.current_iter = self.updates = loop.iteration
+        self.current_epoch, self.seconds = loop.epoch, loop.seconds
+        self.diverged, self.interrupted = loop.diverged, loop.interrupted
+        self.best_params, self.best_epoch = evaluation.best_state, evaluation.best_at
+        self.best_acc = evaluation.best_value if self.best_params is not None else -1.0
+        self.stopped_early = (loop.stop_reason or "").startswith("stopped early")
+        self.stop_reason = loop.stop_reason or ""
+        if self.interrupted:
+            where = (f"after epoch {loop.epoch}" if loop.iteration == loop.epoch * len(self.batches)
+                     else f"in epoch {loop.epoch + 1}")
+            self.stop_reason = f"interrupted (Ctrl-C) {where}, iteration {loop.iteration}"
 
     def train(self) -> None:
-        """Run the epochs (or until early stopping or Ctrl-C), print a line per evaluation,
-        and finish with the parameters described by ``params_from``."""
-        start = time.perf_counter()
-        self._start_epoch = self.current_epoch
-        with stop_on_interrupt() as stop:
-            while self.current_epoch < self.epochs:
-                try:
-                    # overflow on the way to a NaN loss is reported below, in one clear message
-                    with np.errstate(over="ignore", invalid="ignore"):
-                        evaluated = self.train_epoch(stop)
-                except TrainingDiverged as err:
-                    self._stop(str(err))
-                    break
-                if self.verbose and evaluated:
-                    print(report.epoch_line(self, time.perf_counter() - start), flush=True)
-                if stop.requested:
-                    self.interrupted = True
-                    self.stop_reason = report.interruption_reason(self)
-                    break
-                if evaluated and self._out_of_patience():
-                    self.stopped_early = True
-                    self.stop_reason = report.early_stop_reason(self)
-                    break
-        if (not self.diverged and self.updates and self._last_batch is not None
-                and not self._last_batch_loss_is_finite()):
-            # the very last update overflowed: no later step was there to notice it
-            self._stop("the last update made the loss overflow; lower the learning rate")
-        if self.checkpoint is not None and not self.diverged:
-            self.save_checkpoint()  # on Ctrl-C, early stopping and at the end
-        if self.best_params is not None and not self.diverged:
-            _copy_into(self._state, self.best_params)
-        self.seconds = time.perf_counter() - start
-        if self.verbose and (self.interrupted or self.stopped_early):
-            print(self.stop_reason[0].upper() + self.stop_reason[1:])
+        """Run the epochs (or until early stopping, divergence or Ctrl-C), print a line per
+        evaluation, and end with the parameters described by ``params_from``."""
+        self.loop.run()
+        self._sync()
+        if self.verbose and self.stop_reason:
+            print(f"Training stopped: {self.stop_reason}; the network keeps the last "
+                  "parameters with a finite loss" if self.diverged
+                  else self.stop_reason[0].upper() + self.stop_reason[1:])
         if self.verbose and self.best_params is not None and not self.diverged:
             print(f"kept the parameters {self.params_from}")
 
-    def save_checkpoint(self, path: str | os.PathLike | None = None) -> None:
-        """Write the state of the run to ``path`` (default: ``checkpoint``), atomically."""
-        save_trainer(self, path if path is not None else self.checkpoint)
+    def train_step(self, batch_indices: np.ndarray) -> float:
+        """One update on the training samples at ``batch_indices``; returns its loss."""
+        return self.loop.step((self.x_train[batch_indices], self.t_train[batch_indices]))
 
     def resume(self, path: str | os.PathLike) -> None:
-        """Continue the run checkpointed in ``path``: restores the network, the optimizer,
-        the random generators, the curves and the position in the epoch. Raises
-        ValueError, changing nothing, for a damaged checkpoint or one of another run."""
-        resume_trainer(self, path)
+        """Continue the run checkpointed in ``path`` (the network, optimizer, batches, curves,
+        best parameters); CheckpointError, nothing changed, for another run's or a damaged one."""
+        read_checkpoint(path).restore(self.loop, self.config)
+        self._sync()
 
     @property
     def kept(self) -> str:
-        """Which parameters the network holds after ``train``: 'last_finite' (training
-        diverged), 'best_validation' or 'best_train' (the best epoch), 'at_interruption'
-        (Ctrl-C) or 'final'."""
-        return report.kept(self)
+        """Which parameters the network holds after ``train``: 'last_finite' (diverged),
+        'best_validation'/'best_train' (the best epoch), 'at_interruption' or 'final'."""
+        if self.diverged:
+            return "last_finite"
+        if self.best_params is not None:
+            return f"best_{self.best_by}"
+        return "at_interruption" if self.interrupted else "final"
 
     @property
     def params_from(self) -> str:
         """``kept`` in words, with its epoch or iteration."""
-        return report.params_from(self)
+        return {"last_finite": "of the last step whose loss was finite (training diverged)",
+                f"best_{self.best_by}": f"of epoch {self.best_epoch}, the best on {self.best_by}"
+                                        f" accuracy ({self.best_acc:.4f})",
+                "at_interruption": f"at the interruption (iteration {self.current_iter})",
+                "final": f"after the last epoch ({self.current_epoch})"}[self.kept]

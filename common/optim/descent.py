@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from common.optim import SGD
+from common.optim.sgd import SGD
 
 Params = dict[str, np.ndarray]
 Gradient = Callable[[Params], Params]

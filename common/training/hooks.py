@@ -1,0 +1,276 @@
+"""The hooks of the training loop (``common.training.loop``): what a run does besides steps.
+
+- ``Evaluate``: measures, every so many epochs or steps and at the last, records the values
+  in the loop's ``history``, keeps the parameters of the best value and stops early when it
+  stops improving (``patience``);
+- ``KeepLastFinite``: a run that diverges ends with the last parameters whose loss was finite;
+- ``EpochProgress``: how far a long epoch has got; ``StepLog``: a line every n steps.
+
+``SaveCheckpoints`` (``common.training.checkpoint``) is a hook too.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
+
+import numpy as np
+
+from common.training.loop import Hook, Loop
+
+
+def copy_arrays(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Copies of the arrays, by name."""
+    return {key: np.array(value) for key, value in arrays.items()}
+
+
+def write_into(arrays: Mapping[str, np.ndarray], values: Mapping[str, np.ndarray]) -> None:
+    """``values`` written into the existing ``arrays`` (so the layers see them), in place."""
+    for key, array in arrays.items():
+        np.copyto(array, values[key])
+
+
+def mean_loss(model: Any, x: np.ndarray, t: np.ndarray, batch_size: int = 50) -> float:
+    """The model's loss averaged over the rows of x, t (e.g. fixed text windows), computed
+    ``batch_size`` rows at a time in inference mode, each chunk weighted by its rows."""
+    total = 0.0
+    for start in range(0, len(x), batch_size):
+        chunk = slice(start, start + batch_size)
+        total += model.loss(x[chunk], t[chunk]) * len(x[chunk])
+    return total / len(x)
+
+
+class Evaluate(Hook):
+    """Every ``every_epochs`` epochs or ``every_steps`` steps, and after the last of the run,
+    each of ``metrics`` (name -> a function of nothing giving a number) goes to
+    ``loop.history[name]``, with the epoch or iteration in ``history[at]``.
+
+    ``best`` (a metric's name; the highest wins, the lowest with ``lower_is_better``):
+    copies of ``keep`` (name -> array: the model's parameters and running statistics) are
+    taken at the best value (``best_state``, ``best_value``, ``best_at``); with
+    ``restore_best`` the model ends the run with them (unless it diverged). ``patience``:
+    the run stops after that many evaluations without a better value. After each
+    evaluation ``report`` prints its line (``True``: 'epoch 3/20  loss 0.2904  val acc
+    0.9163  4.1s  ETA 23s', the mean loss since the last evaluation; by steps, 'iter 250:
+    val loss 2.0312'), or is called as ``report(loop, values)``.
+    """
+
+    def __init__(self, metrics: Mapping[str, Callable[[], float]], *,
+                 every_epochs: int | None = None, every_steps: int | None = None,
+                 best: str | None = None, lower_is_better: bool = False,
+                 keep: Mapping[str, np.ndarray] | None = None, restore_best: bool = True,
+                 patience: int | None = None,
+                 report: bool | Callable[[Loop, dict[str, float]], None] = False) -> None:
+        if best is not None and best not in metrics:
+            raise ValueError(f"Evaluate: best={best!r} is not one of the metrics "
+                             f"{', '.join(metrics)}")
+        if best is not None and keep is None:
+            raise ValueError("Evaluate: best needs keep, the arrays to copy at the best value")
+        self.metrics, self.report = dict(metrics), report
+        self.every_epochs, self.every_steps = every_epochs, every_steps
+        self.at = "eval_epoch" if every_steps is None else "eval_iteration"
+        self.best, self.sign = best, -1.0 if lower_is_better else 1.0
+        self.keep, self.restore_best, self.patience = keep, restore_best, patience
+        self.best_state: dict[str, np.ndarray] | None = None
+        self.best_value = math.inf * -self.sign
+        self.best_at = 0
+        self.since_best = 0
+        self.improved = False
+        self.started, self.first_epoch, self.last_iteration = 0.0, 0, 0
+
+    def start(self, loop: Loop) -> None:
+        self.started, self.first_epoch = time.perf_counter(), loop.epoch
+        self.last_iteration = loop.iteration
+
+    def after_epoch(self, loop: Loop) -> None:
+        if self.every_epochs and (loop.epoch % self.every_epochs == 0 or loop.epoch == loop.epochs):
+            self.evaluate(loop, loop.epoch)
+
+    def after_step(self, loop: Loop) -> None:
+        if self.every_steps and (loop.iteration % self.every_steps == 0
+                                 or loop.iteration == loop.steps):
+            self.evaluate(loop, loop.iteration)
+
+    def evaluate(self, loop: Loop, at: int) -> dict[str, float]:
+        """Measure every metric now, record, keep the best; returns the values."""
+        values = {name: float(metric()) for name, metric in self.metrics.items()}
+        loop.record(**values, **{self.at: at})
+        if self.best is not None:
+            self.improved = self.sign * values[self.best] > self.sign * self.best_value
+            if self.improved:
+                self.best_value, self.best_at, self.since_best = values[self.best], at, 0
+                self.best_state = copy_arrays(self.keep)
+            else:
+                self.since_best += 1
+            if self.patience is not None and self.since_best >= self.patience:
+                loop.stop(f"stopped early: no better {self.best} in the last {self.patience} "
+                          f"evaluations (the best, {self.best_value:.4f}, at "
+                          f"{self.at.removeprefix('eval_')} {self.best_at})")
+        if callable(self.report):
+            self.report(loop, values)
+        elif self.report:
+            print(self.line(loop, values), flush=True)
+        self.last_iteration = loop.iteration
+        return values
+
+    def line(self, loop: Loop, values: dict[str, float]) -> str:
+        """The line of an evaluation: its values, and by epochs the mean loss since the
+        last evaluation, the time so far and the time left."""
+        shown = "  ".join(f"{name.replace('_', ' ')} {value:.4f}" for name, value in
+                          values.items())
+        if self.every_steps:
+            return f"iter {loop.iteration}: {shown}"
+        elapsed = time.perf_counter() - self.started
+        eta = elapsed / max(1, loop.epoch - self.first_epoch) * (loop.epochs - loop.epoch)
+        since = loop.iteration - self.last_iteration
+        loss = np.mean(loop.losses[-since:]) if since else math.nan
+        return (f"epoch {loop.epoch}/{loop.epochs}  loss {loss:.4f}  {shown}  "
+                f"{format_seconds(elapsed)}  ETA {format_seconds(eta)}")
+
+    def end(self, loop: Loop) -> None:
+        if self.restore_best and self.best_state is not None and not loop.diverged:
+            write_into(self.keep, self.best_state)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"best_state": self.best_state, "best_value": self.best_value,
+                "best_at": self.best_at, "since_best": self.since_best}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.best_state = state["best_state"]
+        self.best_value, self.best_at = float(state["best_value"]), int(state["best_at"])
+        self.since_best = int(state["since_best"])
+
+
+class KeepLastFinite(Hook):
+    """A run that diverges ends with the last parameters whose loss was finite: ``keep``
+    (name -> array) is copied before every update and written back when the loss turns
+    NaN or infinite, and when the very last update made it overflow."""
+
+    def __init__(self, keep: Mapping[str, np.ndarray],
+                 loss: Callable[[tuple], float] | None = None) -> None:
+        self.keep, self.loss = keep, loss
+        self.last_good = copy_arrays(keep)
+
+    def before_update(self, loop: Loop, params: Mapping[str, np.ndarray],
+                      grads: Mapping[str, np.ndarray]) -> None:
+        write_into(self.last_good, self.keep)
+
+    def end(self, loop: Loop) -> None:
+        if not loop.diverged and loop.iteration and self.loss is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                if not math.isfinite(self.loss(loop.batch)):
+                    loop.diverged = True
+                    loop.stop_reason = ("the last update made the loss overflow; lower the "
+                                        "learning rate")
+        if loop.diverged:
+            write_into(self.keep, self.last_good)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"last_good": self.last_good}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        write_into(self.last_good, state["last_good"])
+
+
+def format_seconds(seconds: float) -> str:
+    """'4.2s' under a minute, else '3m07s'."""
+    return f"{seconds:.1f}s" if seconds < 60 else f"{int(seconds // 60)}m{seconds % 60:02.0f}s"
+
+
+class EpochProgress(Hook):
+    """Reports how far an epoch has got, but only once it has run for ``delay`` seconds.
+
+    On a terminal the report is one line rewritten in place every ``tty_interval``
+    seconds (and erased when the epoch ends); elsewhere (a log file, CI) it is a
+    plain line every ``log_interval`` seconds, so logs stay short. Call ``start``
+    at the beginning of an epoch, ``update`` after every batch and ``finish`` at
+    the end; as a hook of the training loop it calls them itself, counting ``batch_size``
+    samples a batch out of ``samples`` an epoch. Short epochs print nothing.
+    """
+
+    def __init__(self, total_batches: int, batch_size: int = 1, samples: int | None = None,
+                 stream: TextIO | None = None, delay: float = 3.0, tty_interval: float = 0.5,
+                 log_interval: float = 30.0) -> None:
+        self.total_batches, self.batch_size = total_batches, batch_size
+        self.samples = samples if samples is not None else total_batches * batch_size
+        self.batches_done = 0
+        self.stream = stream if stream is not None else sys.stdout
+        self.in_place = self.stream.isatty()
+        self.delay = delay
+        self.interval = tty_interval if self.in_place else log_interval
+        self.epoch = 0
+        self.started = 0.0
+        self.next_report = 0.0
+        self.shown = False
+
+    def start(self, epoch: int) -> None:
+        """A new epoch begins now."""
+        self.epoch = epoch
+        self.started = time.perf_counter()
+        self.next_report = self.started + self.delay
+        self.shown = False
+
+    def update(self, batches_done: int, samples_done: int) -> None:
+        """Report, if it is time to: ``batches_done`` batches of ``samples_done`` samples."""
+        now = time.perf_counter()
+        if now < self.next_report or not batches_done:
+            return
+        elapsed = now - self.started
+        eta = elapsed / batches_done * (self.total_batches - batches_done)
+        line = (f"epoch {self.epoch}: {batches_done}/{self.total_batches} batches  "
+                f"{samples_done / elapsed:.0f} samples/s  epoch ETA {format_seconds(eta)}")
+        if self.in_place:
+            self.stream.write("\r" + line + "\x1b[K")  # \x1b[K erases what a longer line left
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+        self.shown = True
+        self.next_report = now + self.interval
+
+    def finish(self) -> None:
+        """The epoch is over: erase the in-place line, so the epoch's summary takes its place."""
+        if self.in_place and self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+    def after_step(self, loop: Loop) -> None:
+        if self.batches_done == 0:
+            self.start(loop.epoch + 1)
+        self.batches_done += 1
+        self.update(self.batches_done, min(self.batches_done * self.batch_size, self.samples))
+
+    def after_epoch(self, loop: Loop) -> None:
+        self.finish()
+        self.batches_done = 0
+
+    def end(self, loop: Loop) -> None:
+        self.finish()
+
+
+class StepLog(Hook):
+    """Every ``every`` steps, and after the first step of a run, a line: 'iter 250/2000  loss
+    1.8312  lr 9.41e-04  10.52 it/s  ETA 2m46s' (the mean loss of the steps since the last
+    line, the learning rate, the speed and the time left to ``total`` steps)."""
+
+    def __init__(self, every: int, total: int) -> None:
+        self.every, self.total = every, total
+        self.started, self.first, self.since = 0.0, 0, 0
+
+    def start(self, loop: Loop) -> None:
+        self.started, self.first, self.since = time.perf_counter(), loop.iteration, 0
+
+    def after_step(self, loop: Loop) -> None:
+        self.since += 1
+        if loop.iteration % self.every and loop.iteration != self.first + 1:
+            return
+        elapsed = time.perf_counter() - self.started
+        rate = (loop.iteration - self.first) / elapsed if elapsed > 0 else math.inf
+        eta = (self.total - loop.iteration) / rate if rate > 0 else math.inf
+        recent = sum(loop.losses[-self.since:]) / self.since
+        print(f"iter {loop.iteration}/{self.total}  loss {recent:.4f}  "
+              f"lr {loop.optimizer.lr:.2e}  {rate:.2f} it/s  ETA {format_seconds(eta)}",
+              flush=True)
+        self.since = 0
