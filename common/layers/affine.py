@@ -9,6 +9,32 @@ from common.layers.base import Layer
 from common.validation import check_dout, check_features, forward_cache, layer_name
 
 
+def _check_array(who: str, name: str, value: object, shape: str) -> None:
+    """A TypeError naming ``name`` unless ``value`` is a NumPy array: a layer trains its
+    arrays in place (W -= lr·dW), which it cannot do to a list."""
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{who}: {name} must be a NumPy array of shape {shape}, got a "
+                        f"{type(value).__name__}; pass np.array({name}, dtype=np.float32) "
+                        "(the layer updates its arrays in place, which needs an array)")
+
+
+def _check_weights(who: str, W: np.ndarray, b: np.ndarray | None) -> None:
+    """W an array (D, M) and b, unless None, an array (M,): one bias per output, as
+    out = x W + b needs. A TypeError or ValueError naming the argument otherwise; checked
+    once, at construction, so that forward and backward stay free of it."""
+    _check_array(who, "W", W, "(D, M)")
+    if W.ndim != 2:
+        raise ValueError(f"{who}: W must have shape (D, M), D inputs by M outputs; got shape "
+                         f"{W.shape}")
+    if b is None:
+        return
+    m = W.shape[1]
+    _check_array(who, "b", b, f"(M,) = ({m},)")
+    if b.shape != (m,):
+        raise ValueError(f"{who}: b must have shape (M,) = ({m},), one bias per column of W "
+                         f"(shape {W.shape}); got shape {b.shape}")
+
+
 class Affine(Layer):
     """Fully connected layer: out = x W + b.
 
@@ -24,6 +50,7 @@ class Affine(Layer):
     param_names = ("W", "b")
 
     def __init__(self, W: np.ndarray, b: np.ndarray, input_grad: bool = True) -> None:
+        _check_weights(type(self).__name__, W, b)
         self.W = W
         self.b = b
         self.input_grad = input_grad
@@ -63,6 +90,7 @@ class MatMul(Layer):
     param_names = ("W",)
 
     def __init__(self, W: np.ndarray) -> None:
+        _check_weights(type(self).__name__, W, None)
         self.W = W
         self.x: np.ndarray | None = None
         self.dW: np.ndarray | None = None
@@ -92,8 +120,7 @@ class TimeAffine(Layer):
     """
 
     def __init__(self, W: np.ndarray, b: np.ndarray | None = None) -> None:
-        if np.ndim(W) != 2:
-            raise ValueError(f"TimeAffine needs W of shape (D, M), got shape {np.shape(W)}")
+        _check_weights(type(self).__name__, W, b)
         self.W = W
         self.b = b
         self.param_names = ("W",) if b is None else ("W", "b")

@@ -188,11 +188,19 @@ class TimeBiLSTM(Container):
 
     def __init__(self, Wx1: np.ndarray, Wh1: np.ndarray, b1: np.ndarray, Wx2: np.ndarray,
                  Wh2: np.ndarray, b2: np.ndarray, stateful: bool = False) -> None:
+        who = "TimeBiLSTM"
+        h1 = check_weights(who, Wx1, Wh1, (b1,), 4, names=("Wx1", "Wh1", "b1"))
+        h2 = check_weights(who, Wx2, Wh2, (b2,), 4, names=("Wx2", "Wh2", "b2"))
+        # backward splits dhs at H: both halves of the output must be H wide
+        if h1 != h2:
+            raise ValueError(f"{who}: both directions need the same hidden size H, but Wh1 has "
+                             f"shape {Wh1.shape} (H = {h1}) and Wh2 {Wh2.shape} (H = {h2}); "
+                             "draw both directions' weights with one hidden size")
+        if Wx1.shape[0] != Wx2.shape[0]:
+            raise ValueError(f"{who}: both directions read the same inputs, but Wx1 has "
+                             f"{Wx1.shape[0]} rows and Wx2 {Wx2.shape[0]}")
         self.forward_lstm = TimeLSTM(Wx1, Wh1, b1, stateful)
         self.backward_lstm = TimeLSTM(Wx2, Wh2, b2, stateful)
-        if Wx1.shape[0] != Wx2.shape[0]:
-            raise ValueError(f"TimeBiLSTM: both directions read the same inputs, but Wx1 has "
-                             f"{Wx1.shape[0]} rows and Wx2 {Wx2.shape[0]}")
         self.layers = OrderedDict(forward_lstm=self.forward_lstm,
                                   backward_lstm=self.backward_lstm)
         self.name = "TimeBiLSTM"

@@ -19,19 +19,28 @@ import numpy as np
 from common.validation import layer_name
 
 
-def check_weights(who: str, Wx: Any, Wh: Any, biases: tuple[Any, ...], gates: int) -> int:
+def check_weights(who: str, Wx: Any, Wh: Any, biases: tuple[Any, ...], gates: int,
+                  names: tuple[str, str, str] = ("Wx", "Wh", "biases")) -> int:
     """The hidden size H of a cell with ``gates`` blocks: Wx (D, gates·H), Wh (H, gates·H)
-    and every bias (gates·H,); a ValueError naming ``who`` otherwise."""
+    and every bias (gates·H,), all NumPy arrays; a TypeError or ValueError naming ``who``
+    and the argument (its ``names``: Wx, Wh, the biases) otherwise."""
+    wx_name, wh_name, b_name = names
+    for name, value in ((wx_name, Wx), (wh_name, Wh), *((b_name, b) for b in biases)):
+        # the layer trains its arrays in place (W -= lr·dW), which it cannot do to a list
+        if not isinstance(value, np.ndarray):
+            raise TypeError(f"{who}: {name} must be a NumPy array, got a "
+                            f"{type(value).__name__}; pass np.array(..., dtype=np.float32)")
     h = np.shape(Wh)[0] if np.ndim(Wh) == 2 else -1
     width = f"{gates}H" if gates > 1 else "H"
     if h < 1 or np.shape(Wh) != (h, gates * h):
-        raise ValueError(f"{who} needs Wh of shape (H, {width}), got shape {np.shape(Wh)}")
+        raise ValueError(f"{who} needs {wh_name} of shape (H, {width}), got shape "
+                         f"{np.shape(Wh)}")
     if np.ndim(Wx) != 2 or np.shape(Wx)[1] != gates * h:
-        raise ValueError(f"{who} needs Wx of shape (D, {width}) = (D, {gates * h}) for Wh of "
-                         f"shape {np.shape(Wh)}, got shape {np.shape(Wx)}")
+        raise ValueError(f"{who} needs {wx_name} of shape (D, {width}) = (D, {gates * h}) for "
+                         f"{wh_name} of shape {np.shape(Wh)}, got shape {np.shape(Wx)}")
     for b in biases:
         if np.shape(b) != (gates * h,):
-            raise ValueError(f"{who} needs biases of shape ({width},) = ({gates * h},), got "
+            raise ValueError(f"{who} needs {b_name} of shape ({width},) = ({gates * h},), got "
                              f"shape {np.shape(b)}")
     return h
 

@@ -61,13 +61,23 @@ class MultiLayerNet(Network):
         dtype: Any = np.float32,
         seed: int | None = None,
     ) -> None:
+        who = type(self).__name__
+        # the book's signature puts a list second; an int there would be unpacked as one
+        if (isinstance(hidden_size_list, (str, bytes))
+                or not isinstance(hidden_size_list, (Sequence, np.ndarray))
+                or (isinstance(hidden_size_list, np.ndarray) and hidden_size_list.ndim == 0)):
+            raise TypeError(f"{who}: hidden_size_list must be a list of hidden layer sizes, "
+                            f"such as [50] for one hidden layer of 50 units or [100, 100] for "
+                            f"two; got {hidden_size_list!r} ({type(hidden_size_list).__name__})."
+                            f" The signature is {who}(input_size, hidden_size_list, "
+                            "output_size, ...)")
         sizes = [input_size, *hidden_size_list, output_size]
         if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
                for n in sizes):
-            raise ValueError(f"MultiLayerNet needs layer sizes that are whole numbers >= 1; got "
+            raise ValueError(f"{who} needs layer sizes that are whole numbers >= 1; got "
                              f"input_size {input_size!r}, hidden_size_list "
                              f"{list(hidden_size_list)!r}, output_size {output_size!r}")
-        if activation.lower() not in ACTIVATIONS:
+        if not isinstance(activation, str) or activation.lower() not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}: use 'relu' or 'sigmoid'")
         self.input_size = int(input_size)
         self.hidden_size_list = [int(h) for h in hidden_size_list]
@@ -131,5 +141,10 @@ class TwoLayerNet(MultiLayerNet):
         dtype: Any = np.float32,
         seed: int | None = None,
     ) -> None:
+        if isinstance(hidden_size, bool) or not isinstance(hidden_size, (int, np.integer)):
+            raise TypeError(f"{type(self).__name__}: hidden_size is the size of its one hidden "
+                            f"layer, a whole number such as 50; got {hidden_size!r} "
+                            f"({type(hidden_size).__name__}). For several hidden layers use "
+                            "MultiLayerNet(input_size, hidden_size_list, output_size)")
         super().__init__(input_size, [hidden_size], output_size,
                          weight_init_std=weight_init_std, dtype=dtype, seed=seed)

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import contextlib
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from common.layers import TimeAffine, TimeSoftmaxWithLoss
 from common.layers.recurrent import TimeLSTM, TimeRNN
+from common.layers.recurrent_base import RecurrentState
 from common.layers.tied import TiedEmbedding
 from common.layers.time import TimeDropout, TimeEmbedding
 from common.memory import keep_freed_memory
@@ -35,26 +36,36 @@ from common.nets.network import Network
 from common.validation import real_number, whole_number
 
 
-def _stateful_layers(model: Any) -> Iterator[tuple[str, Any]]:
-    """(name, layer) of the layers of ``model`` that carry a state between calls."""
-    for name, layer in getattr(model, "layers", {}).items():
-        if callable(getattr(layer, "reset_state", None)) and getattr(layer, "stateful", True):
-            yield name, layer
+def _recurrent_layers(layers: Mapping[str, Any],
+                      prefix: str = "") -> Iterator[tuple[str, RecurrentState]]:
+    """(name, layer) of the recurrent time layers (TimeRNN, TimeLSTM, TimeGRU) among
+    ``layers``, those inside a container too (a TimeBiLSTM's two LSTMs, named
+    '<container>.<inner>'). A network's layers all have the ``layers`` trait (None but for
+    containers): ``Network`` passes them through ``as_layer``."""
+    for name, layer in layers.items():
+        if isinstance(layer, RecurrentState):
+            yield prefix + name, layer
+        elif isinstance(layer.layers, Mapping):
+            yield from _recurrent_layers(layer.layers, f"{prefix}{name}.")
 
 
-def recurrent_states(model: Any) -> dict[str, np.ndarray]:
+def _stateful_layers(model: Network) -> Iterator[tuple[str, RecurrentState]]:
+    """(name, layer) of the recurrent layers of ``model`` that carry a state between calls."""
+    return ((name, layer) for name, layer in _recurrent_layers(model.layers) if layer.stateful)
+
+
+def recurrent_states(model: Network) -> dict[str, np.ndarray]:
     """Copies of the states the stateful layers of ``model`` carry to the next batch, named
     '<layer>.h' and '<layer>.c' (nothing for a layer whose state is reset)."""
     states = {}
     for name, layer in _stateful_layers(model):
-        for attr in ("h", "c"):
-            value = getattr(layer, attr, None)
+        for attr, value in (("h", layer.h), ("c", layer.c)):
             if value is not None:
                 states[f"{name}.{attr}"] = np.array(value)
     return states
 
 
-def set_recurrent_states(model: Any, states: dict[str, np.ndarray]) -> None:
+def set_recurrent_states(model: Network, states: dict[str, np.ndarray]) -> None:
     """Give the stateful layers of ``model`` the states ``recurrent_states`` returned (a layer
     with none there is reset)."""
     for name, layer in _stateful_layers(model):
@@ -89,11 +100,26 @@ class RnnlmBase(Network):
 
     # --- the book's interface --------------------------------------------------------------
     def predict(self, xs: np.ndarray, train_flg: bool = False) -> np.ndarray:
-        """Scores (N, T, V) of the word after each position of xs (N, T) (integer ids)."""
+        """Scores (N, T, V) of the word after each position of xs (N, T) (integer ids); a
+        1-D xs (T,) is one sequence, with scores (T, V) (``Network.predict``)."""
         if self._fixed_start is not None:
             set_recurrent_states(self, self._fixed_start)
         self._last_start = recurrent_states(self)
         return super().predict(xs, train_flg)
+
+    def loss(self, xs: np.ndarray, ts: np.ndarray, train_flg: bool = False) -> float:
+        """``Network.loss`` (what ``forward`` returns): the mean cross-entropy of the next
+        words, for word ids xs (N, T) and the words that follow them, ts (N, T)."""
+        # predict takes a 1-D xs as one sequence, but the loss of (T, V) scores against
+        # ts (T,) would fail inside the loss layer, far from the argument that is wrong
+        who = f"{type(self).__name__}.forward"
+        for name, ids, ranks in (("xs", xs, (2,)), ("ts", ts, (2, 3))):  # ts: ids or one-hot
+            if np.ndim(ids) not in ranks:
+                one = (f" = (1, {np.shape(ids)[0]})" if np.ndim(ids) == 1 else "")
+                raise ValueError(f"{who}: {name} must be a batch of word-id sequences of shape "
+                                 f"(N, T); got shape {np.shape(ids)}. For one sentence pass a "
+                                 f"batch of one, {name}[np.newaxis], of shape (1, T){one}")
+        return super().loss(xs, ts, train_flg)
 
     def state_dict(self) -> dict[str, Any]:
         """``Network.state_dict`` and the hidden states the recurrent layers carry to the
@@ -109,9 +135,8 @@ class RnnlmBase(Network):
 
     def reset_state(self) -> None:
         """Forget the hidden states: the next batch starts from zeros."""
-        for layer in self.layers.values():
-            if callable(getattr(layer, "reset_state", None)):
-                layer.reset_state()
+        for _, layer in _recurrent_layers(self.layers):
+            layer.reset_state()
 
     # --- checks and summaries that must not disturb the carried state --------------------
     @contextlib.contextmanager

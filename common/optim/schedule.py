@@ -27,7 +27,13 @@ class Schedule:
     settings: tuple[str, ...] = ("updates",)
 
     def __init__(self, optimizer: Any) -> None:
-        if not callable(getattr(optimizer, "update", None)):
+        # the library's optimizers (common.optim.base.Stateful) and the books' own have
+        # update; anything else is the wrong argument
+        try:
+            update = optimizer.update
+        except AttributeError:
+            update = None
+        if not callable(update):
             raise ValueError(f"{type(self).__name__} wraps an optimizer (an object with "
                              f"update(params, grads)), got {optimizer!r}")
         self.optimizer = optimizer
@@ -41,10 +47,13 @@ class Schedule:
     def state_dict(self) -> dict[str, Any]:
         """The schedule's numbers, and the wrapped optimizer's state under 'optimizer.'."""
         state: dict[str, Any] = {name: getattr(self, name) for name in self.settings}
-        inner = getattr(self.optimizer, "state_dict", None)
-        if inner is None:
+        try:
+            inner = self.optimizer.state_dict
+        except AttributeError:
+            # a book's own optimizer has none; the optimizers of common.optim all do
             raise ValueError(f"{type(self.optimizer).__name__} has no state_dict(): its "
-                             "state cannot be saved")
+                             "state cannot be saved (the optimizers of common.optim can "
+                             "be)") from None
         state.update({INNER + key: value for key, value in inner().items()})
         return state
 
