@@ -48,6 +48,11 @@ Cases (each timed ``--repeat`` times after a warm-up; median, min and max shown)
   installed, ratio against its target (<= 1.0); ``--gpt-iterations`` per round
   (``benchmarks.bench_rnnlm``, which also profiles it and compares test perplexities);
   not run by ``--quick``.
+- ``busy``: the book-style TwoLayerNet (``benchmarks.book_twolayer``) and a short
+  ``python -m ch_gpt``, each with 1 and 2 BLAS threads, on the machine as it is and while 4
+  busy-looping processes that the case starts keep the cores busy: medians and the ratios
+  2 threads / 1 thread (``benchmarks.bench_busy``, which runs the other chapters too); not
+  run by ``--quick``.
 
 ``--quick`` shrinks everything (2048 samples for the MLP, 500 for SimpleConvNet, 2
 DeepConvNet iterations, 2 profiled iterations, one run, no end-to-end programs): a
@@ -85,7 +90,7 @@ from benchmarks.torch_mlp import torch_available, torch_epoch_runner
 from common.fileio import atomic_write
 
 CASES = ("gemm", "mlp", "conv", "profile", "hand_conv", "load", "ch_mnist", "ch_mnist_deep",
-         "optimizer_compare", "playground", "gpt", "rnnlm")
+         "optimizer_compare", "playground", "gpt", "rnnlm", "busy")
 #: End-to-end programs: they need MNIST_DIR and are skipped by --quick.
 PROGRAM_CASES = ("load", "ch_mnist", "ch_mnist_deep", "optimizer_compare")
 #: Targets of the conv networks' ours/PyTorch epoch-time ratio (issue 9).
@@ -339,6 +344,14 @@ def main(argv: list[str] | None = None) -> int:
         r = rnnlm_case(repeat, args.gpt_iterations, use_torch)
         results.append(r)
         print_row(r)
+    if "busy" in cases and args.quick:
+        skipped.append("busy")  # whole programs under load: no smoke test to be had quickly
+    elif "busy" in cases:
+        from benchmarks.bench_busy import busy_case, describe
+
+        for r in busy_case(args.repeat):
+            results.append(r)
+            print(describe(r), flush=True)
     if skipped:
         print(f"skipped {', '.join(skipped)}: " +
               ("--quick" if args.quick else "set MNIST_DIR to the MNIST files to run them"))

@@ -1,5 +1,9 @@
 """Entry point of ``python -m ch_iris``."""
 
-from ch_iris.cli import main
+from common.threads import apply_thread_policy
+
+apply_thread_policy("ch_iris")  # before NumPy: its BLAS threads (common.threads says why)
+
+from ch_iris.cli import main  # noqa: E402  (after the thread setting, before NumPy)
 
 raise SystemExit(main())

@@ -3,9 +3,9 @@
 
 import sys
 
-from common.threads import prefer_one_blas_thread
+from common.threads import apply_thread_policy
 
-prefer_one_blas_thread()  # small products: one BLAS thread (common.threads says why)
+apply_thread_policy("ch_seq2seq")  # before NumPy: its BLAS threads (common.threads says why)
 
 from ch_seq2seq.cli import main  # noqa: E402  (after the thread setting, before NumPy)
 

@@ -57,17 +57,20 @@ def test_entry_point_reaches_its_accuracy_and_writes_figures_and_json(tmp_path, 
 
 
 @pytest.mark.slow
-def test_median_test_accuracy_over_seeds_0_to_9_is_at_least_095():
-    # The chapter's training with its default settings, 2000 iterations instead of
-    # 10000 to keep the test fast (the README gives the 10000-iteration numbers).
+def test_median_test_accuracy_over_seeds_0_to_9_holds_with_a_flower_to_spare():
+    # The chapter's training with its default settings. Measured: median 0.967 (29 of 30
+    # flowers) at NumPy 1.25 and 2.x, 1 and 2 BLAS threads and several BLAS kernels
+    # (docs/ch_iris.md); the threshold is one flower below, so that no single flower
+    # that a BLAS build tips the other way fails it.
     accuracies = []
     for seed in range(10):
         (x_train, t_train), (x_test, t_test) = load_iris(test_size=0.2, seed=seed)
         net = MultiLayerNet(4, list(DEFAULT_HIDDEN), 3, weight_decay_lambda=DEFAULT_WEIGHT_DECAY,
                             seed=seed)
-        train(net, x_train, t_train, x_test, t_test, iters=2000, seed=seed)
+        train(net, x_train, t_train, x_test, t_test, seed=seed)
         accuracies.append(net.accuracy(x_test, t_test))
-    assert statistics.median(accuracies) >= 0.95, accuracies
+    assert len(t_test) == 30
+    assert statistics.median(accuracies) >= 28 / 30, accuracies
 
 
 def test_best_parameters_are_written_back_into_the_network():
@@ -105,7 +108,8 @@ def test_options_change_the_run(tmp_path):
     report = run_main(tmp_path, "--iters", "200", "--standardize", "--optimizer", "Adam",
                       "--lr", "0.01", "--hidden", "8", "--eval-every", "50")
     assert report["settings"] == {"optimizer": "adam", "lr": 0.01, "iters": 200, "hidden": [8],
-                                  "weight_decay": 1e-3, "standardize": True, "eval_every": 50}
+                                  "weight_decay": DEFAULT_WEIGHT_DECAY, "standardize": True,
+                                  "eval_every": 50}
     assert report["test_accuracy"] >= 0.8
 
 
