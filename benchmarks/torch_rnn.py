@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from common.layers.gru import TimeGRU
-from common.layers.recurrent import TimeBiLSTM, TimeLSTM, TimeRNN
+from common.layers.lstm import TimeBiLSTM, TimeLSTM
+from common.layers.recurrent import TimeRNN
 
 #: Our LSTM column blocks (f, g, i, o) in PyTorch's row order (i, f, g, o).
 TORCH_LSTM_ORDER = (2, 0, 1, 3)

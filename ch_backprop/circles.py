@@ -21,7 +21,7 @@ from common.nets.network import Network
 from common.nets.small import hidden_activations, make_circles_net, probability_of_one
 from common.optim import Momentum
 from common.plots.surface import training_path
-from common.util import to_one_hot
+from common.samples import to_one_hot
 from dataset.toy import noisy_circles
 
 CHECK_STD, TRAIN_STD = 1.0, 0.1

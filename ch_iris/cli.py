@@ -36,8 +36,8 @@ from common.plots.figures import (
     short_run_note,
     show_figures,
 )
+from common.samples import confusion_matrix
 from common.training.trainer import Trainer
-from common.util import confusion_matrix
 from dataset import DatasetError
 from dataset.iris import CLASS_NAMES, load_iris
 

@@ -12,7 +12,7 @@ from ch_mnist.networks import IMAGE_SIDE, OUTPUT_SIZE
 from common.nets.network import Network
 from common.plots.conv import plot_feature_maps, plot_filters
 from common.plots.figures import plot_confusion_matrix, plot_image_grid
-from common.util import confusion_matrix
+from common.samples import confusion_matrix
 
 #: How many misclassified digits the grid shows.
 GRID_SIZE = 30

@@ -8,8 +8,8 @@ Foundations (NumPy only):
   weights) read without letting the file run code; ``memory``: peak memory, and freed
   memory kept for reuse; ``threads``: one BLAS thread for programs of many small products;
 - ``functions``: activations and losses (stable sigmoid, log-softmax, cross-entropy);
-- ``util``: one-hot labels, shuffles and splits, smoothing, im2col / col2im (and, as the
-  second book's ``common.util``, its word-vector functions);
+- ``samples``: one-hot labels, shuffles and splits, the confusion matrix, smoothing;
+- ``windows``: the sliding windows behind convolution and pooling (im2col / col2im);
 - ``wordvec``: word vectors by counting (co-occurrence, PPMI, SVD), similarity and
   analogies, and their files;
 - ``batches``: batch streams, plain iterables with a state: shuffled epochs, sequential
@@ -33,10 +33,11 @@ On top:
 - ``plots``: PNG figures; ``cli``: what every chapter's command line shares.
 
 The book's module paths keep working, so that the programs of "Deep Learning from
-Scratch" run unchanged: ``functions``, ``layers`` and ``util`` are the modules themselves;
-``gradient``, ``optimizer``, ``multi_layer_net``, ``multi_layer_net_extend`` and ``trainer``
-are short faces over the packages that implement them, whose star imports give what the
-book's modules give (``np`` included). The second book's ``time_layers`` is a face over
+Scratch" run unchanged: ``functions`` and ``layers`` are the modules themselves;
+``util``, ``gradient``, ``optimizer``, ``multi_layer_net``, ``multi_layer_net_extend`` and
+``trainer`` are short faces over the modules that implement them, whose star imports give
+what the book's modules give (``np`` included); the library itself imports every name
+from where it is defined, never through a face. The second book's ``time_layers`` is a face over
 ``layers`` in the same way, and its ``base_model`` over ``nets.list_model``; ``trainer``
 also gives the second book's ``Trainer(model, optimizer)`` and ``RnnlmTrainer``, and
 ``util`` its helpers. Its ``config`` (``GPU = False``) and ``np`` (NumPy) are there for

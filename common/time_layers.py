@@ -22,7 +22,8 @@ from common.layers.affine import TimeAffine
 from common.layers.embedding import Embedding
 from common.layers.gru import GRU, TimeGRU
 from common.layers.losses import TimeSoftmaxWithLoss
-from common.layers.recurrent import LSTM, RNN, TimeBiLSTM, TimeLSTM, TimeRNN
+from common.layers.lstm import LSTM, TimeBiLSTM, TimeLSTM
+from common.layers.recurrent import RNN, TimeRNN
 from common.layers.time import TimeDropout, TimeEmbedding, TimeSigmoidWithLoss
 
 #: The book's ``common.np`` switches to CuPy when its config says so; this library never does.

@@ -1,14 +1,32 @@
-"""Small data helpers (one-hot labels, shuffling, splits, curve smoothing) and the
-sliding windows behind convolution and pooling (im2col, col2im) and random shifts."""
+"""The book's module path ``common.util``: the first book's helpers (one-hot labels,
+shuffles, splits, smoothing, im2col / col2im), from ``common.samples`` and
+``common.windows``, and the second book's (its word-vector functions, from
+``common.wordvec``; ``to_cpu``/``to_gpu``; ``eval_perplexity``, ``eval_seq2seq`` and
+``clip_grads``, read from their homes on first use). The library's own modules import
+these from where they are defined, never through here."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from common.functions import labels_of
-from common.validation import check_labels, whole_number
-
-# the count-based word vectors of the second book's chapter 2, where its programs import them
+# what the books' programs import from common.util: a face, so the names are re-exported
+from common.samples import (  # noqa: F401
+    confusion_matrix,
+    shuffle_dataset,
+    smooth_curve,
+    to_one_hot,
+    train_test_split,
+)
+from common.windows import (  # noqa: F401
+    col2im,
+    conv_output_size,
+    im2col,
+    random_shift,
+    shift_images,
+    window_positions,
+    window_sum,
+    window_view,
+)
 from common.wordvec import (  # noqa: F401
     analogy,
     convert_one_hot,
@@ -20,237 +38,6 @@ from common.wordvec import (  # noqa: F401
     ppmi,
     preprocess,
 )
-
-
-def to_one_hot(labels: np.ndarray, num_classes: int | None = None,
-               dtype: type = np.float32) -> np.ndarray:
-    """One-hot rows from integer labels: (N,) -> (N, K) with a 1 in column ``labels[n]``.
-
-    K is ``num_classes``, or max(labels) + 1 when not given.
-    """
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"to_one_hot needs a 1-D array of integer labels, got {labels.dtype} "
-                         f"of shape {labels.shape}")
-    k = int(labels.max()) + 1 if num_classes is None else num_classes
-    if labels.size and (labels.min() < 0 or labels.max() >= k):
-        raise ValueError(f"labels must lie in 0..{k - 1}, found {labels.min()}..{labels.max()}")
-    one_hot = np.zeros((labels.size, k), dtype=dtype)
-    one_hot[np.arange(labels.size), labels] = 1
-    return one_hot
-
-
-def shuffle_dataset(x: np.ndarray, t: np.ndarray,
-                    seed: int | np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The samples of x (N, ...) and t (N, ...) in one random order (copies)."""
-    permutation = np.random.default_rng(seed).permutation(x.shape[0])
-    return x[permutation], t[permutation]
-
-
-def train_test_split(
-    x: np.ndarray, t: np.ndarray, test_size: float | int = 0.2,
-    seed: int | np.random.Generator | None = None, stratify: bool = True,
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """Split (x, t) into ((x_train, t_train), (x_test, t_test)).
-
-    ``test_size`` is a fraction in (0, 1), or a number of samples (an int >= 1).
-    With ``stratify`` every class (labels (N,) or one-hot (N, K)) gives its share
-    of the test samples (round(test_size · its count) for a fraction; for a number,
-    the shares are rounded so that they add up to exactly that number), so both
-    parts keep the class proportions. Samples are drawn at random (``seed``); each
-    part keeps the original order of its samples.
-    """
-    n = x.shape[0]
-    if len(t) != n:
-        raise ValueError(f"x has {n} samples but t has {len(t)} labels")
-    is_count = isinstance(test_size, (int, np.integer)) and not isinstance(test_size, bool)
-    if is_count and not 1 <= test_size < n:
-        raise ValueError(f"test_size of {test_size} samples must lie in 1..{n - 1} ({n} samples)")
-    if not is_count and not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a fraction between 0 and 1 or a number of "
-                         f"samples, got {test_size}")
-    rng = np.random.default_rng(seed)
-    if stratify:
-        labels = labels_of(t)
-        groups = [np.flatnonzero(labels == c) for c in np.unique(labels)]
-    else:
-        groups = [np.arange(n)]
-    sizes = np.array([g.size for g in groups])
-    if is_count:
-        # largest remainders: each class's exact share, floored, plus one for the
-        # classes with the largest fractions until the shares add up to test_size
-        exact = test_size * sizes / n
-        quotas = np.floor(exact).astype(int)
-        order = np.argsort(-(exact - quotas), kind="stable")
-        quotas[order[: test_size - quotas.sum()]] += 1
-    else:
-        quotas = [int(round(test_size * size)) for size in sizes]
-    test_idx = np.concatenate([rng.permutation(g)[:q] for g, q in zip(groups, quotas, strict=True)])
-    is_test = np.zeros(n, dtype=bool)
-    is_test[test_idx] = True
-    return (x[~is_test], t[~is_test]), (x[is_test], t[is_test])
-
-
-def smooth_curve(x: np.ndarray, window: int = 11, beta: float = 2.0) -> np.ndarray:
-    """A smoothed copy of the 1-D series ``x`` (e.g. a loss per iteration), same length.
-
-    The moving average weighted by a Kaiser window (``window`` points, shape
-    ``beta``), as in the book; the ends are padded by reflection.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    if x.size < window:
-        return x.copy()
-    half = window // 2
-    padded = np.concatenate([x[half:0:-1], x, x[-2:-half - 2:-1]])
-    w = np.kaiser(window, beta)
-    return np.convolve(padded, w / w.sum(), mode="valid")
-
-
-def confusion_matrix(t: np.ndarray, y: np.ndarray, num_classes: int) -> np.ndarray:
-    """Counts C[i, j] of samples with true class i predicted as j: (K, K) int64.
-
-    t and y are integer labels (N,) (one-hot rows are accepted for t); labels outside
-    0..K-1 or of different counts raise ValueError.
-    """
-    y = check_labels(y, len(y), num_classes, "confusion_matrix: y")
-    t = labels_of(check_labels(t, len(y), num_classes, "confusion_matrix: t"))
-    counts = np.bincount(t * num_classes + y, minlength=num_classes**2)
-    return counts.reshape(num_classes, num_classes)
-
-
-# --- convolution helpers -------------------------------------------------------------------
-def conv_output_size(input_size: int, filter_size: int, stride: int = 1,
-                     pad: int = 0) -> float:
-    """The book's ``conv_output_size``: (input + 2·pad - filter) / stride + 1, with ``/``.
-
-    Kept as the book has it, so it returns a float, and one with a fraction when the
-    stride does not divide (input + 2·pad - filter): 10 pixels, a 3-pixel filter, pad 1,
-    stride 2 give 5.5. The layers themselves (and ``im2col``, ``col2im``) use the whole
-    number of windows that fit, ``window_positions``: 5 there, as in the book's im2col
-    (``//``) and in PyTorch.
-    """
-    return (input_size + 2 * pad - filter_size) / stride + 1
-
-
-def window_positions(input_size: int, filter_size: int, stride: int = 1, pad: int = 0) -> int:
-    """How many windows fit along one axis: floor((in + 2·pad - filter) / stride) + 1.
-
-    This is the output length of a convolution or pooling, as in the book's im2col and in
-    PyTorch: when the stride does not divide (in + 2·pad - filter), the last rows or
-    columns that no window reaches are not used (and get a zero gradient). Raises
-    ValueError when the stride is not a whole number >= 1 or when not even one window
-    fits (a filter larger than the padded input).
-    """
-    whole_number(stride, "the stride")
-    whole_number(pad, "the padding", low=0)
-    if filter_size < 1:
-        raise ValueError(f"a filter (or pooling window) needs a size >= 1, got {filter_size}")
-    span = input_size + 2 * pad - filter_size
-    if span < 0:
-        raise ValueError(f"a filter of size {filter_size} does not fit an input of size "
-                         f"{input_size} padded by {pad}; use a smaller filter or more padding")
-    return span // stride + 1
-
-
-def window_view(x: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0,
-                pad_value: float = 0.0) -> np.ndarray:
-    """Every filter_h × filter_w window of x (N, C, H, W), as a read-only strided view.
-
-    Returns shape (N, C, FH, FW, OH, OW): element [n, c, i, j, y, x] is the padded
-    input at row y·stride + i, column x·stride + j, for the OH × OW windows that fit
-    (``window_positions``: rows and columns past the last window are left out). No data
-    is copied except the padding (border of ``pad_value``); reshaping the view copies it
-    exactly once.
-    """
-    if np.ndim(x) != 4:
-        raise ValueError(f"expected images of shape (N, C, H, W); got an array of shape "
-                         f"{np.shape(x)}")
-    n, c, h, w = x.shape
-    oh = window_positions(h, filter_h, stride, pad)
-    ow = window_positions(w, filter_w, stride, pad)
-    if pad:
-        x = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), constant_values=pad_value)
-    sn, sc, sh, sw = x.strides
-    return np.lib.stride_tricks.as_strided(
-        x, (n, c, filter_h, filter_w, oh, ow), (sn, sc, sh, sw, sh * stride, sw * stride),
-        writeable=False)
-
-
-def shift_images(images: np.ndarray, rows: np.ndarray, cols: np.ndarray,
-                 max_shift: int) -> np.ndarray:
-    """Image n of (N, C, H, W) moved by rows[n] - max_shift pixels up and cols[n] - max_shift
-    to the left (rows, cols in 0..2·max_shift, so the move is -max_shift..max_shift each
-    way), the border it uncovers filled with 0: a new array.
-
-    The (2·max_shift + 1)² shifted copies of an image are the H × W windows of the
-    image padded by max_shift (``window_view``); each image takes one of its own.
-    Moving by (2·max_shift - rows, 2·max_shift - cols) is the adjoint: it takes a
-    gradient back to the unshifted pixels.
-    """
-    n, _, h, w = images.shape
-    windows = window_view(images, h, w, 1, max_shift)  # (N, C, H, W, 2k+1, 2k+1)
-    return windows[np.arange(n), :, :, :, rows, cols]
-
-
-def random_shift(images: np.ndarray, max_shift: int,
-                 rng: np.random.Generator | int | None = None) -> np.ndarray:
-    """Every image of (N, C, H, W) moved by its own random whole number of pixels, from
-    -max_shift to max_shift down and across (drawn independently), the border it
-    uncovers filled with 0: a new array, for data augmentation (``shift_images``)."""
-    rows, cols = np.random.default_rng(rng).integers(0, 2 * max_shift + 1,
-                                                     size=(2, images.shape[0]))
-    return shift_images(images, rows, cols, max_shift)
-
-
-def window_sum(windows: np.ndarray, input_shape: tuple[int, ...], stride: int = 1,
-               pad: int = 0) -> np.ndarray:
-    """The adjoint of ``window_view``: add every window (N, C, FH, FW, OH, OW) back onto
-    its place in an (N, C, H, W) image, summing where windows overlap.
-
-    One vectorised addition per kernel offset (i, j), FH·FW in all (``np.add.at``
-    would be far slower); the padding border is cut off at the end. Pixels that no
-    window covers (past the last window, when the stride does not divide) get 0.
-    """
-    n, c, fh, fw, oh, ow = windows.shape
-    h, w = input_shape[2] + 2 * pad, input_shape[3] + 2 * pad
-    image = np.zeros((n, c, h, w), dtype=windows.dtype)
-    for i in range(fh):
-        for j in range(fw):
-            image[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride] += windows[:, :, i, j]
-    return image[:, :, pad:h - pad, pad:w - pad] if pad else image
-
-
-def im2col(input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1,
-           pad: int = 0) -> np.ndarray:
-    """The book's im2col: images (N, C, H, W) -> (N·OH·OW, C·FH·FW).
-
-    One row per output position (n, y, x), holding the window under the filter
-    there, columns ordered (c, i, j): a convolution becomes one matrix product
-    ``im2col(x) @ W.reshape(FN, -1).T``.
-    """
-    windows = window_view(input_data, filter_h, filter_w, stride, pad)
-    n, c, fh, fw, oh, ow = windows.shape
-    return windows.transpose(0, 4, 5, 1, 2, 3).reshape(n * oh * ow, c * fh * fw)
-
-
-def col2im(col: np.ndarray, input_shape: tuple[int, ...], filter_h: int, filter_w: int,
-           stride: int = 1, pad: int = 0) -> np.ndarray:
-    """The book's col2im, the adjoint of ``im2col``: (N·OH·OW, C·FH·FW) -> (N, C, H, W).
-
-    Each row's window is added back where it came from, overlapping windows
-    summed (so ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩); it is not an inverse. Pixels that no
-    window covers get 0, as in the book's.
-    """
-    n, c, h, w = input_shape
-    oh = window_positions(h, filter_h, stride, pad)
-    ow = window_positions(w, filter_w, stride, pad)
-    if np.shape(col) != (n * oh * ow, c * filter_h * filter_w):
-        raise ValueError(f"col2im: images {tuple(input_shape)} with {filter_h}x{filter_w} "
-                         f"filters, stride {stride}, pad {pad} have {oh}x{ow} windows, so col "
-                         f"must have shape ({n * oh * ow}, {c * filter_h * filter_w}) (one row "
-                         f"per window); got {np.shape(col)}")
-    windows = col.reshape(n, oh, ow, c, filter_h, filter_w).transpose(0, 3, 4, 5, 1, 2)
-    return window_sum(windows, input_shape, stride, pad)
 
 
 def to_cpu(x: np.ndarray) -> np.ndarray:

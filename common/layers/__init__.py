@@ -15,8 +15,8 @@ network's ``params`` dict and its layers always hold the same arrays.
 
 The modules, by family: ``affine`` (Affine, MatMul, TimeAffine), ``activations`` (ReLU,
 sigmoid, softmax, tanh, GELU, Gaussian), ``losses`` (the softmax, sigmoid and
-squared-error losses), ``regularization`` (Dropout, BatchNormalization, RandomShift),
-``conv`` (Convolution, Pooling), ``gates`` (the computational graph's add, multiply,
+squared-error losses), ``regularization`` (Dropout, BatchNormalization), ``augment``
+(RandomShift), ``conv`` (Convolution, Pooling), ``gates`` (the computational graph's add, multiply,
 exp, ... nodes), ``embedding`` (Embedding, PositionalEmbedding), ``normalization``
 (LayerNorm), ``attention`` (causal self-attention), ``residual`` (Residual blocks); the
 second book's: ``recurrent`` (RNN, TimeRNN), ``lstm`` (LSTM, TimeLSTM, TimeBiLSTM),
@@ -31,7 +31,6 @@ layer (by the ``name`` a network gives it, e.g. 'Affine1'), and ``backward`` bef
 ``forward``, or with a ``dout`` of another shape than the output, says so.
 """
 
-from typing import Any
 
 import numpy as np
 
@@ -51,6 +50,8 @@ from common.functions import (
 from common.layers.activations import GELU, Gaussian, Relu, Sigmoid, Softmax, Tanh
 from common.layers.affine import Affine, MatMul, TimeAffine
 from common.layers.attention import CausalSelfAttention
+from common.layers.augment import RandomShift
+from common.layers.base import layer_forward
 from common.layers.conv import Convolution, Pooling
 from common.layers.embedding import Embedding, PositionalEmbedding
 from common.layers.gates import (
@@ -68,9 +69,10 @@ from common.layers.losses import (
     SquaredErrorLoss,
     TimeSoftmaxWithLoss,
 )
+from common.layers.lstm import LSTM, TimeBiLSTM, TimeLSTM
 from common.layers.normalization import LayerNorm
-from common.layers.recurrent import LSTM, RNN, TimeBiLSTM, TimeLSTM, TimeRNN
-from common.layers.regularization import BatchNormalization, Dropout, RandomShift
+from common.layers.recurrent import RNN, TimeRNN
+from common.layers.regularization import BatchNormalization, Dropout
 from common.layers.residual import Residual
 from common.layers.seq_attention import Attention, AttentionWeight, TimeAttention, WeightSum
 from common.layers.time import TimeDropout, TimeEmbedding, TimeSigmoidWithLoss
@@ -81,16 +83,6 @@ from common.layers.word2vec import (
     UnigramSampler,
 )
 from common.util import col2im, im2col
-
-
-def layer_forward(layer: Any, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
-    """``layer.forward(x, train_flg)`` for layers that take the flag (``uses_train_flg``),
-    ``layer.forward(x)`` for the others; ``layer`` is a ``Layer`` or has been through
-    ``as_layer``."""
-    if layer.uses_train_flg:
-        return layer.forward(x, train_flg)
-    return layer.forward(x)
-
 
 __all__ = [
     "Affine",

@@ -93,3 +93,12 @@ def as_layer(obj: Any, who: str) -> Any:
         for inner, layer in obj.layers.items():
             as_layer(layer, f"{who}.{inner}")
     return obj
+
+
+def layer_forward(layer: Any, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+    """``layer.forward(x, train_flg)`` for layers that take the flag (``uses_train_flg``),
+    ``layer.forward(x)`` for the others; ``layer`` is a ``Layer`` or has been through
+    ``as_layer``."""
+    if layer.uses_train_flg:
+        return layer.forward(x, train_flg)
+    return layer.forward(x)

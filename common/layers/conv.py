@@ -1,10 +1,10 @@
 """Convolution and max pooling on images (N, C, H, W).
 
-Both are built on ``common.util.window_view``: a strided view of every filter
+Both are built on ``common.windows.window_view``: a strided view of every filter
 window of the (padded) input, which costs nothing until it is reshaped. The
 convolution copies the windows once into a matrix, one column per window, and
 multiplies it by the filters (one matrix product per layer); its backward pass adds the
-windows' gradients back with ``common.util.window_sum``, the adjoint (col2im).
+windows' gradients back with ``common.windows.window_sum``, the adjoint (col2im).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from common.layers.base import Layer
-from common.util import window_sum, window_view
 from common.validation import check_dout, forward_cache, layer_name
+from common.windows import window_sum, window_view
 
 
 def _check_images(layer: str, x: np.ndarray, channels: int | None = None) -> None:

@@ -1,6 +1,5 @@
-"""Recurrent layers: the simple RNN, one step (``RNN``) and over a sequence (``TimeRNN``);
-and, from ``common.layers.lstm``, the LSTM family (``LSTM``, ``TimeLSTM``, ``TimeBiLSTM``),
-so that all the second book's recurrent layers import from here.
+"""The simple recurrent layer, one step (``RNN``) and over a sequence (``TimeRNN``); the
+LSTM family is ``common.layers.lstm``'s, the GRU ``common.layers.gru``'s.
 
 The one-step layer shows the math; the time layer computes the same, fast: the input
 products x·Wx of all T steps are one matrix product (N·T, D) @ (D, H), only the recurrent
@@ -13,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 from common.layers.base import Layer
-from common.layers.lstm import LSTM, TimeBiLSTM, TimeLSTM
 from common.layers.recurrent_base import (
     RecurrentState,
     batch_major,
@@ -121,4 +119,4 @@ class TimeRNN(RecurrentState, Layer):
         return weight_gradients(self, x_tm, hs[:-1], da)
 
 
-__all__ = ["LSTM", "RNN", "TimeBiLSTM", "TimeLSTM", "TimeRNN"]
+__all__ = ["RNN", "TimeRNN"]

@@ -1,19 +1,16 @@
-"""Layers that behave differently in training and at inference: Dropout, BatchNormalization,
-and the data augmentation RandomShift."""
+"""Layers that behave differently in training and at inference: Dropout and
+BatchNormalization (and, in ``augment``, the data augmentation RandomShift)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from common.layers.base import Layer
-from common.util import shift_images
 from common.validation import (
     check_dout,
     check_features,
     forward_cache,
-    layer_name,
     real_number,
-    whole_number,
 )
 
 
@@ -121,44 +118,3 @@ class BatchNormalization(Layer):
         # dx = γ/(N σ) · (N dout - Σ dout - x̂ Σ dout·x̂)
         dx = (self.gamma * self.inv_std / n) * (n * dout - self.dbeta - self.xhat * self.dgamma)
         return dx.reshape(self.input_shape)
-
-
-class RandomShift(Layer):
-    """Data augmentation as a layer: in training, every image of x (N, C, H, W) moves by
-    its own random -k..k pixels down and across (k = ``max_shift``; zeros fill the
-    border it uncovers); at inference it is the identity.
-
-    The network then sees a slightly different copy of each training image in every
-    epoch, and learns that a digit one pixel to the left is the same digit. ``rng`` (a
-    ``np.random.Generator`` or a seed) makes the shifts reproducible. ``backward``
-    moves the gradient back by the opposite shift; given None (the next layer skipped
-    its input gradient, as a network's first convolution does) it returns None.
-    """
-
-    uses_train_flg = True
-
-    def __init__(self, max_shift: int = 1,
-                 rng: np.random.Generator | int | None = None) -> None:
-        self.max_shift = whole_number(max_shift, "max_shift (pixels)", low=0, who="RandomShift")
-        self.rng = np.random.default_rng(rng)
-        self.shifts: np.ndarray | None = None  # (2, N): each image's window row and column
-
-    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
-        """Every image shifted at random while training (new shifts each call); x itself
-        at inference."""
-        self.shifts = None
-        if not train_flg or not self.max_shift:
-            return x
-        if x.ndim != 4:
-            raise ValueError(f"{layer_name(self)} takes images of shape (N, C, H, W); got "
-                             f"an array of shape {x.shape}")
-        self.shifts = self.rng.integers(0, 2 * self.max_shift + 1, size=(2, x.shape[0]))
-        return shift_images(x, self.shifts[0], self.shifts[1], self.max_shift)
-
-    def backward(self, dout: np.ndarray | None) -> np.ndarray | None:
-        """dout moved back by the opposite shifts (dout itself after an inference pass)."""
-        if dout is None or self.shifts is None:
-            return dout
-        check_dout(self, dout, (self.shifts.shape[1], *dout.shape[1:]))
-        back = 2 * self.max_shift - self.shifts
-        return shift_images(dout, back[0], back[1], self.max_shift)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from common.layers import TimeAttention
+from common.layers.seq_attention import TimeAttention
 from common.nets.encoder_decoder import EncoderDecoder, check_sizes
 from common.nets.seq2seq import Decoder, Encoder, affine, embedding, lstm
 

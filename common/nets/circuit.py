@@ -8,7 +8,7 @@ it; the playground recomputes it whenever an input changes.
 
 from __future__ import annotations
 
-from common.layers import (
+from common.layers.gates import (
     AddLayer,
     ExpLayer,
     MulLayer,

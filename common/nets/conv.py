@@ -24,18 +24,15 @@ from typing import Any
 
 import numpy as np
 
-from common.layers import (
-    Affine,
-    Convolution,
-    Dropout,
-    Pooling,
-    RandomShift,
-    Relu,
-    SoftmaxWithLoss,
-)
+from common.layers.activations import Relu
+from common.layers.affine import Affine
+from common.layers.augment import RandomShift
+from common.layers.conv import Convolution, Pooling
+from common.layers.losses import SoftmaxWithLoss
+from common.layers.regularization import Dropout
 from common.nets.multi_layer import init_scale
 from common.nets.network import Network
-from common.util import window_positions
+from common.windows import window_positions
 
 
 class _ImageNet(Network):

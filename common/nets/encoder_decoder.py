@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from common.layers import TimeSoftmaxWithLoss
+from common.layers.losses import TimeSoftmaxWithLoss
 from common.nets.parameters import LayeredModel
 from common.validation import whole_number
 

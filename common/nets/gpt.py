@@ -18,16 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from common.layers import (
-    GELU,
-    CausalSelfAttention,
-    Embedding,
-    LayerNorm,
-    PositionalEmbedding,
-    Residual,
-    TimeAffine,
-    TimeSoftmaxWithLoss,
-)
+from common.layers.activations import GELU
+from common.layers.affine import TimeAffine
+from common.layers.attention import CausalSelfAttention
+from common.layers.embedding import Embedding, PositionalEmbedding
+from common.layers.losses import TimeSoftmaxWithLoss
+from common.layers.normalization import LayerNorm
+from common.layers.residual import Residual
 from common.memory import keep_freed_memory
 from common.nets.network import Network
 from common.validation import real_number, whole_number

@@ -9,7 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from common.layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss
+from common.layers.activations import Relu, Sigmoid
+from common.layers.affine import Affine
+from common.layers.losses import SoftmaxWithLoss
+from common.layers.regularization import BatchNormalization, Dropout
 from common.nets.network import Network
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid}

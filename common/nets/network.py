@@ -19,8 +19,7 @@ from typing import Any
 import numpy as np
 
 from common.functions import labels_of
-from common.layers import layer_forward
-from common.layers.base import as_layer
+from common.layers.base import as_layer, layer_forward
 from common.layers.naming import named_layers
 from common.nets.parameters import LayeredModel
 from common.nets.summary import summary

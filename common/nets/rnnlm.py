@@ -26,8 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from common.layers import TimeAffine, TimeSoftmaxWithLoss
-from common.layers.recurrent import TimeLSTM, TimeRNN
+from common.layers.affine import TimeAffine
+from common.layers.losses import TimeSoftmaxWithLoss
+from common.layers.lstm import TimeLSTM
+from common.layers.recurrent import TimeRNN
 from common.layers.recurrent_base import RecurrentState
 from common.layers.tied import TiedEmbedding
 from common.layers.time import TimeDropout, TimeEmbedding

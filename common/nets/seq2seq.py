@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from common.layers.affine import TimeAffine
-from common.layers.recurrent import TimeLSTM
+from common.layers.lstm import TimeLSTM
 from common.layers.time import TimeEmbedding
 from common.nets.encoder_decoder import EncoderDecoder, check_sizes, normal
 

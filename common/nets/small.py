@@ -16,7 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from common.functions import sigmoid, softmax
-from common.layers import Affine, Relu, Sigmoid, SigmoidWithLoss, SoftmaxWithLoss
+from common.layers.activations import Relu, Sigmoid
+from common.layers.affine import Affine
+from common.layers.losses import SigmoidWithLoss, SoftmaxWithLoss
 from common.nets.network import Network
 
 #: Parameters of OneNet and TwoNet are float32, like the data of ``dataset.logic``.

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from common.layers import layer_forward
+from common.layers.base import layer_forward
 
 if TYPE_CHECKING:  # only for the annotations: network.py imports this module
     from common.nets.network import Network

@@ -20,7 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from common.layers import Embedding, MatMul, SoftmaxWithLoss
+from common.layers.affine import MatMul
+from common.layers.embedding import Embedding
+from common.layers.losses import SoftmaxWithLoss
 from common.layers.word2vec import ContextMean, NegativeSamplingLoss
 from common.nets.network import Network
 from common.validation import whole_number

@@ -11,12 +11,14 @@ from common.optim.base import (
     Params,
     Stateful,
     checked_items,
+    optimizer,
     scaled_step,
     slot,
 )
 from common.validation import real_number
 
 
+@optimizer
 class AdaGrad(Stateful):
     """AdaGrad: h ← h + g²;  W ← W - lr · g / (sqrt(h) + 1e-7)   (g = ∂L/∂W)."""
 
@@ -37,6 +39,7 @@ class AdaGrad(Stateful):
             scaled_step(param, g, h, self.lr, self.eps, tmp)
 
 
+@optimizer
 class RMSprop(Stateful):
     """RMSprop: h ← ρ h + (1 - ρ) g²;  W ← W - lr · g / (sqrt(h) + 1e-7)   (ρ = decay_rate)."""
 
@@ -72,6 +75,7 @@ def _update_moments(g: np.ndarray, m: np.ndarray, v: np.ndarray, beta1: float, b
     v += tmp
 
 
+@optimizer
 class Adam(Stateful):
     """Adam (Kingma & Ba 2015), with the bias corrections folded into the step size:
 
@@ -109,6 +113,7 @@ def decay_matrices(key: str, param: np.ndarray) -> bool:
     return param.ndim >= 2
 
 
+@optimizer
 class AdamW(Stateful):
     """Adam with decoupled weight decay (Loshchilov & Hutter 2019), as PyTorch's AdamW:
 

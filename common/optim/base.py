@@ -1,4 +1,6 @@
-"""What every optimizer shares: argument checks, per-parameter state, and its saving.
+"""What every optimizer shares: argument checks, per-parameter state, and its saving; and
+the optimizers by name (``OPTIMIZERS``, ``make_optimizer('adam', lr=0.001)``, as the
+Trainer's ``optimizer='Adam'`` and the chapters' ``--optimizer`` options choose them).
 
 An optimizer keeps two kinds of state. Its *settings* (``lr``, ``beta1``, the step
 counter ``iter``) are numbers; its *slots* (``v``, ``m``, ``h``) are dicts holding
@@ -11,6 +13,7 @@ uninterrupted run would have taken.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -92,6 +95,34 @@ def restore_number(current: Any, value: Any, who: str, key: str) -> int | float:
             raise ValueError(f"{who}: {key!r} must be a whole number, got {value!r}")
         return int(array)
     return float(array)
+
+
+#: The optimizers by name ('sgd', 'adam', ...), in the order they are defined: each class
+#: enters itself with ``@optimizer`` (``make_optimizer`` builds one from its name).
+OPTIMIZERS: dict[str, type] = {}
+
+
+def optimizer(cls: type) -> type:
+    """Class decorator: name ``cls`` in ``OPTIMIZERS`` by its lower-case class name."""
+    OPTIMIZERS[cls.__name__.lower()] = cls
+    return cls
+
+
+def make_optimizer(name: str, **params: Any) -> Any:
+    """Build an optimizer from its name (case-insensitive: 'sgd', 'Adam', 'adamw', ...) and
+    settings."""
+    try:
+        cls = OPTIMIZERS[name.lower()]
+    except KeyError:
+        raise ValueError(
+            f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}"
+        ) from None
+    accepted = list(inspect.signature(cls).parameters)
+    unknown = [key for key in params if key not in accepted]
+    if unknown:
+        raise ValueError(f"{cls.__name__} has no setting {', '.join(map(repr, unknown))}; "
+                         f"it takes: {', '.join(accepted)}")
+    return cls(**params)
 
 
 class Stateful:

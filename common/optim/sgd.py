@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from common.optim.base import Params, Stateful, checked_items, slot
+from common.optim.base import Params, Stateful, checked_items, optimizer, slot
 
 
+@optimizer
 class SGD(Stateful):
     """Stochastic gradient descent: W ← W - lr · ∂L/∂W."""
 
@@ -20,6 +21,7 @@ class SGD(Stateful):
             param -= self.lr * g
 
 
+@optimizer
 class Momentum(Stateful):
     """Momentum SGD: v ← momentum · v - lr · ∂L/∂W;  W ← W + v."""
 
@@ -41,6 +43,7 @@ class Momentum(Stateful):
             param += v
 
 
+@optimizer
 class Nesterov(Momentum):
     """Nesterov's accelerated gradient, in the form that needs only the current gradient:
 

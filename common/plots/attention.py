@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from common.plots.figures import curve_style, pyplot, save_figure
-from common.util import smooth_curve
+from common.samples import smooth_curve
 
 
 def plot_loss_curves(train_loss: Sequence[float], eval_iterations: Sequence[int],

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from common.plots.figures import pyplot, save_figure
-from common.util import smooth_curve
+from common.samples import smooth_curve
 
 
 def plot_loss_curves(losses: Mapping[str, np.ndarray], lrs: Mapping[str, float],
@@ -25,7 +25,7 @@ def plot_loss_curves(losses: Mapping[str, np.ndarray], lrs: Mapping[str, float],
                      show: bool = False) -> Path | None:
     """The smoothed training loss of each optimizer against the iteration, on one chart.
 
-    The per-iteration loss is smoothed with ``common.util.smooth_curve`` over
+    The per-iteration loss is smoothed with ``common.samples.smooth_curve`` over
     ``window`` iterations, as the book does (its window is 11, which leaves the
     curves of the fast optimizers too ragged to tell apart). The y axis is
     logarithmic, so that the curves stay apart once the losses are small.

@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from common.fileio import atomic_write
-from common.util import smooth_curve
+from common.samples import smooth_curve
 
 
 def has_display() -> bool:

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 
 from common.batches import ShuffledBatches
-from common.optim.registry import make_optimizer
+from common.optim.base import make_optimizer
+from common.samples import train_test_split
 from common.training.checkpoint import SaveCheckpoints, check_checkpointable, read_checkpoint
 from common.training.hooks import EpochProgress, Evaluate, KeepLastFinite
 from common.training.loop import Loop
-from common.util import train_test_split
 from common.validation import check_finite, whole_number
 
 
