@@ -49,8 +49,9 @@ from common.cli import (
 from common.nets.network import Network
 from common.optim import OPTIMIZERS, make_optimizer
 from common.plots.figures import plot_learning_curves, short_run_note, show_figures
+from common.samples import split_validation
 from common.training.checkpoint import CheckpointError
-from common.training.trainer import Trainer, split_validation
+from common.training.trainer import Trainer
 from dataset import DatasetError, load_mnist
 
 PROGRAM = "ch_mnist"

@@ -1,5 +1,5 @@
-"""Samples and labels: one-hot labels, shuffles and stratified splits, the confusion
-matrix, and a smoothed copy of a curve (a loss per iteration)."""
+"""Samples and labels: one-hot labels, shuffles and stratified splits (a validation split
+among them), the confusion matrix, and a smoothed copy of a curve (a loss per iteration)."""
 
 from __future__ import annotations
 
@@ -103,3 +103,20 @@ def confusion_matrix(t: np.ndarray, y: np.ndarray, num_classes: int) -> np.ndarr
     t = labels_of(check_labels(t, len(y), num_classes, "confusion_matrix: t"))
     counts = np.bincount(t * num_classes + y, minlength=num_classes**2)
     return counts.reshape(num_classes, num_classes)
+
+
+def split_validation(x: np.ndarray, t: np.ndarray, size: float | int, seed: int | None
+                     ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Hold out ``size`` training samples (a number, or a fraction in (0, 1)) for
+    validation, stratified by class and drawn with ``seed``; returns (train, validation).
+
+    The draw uses its own stream of ``seed``, so it does not change the order in
+    which the Trainer visits the remaining samples.
+    """
+    rng = np.random.default_rng(None if seed is None else [seed, 1])
+    if isinstance(size, float) and 0 < size < 1:
+        size = max(1, round(size * len(x)))  # exactly that share of all the samples
+    try:
+        return train_test_split(x, t, size, seed=rng, stratify=True)
+    except ValueError as err:
+        raise ValueError(f"validation_split: {err}") from None

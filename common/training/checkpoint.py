@@ -12,11 +12,11 @@ stream (its generator and the position in the epoch) and the loop (counters, cur
 its hooks' states: the best parameters so far, ...). A checkpoint is those four state dicts
 under 'model', 'optimizer', 'batches' and 'loop', with the run's ``config`` (its settings).
 
-The file is an ``.npz`` archive read without pickle: the arrays, and one JSON description of
-everything else. It is written atomically (temp file, then rename): a run killed while
-saving keeps its previous checkpoint whole. Restoring is all or nothing: a damaged file, or
-one of another run (other settings, model or optimizer), raises ``CheckpointError`` and
-leaves every part as it was.
+The file is ``common.fileio``'s tree archive, read without pickle: an ``.npz`` of the arrays
+and one JSON description of everything else. It is written atomically (temp file, then
+rename): a run killed while saving keeps its previous checkpoint whole. Restoring is all
+or nothing: a damaged file, or one of another run (other settings, model or optimizer),
+raises ``CheckpointError`` and leaves every part as it was.
 """
 
 from __future__ import annotations
@@ -24,54 +24,25 @@ from __future__ import annotations
 import copy
 import json
 import os
-import zipfile
-import zlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from common.fileio import atomic_write
+from common.fileio import read_tree, split_tree, write_tree
 from common.training.loop import Hook, Loop
 from common.validation import whole_number
 
 FORMAT = "dlscratch-checkpoint"
 VERSION = 2
-_META = "__meta__"
 
 
 class CheckpointError(ValueError):
     """A checkpoint cannot be resumed from: missing, damaged, or of another run."""
 
 
-def _split(tree: Any, name: str, arrays: dict[str, np.ndarray]) -> Any:
-    """``tree`` with every array moved into ``arrays`` (a JSON-able description remains)."""
-    if isinstance(tree, np.ndarray):
-        arrays[name] = tree
-        return {"__array__": name}
-    if isinstance(tree, Mapping):
-        return {str(key): _split(value, f"{name}/{key}", arrays) for key, value in tree.items()}
-    if isinstance(tree, (list, tuple)):
-        return [_split(value, f"{name}/{i}", arrays) for i, value in enumerate(tree)]
-    return tree.item() if isinstance(tree, np.generic) else tree
-
-
-def _join(tree: Any, arrays: Mapping[str, np.ndarray]) -> Any:
-    """The tree ``_split`` described, its arrays read back from ``arrays``."""
-    if isinstance(tree, dict):
-        if set(tree) == {"__array__"}:
-            return arrays[tree["__array__"]]
-        return {key: _join(value, arrays) for key, value in tree.items()}
-    if isinstance(tree, list):
-        return [_join(value, arrays) for value in tree]
-    return tree
-
-
 def _canonical(config: Any) -> Any:
     """``config`` as it reads back from JSON (tuples become lists, NumPy numbers Python's)."""
-    return json.loads(json.dumps(_split(config, "config", {})))
+    return json.loads(json.dumps(split_tree(config, "config", {})))
 
 
 def _flat(config: Any, prefix: str = "") -> dict[str, Any]:
@@ -106,14 +77,10 @@ def check_checkpointable(loop: Loop) -> None:
 def save_checkpoint(path: str | os.PathLike, loop: Loop, config: Any = None) -> None:
     """Write the state of ``loop``'s run (and ``config``, its settings) to ``path``,
     atomically."""
-    arrays: dict[str, np.ndarray] = {}
     parts = run_parts(loop)
-    meta = {"format": FORMAT, "version": VERSION, "config": config,
-            "classes": {name: type(part).__name__ for name, part in parts.items()},
-            "state": _split({name: part.state_dict() for name, part in parts.items()},
-                            "state", arrays)}
-    with atomic_write(path) as f:
-        np.savez(f, **{_META: np.array(json.dumps(meta))}, **arrays)
+    write_tree(path, {"format": FORMAT, "version": VERSION, "config": config,
+                      "classes": {name: type(part).__name__ for name, part in parts.items()},
+                      "state": {name: part.state_dict() for name, part in parts.items()}})
 
 
 @dataclass
@@ -166,21 +133,15 @@ def read_checkpoint(path: str | os.PathLike) -> CheckpointFile:
     """Read a checkpoint written by ``save_checkpoint``; CheckpointError with a clear
     message when it is missing, damaged or not a checkpoint."""
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"cannot resume: there is no checkpoint file {path}")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-        meta = json.loads(str(arrays.pop(_META)))
-    except KeyError:
-        raise CheckpointError(f"{path} is not a checkpoint (an .npz file without the "
-                              "checkpoint's description): give a file written by "
-                              "--checkpoint") from None
-    except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as err:
+        meta = read_tree(path)
+    except FileNotFoundError:
+        raise CheckpointError(f"cannot resume: there is no checkpoint file {path}") from None
+    except ValueError as err:
         raise CheckpointError(f"{path} is damaged or not a checkpoint written by --checkpoint "
-                              f"({type(err).__name__}: {err}); it cannot be resumed from: "
-                              "start again, or use an older copy") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+                              f"({err}); it cannot be resumed from: start again, or use an "
+                              "older copy") from None
+    if meta.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not a checkpoint: give a file written by "
                               "--checkpoint")
     if meta.get("version") != VERSION:
@@ -188,8 +149,7 @@ def read_checkpoint(path: str | os.PathLike) -> CheckpointFile:
                               f"{meta.get('version')}; this version of the library reads "
                               f"version {VERSION}")
     try:
-        return CheckpointFile(path, meta["config"], dict(meta["classes"]),
-                              _join(meta["state"], arrays))
+        return CheckpointFile(path, meta["config"], dict(meta["classes"]), meta["state"])
     except (KeyError, TypeError, ValueError) as err:
         raise CheckpointError(f"{path} is damaged: its description lacks {err}") from None
 

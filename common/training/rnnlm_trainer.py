@@ -112,17 +112,9 @@ class RnnlmTrainer:
             val_corpus: np.ndarray | None = None, lr_decay: float | None = 4.0) -> None:
         """Train ``max_epoch`` epochs of len(xs) // (batch_size · time_size) iterations each
         (after ``resume``: the rest of the checkpointed run). See the class docstring."""
-        who, vocab = "RnnlmTrainer.fit", getattr(self.model, "vocab_size", None)
-        whole_number(max_epoch, "max_epoch", who=who)
+        whole_number(max_epoch, "max_epoch", who="RnnlmTrainer.fit")
         self._lr_decay = None if lr_decay is None else real_number(lr_decay, "lr_decay", low=1.0)
-        if np.shape(ts) != np.shape(xs):
-            raise ValueError(f"{who}: xs and ts must be two views of one stream of the same "
-                             f"length (corpus[:-1] and corpus[1:]); got {np.shape(xs)} and "
-                             f"{np.shape(ts)}")
-        xs, ts = (check_corpus(ids, batch_size, time_size, f"{who}: {name}", vocab_size=vocab)
-                  for name, ids in (("xs", xs), ("ts", ts)))
-        self._val_corpus = None if val_corpus is None else check_corpus(
-            val_corpus, 10, 35, f"{who}: val_corpus", extra=1, vocab_size=vocab)
+        xs, ts, self._val_corpus = self._checked(xs, ts, val_corpus, batch_size, time_size)
         self.windows = SequentialWindows(xs, ts, batch_size, time_size)
         self.eval_interval = eval_interval
         self._run_config = {"caller": self.config, "fit": {
@@ -134,6 +126,22 @@ class RnnlmTrainer:
             pending, self._pending = self._pending, None
             pending.restore(self.loop, self._run_config)  # CheckpointError, nothing changed
         self._report(self.loop.run())
+
+    def _checked(self, xs: Any, ts: Any, val_corpus: Any, batch_size: int, time_size: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """xs, ts and val_corpus checked, all of them, before the first update: integer ids
+        in the model's vocabulary, long enough for the batches (a ValueError otherwise)."""
+        who, vocab = "RnnlmTrainer.fit", getattr(self.model, "vocab_size", None)
+        if np.shape(ts) != np.shape(xs):
+            raise ValueError(f"{who}: xs and ts must be two views of one stream of the same "
+                             f"length (corpus[:-1] and corpus[1:]); got {np.shape(xs)} and "
+                             f"{np.shape(ts)}")
+        xs, ts = (check_corpus(ids, batch_size, time_size, f"{who}: {name}", vocab_size=vocab)
+                  for name, ids in (("xs", xs), ("ts", ts)))
+        if val_corpus is not None:
+            val_corpus = check_corpus(val_corpus, 10, 35, f"{who}: val_corpus", extra=1,
+                                      vocab_size=vocab)
+        return xs, ts, val_corpus
 
     def _hooks(self, max_grad: float | None) -> list[Hook]:
         """The hooks of a fit: learning rates, clipping, the book's lines, validation and

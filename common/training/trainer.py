@@ -14,7 +14,7 @@ import numpy as np
 
 from common.batches import ShuffledBatches
 from common.optim.base import make_optimizer
-from common.samples import train_test_split
+from common.samples import split_validation
 from common.training.checkpoint import SaveCheckpoints, check_checkpointable, read_checkpoint
 from common.training.hooks import EpochProgress, Evaluate, KeepLastFinite
 from common.training.loop import Loop
@@ -42,23 +42,6 @@ def check_dataset(network: Any, x: np.ndarray, t: np.ndarray, name: str) -> None
     check_targets = getattr(BookNetwork(network).last_layer, "check_targets", None)
     if check_targets is not None:
         check_targets(t, (len(t), *np.shape(scores)[1:]), who=t_name)
-
-
-def split_validation(x: np.ndarray, t: np.ndarray, size: float | int, seed: int | None
-                     ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """Hold out ``size`` training samples (a number, or a fraction in (0, 1)) for
-    validation, stratified by class and drawn with ``seed``; returns (train, validation).
-
-    The draw uses its own stream of ``seed``, so it does not change the order in
-    which the Trainer visits the remaining samples.
-    """
-    rng = np.random.default_rng(None if seed is None else [seed, 1])
-    if isinstance(size, float) and 0 < size < 1:
-        size = max(1, round(size * len(x)))  # exactly that share of all the samples
-    try:
-        return train_test_split(x, t, size, seed=rng, stratify=True)
-    except ValueError as err:
-        raise ValueError(f"validation_split: {err}") from None
 
 
 def choose_validation(
