@@ -34,6 +34,7 @@ import numpy as np
 from benchmarks.timing import summary
 from common.batches import SequentialWindows
 from common.cli import write_json
+from common.memory import keep_freed_memory
 from common.nets.perplexity import eval_perplexity
 from common.nets.rnnlm import Rnnlm
 from common.optim import SGD, clip_grads
@@ -68,8 +69,10 @@ def rnnlm_batches(corpus: np.ndarray, count: int) -> list[tuple[np.ndarray, np.n
 
 def rnnlm_runner(net: Rnnlm) -> Callable[[Sequence[tuple[np.ndarray, np.ndarray]]], float]:
     """A function ``run(batches) -> seconds`` training ``net`` on the batches as
-    ``RnnlmTrainer`` does: forward, backward, clip_grads, SGD."""
+    ``RnnlmTrainer`` does: forward, backward, clip_grads, SGD (with freed memory kept for
+    reuse, as the trainer asks glibc to)."""
     optimizer = SGD(lr=SETTINGS["lr"])
+    keep_freed_memory()
 
     def run(batches: Sequence[tuple[np.ndarray, np.ndarray]]) -> float:
         start = time.perf_counter()

@@ -32,6 +32,8 @@ from common.cli import (
     write_json,
 )
 from common.memory import peak_memory_mb
+from common.nets.files import save_params
+from common.nets.summary import summary
 from common.optim import AdamW, WarmupCosine
 from common.plots.attention import plot_attention, plot_loss_curves
 from common.plots.figures import short_run_note, show_figures
@@ -211,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{text_name}: {len(text):,} characters, {len(vocab)} distinct; "
           f"{len(train_ids):,} to train on, {len(val_ids):,} to validate")
-    net.summary()
+    summary(net)
     out = Path(args.out)
     report: dict[str, Any] = {
         "program": PROGRAM, "text": text_name, "characters": len(text),
@@ -271,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         if note:
             print(note)
         if args.save:
-            net.save_params(args.save)
+            save_params(net, args.save)
             print(f"model saved to {args.save}")
     print(f"train loss {losses['train']:.4f}  val loss {losses['val']:.4f} (mean over "
           f"{args.eval_windows} fixed windows of {args.context} characters; uniform guessing: "

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from common.nets.files import load_params
 from common.nets.gpt import GPT
 from dataset.text import CharVocab
 
@@ -57,5 +58,5 @@ def load_model(path: str | Path) -> CharGPT:
     net = CharGPT(CharVocab(architecture["vocabulary"]), context=architecture["context"],
                   dim=architecture["dim"], num_layers=architecture["num_layers"],
                   num_heads=architecture["num_heads"])
-    net.load_params(path)
+    load_params(net, path)
     return net

@@ -46,6 +46,7 @@ from common.cli import (
     unit_interval,
     write_json,
 )
+from common.nets.files import load_params, save_params
 from common.nets.network import Network
 from common.optim import OPTIMIZERS, make_optimizer
 from common.plots.figures import plot_learning_curves, short_run_note, show_figures
@@ -281,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     if args.load:
         try:
-            net.load_params(args.load)
+            load_params(net, args.load)
         except ValueError as err:
             print(f"error: {err}\nGive the network options (--net, --hidden, --batchnorm) "
                   "that the parameters were trained with.", file=sys.stderr)
@@ -303,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         report.update(results)
         which = trainer.params_from
         if args.save:
-            net.save_params(args.save)
+            save_params(net, args.save)
             print(f"parameters saved to {args.save}")
 
     if NETS[args.net].convolutional:

@@ -28,7 +28,7 @@ from common.cli import (
     ratio,
 )
 from common.nets.conv import SimpleConvNet
-from common.nets.multi_layer import MultiLayerNet
+from common.nets.multi_layer_extend import MultiLayerNetExtend
 from common.nets.network import Network
 from dataset import DatasetError, load_mnist
 
@@ -85,7 +85,7 @@ def build_network(args: argparse.Namespace) -> tuple[Network, str]:
         for key in ("b1", "b2", "b3"):
             net.params[key] = 0.1 * rng.standard_normal(net.params[key].shape)
         return net, "SimpleConvNet conv 10x5x5 - pool - 20 - 10"
-    net = MultiLayerNet(784, args.hidden, 10, weight_decay_lambda=args.weight_decay,
+    net = MultiLayerNetExtend(784, args.hidden, 10, weight_decay_lambda=args.weight_decay,
                         use_dropout=args.dropout > 0, dropout_ratio=args.dropout,
                         use_batchnorm=args.batchnorm, dtype=np.float64, seed=args.seed)
     return net, "MultiLayerNet " + "-".join(str(n) for n in (784, *args.hidden, 10))

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from common.nets.conv import DeepConvNet, SimpleConvNet
-from common.nets.multi_layer import MultiLayerNet
+from common.nets.files import read_parameter_file
+from common.nets.multi_layer_extend import MultiLayerNetExtend
 from common.nets.network import Network
-from common.nets.parameters import read_parameter_file
 
 INPUT_SIZE, OUTPUT_SIZE, IMAGE_SIDE = 784, 10, 28
 
@@ -161,7 +161,7 @@ def build_network(args: argparse.Namespace, dtype: Any = np.float32) -> Network:
         return DeepConvNet(use_dropout=args.dropout > 0, dropout_ratio=args.dropout or 0.5,
                            weight_decay_lambda=args.weight_decay, dtype=dtype, seed=args.seed)
     hidden = args.hidden if args.hidden is not None else list(spec.hidden)
-    return MultiLayerNet(
+    return MultiLayerNetExtend(
         INPUT_SIZE, hidden, OUTPUT_SIZE,
         weight_decay_lambda=args.weight_decay,
         use_dropout=args.dropout > 0, dropout_ratio=args.dropout,

@@ -3,7 +3,7 @@ word-level tiny Shakespeare.
 
 The chapter in one screen: load the three splits of the word stream (``dataset.text.
 load_words``, or ``dataset.ptb.load_data`` with ``--data ptb``), then for each model
-(SimpleRnnlm, Rnnlm, BetterRnnlm of ``common.nets.rnnlm``) train it with SGD, gradient
+(SimpleRnnlm, Rnnlm, BetterRnnlm of ``common.nets``) train it with SGD, gradient
 clipping and truncated BPTT (``common.training.rnnlm_trainer.RnnlmTrainer``), measuring
 the validation perplexity after every epoch: the best epoch's parameters are kept and the
 learning rate is divided by ``--lr-decay`` after an epoch that does not improve. The test
@@ -31,8 +31,11 @@ from common.cli import (
     write_json,
 )
 from common.memory import peak_memory_mb
-from common.nets import rnnlm
+from common.nets.better_rnnlm import BetterRnnlm
 from common.nets.perplexity import check_corpus, eval_perplexity
+from common.nets.rnnlm import Rnnlm, RnnlmBase
+from common.nets.simple_rnnlm import SimpleRnnlm
+from common.nets.summary import summary
 from common.optim import SGD
 from common.plots.figures import short_run_note, show_figures
 from common.plots.perplexity import plot_perplexities
@@ -67,12 +70,12 @@ def load_corpora(args: argparse.Namespace) -> Corpora:
     return train, val, test, word_to_id, id_to_word
 
 
-def build_model(name: str, vocab_size: int, args: argparse.Namespace) -> rnnlm.RnnlmBase:
+def build_model(name: str, vocab_size: int, args: argparse.Namespace) -> RnnlmBase:
     """The model --model names, with the sizes of the options and --seed."""
     if name == "better":
-        return rnnlm.BetterRnnlm(vocab_size, args.better_size, args.better_size,
-                                 args.dropout, seed=args.seed)
-    cls = rnnlm.SimpleRnnlm if name == "simple" else rnnlm.Rnnlm
+        return BetterRnnlm(vocab_size, args.better_size, args.better_size, args.dropout,
+                           seed=args.seed)
+    cls = SimpleRnnlm if name == "simple" else Rnnlm
     return cls(vocab_size, args.size, args.size, seed=args.seed)
 
 
@@ -96,7 +99,7 @@ def train_one(name: str, corpora: Corpora, args: argparse.Namespace) -> dict[str
     params = int(sum(p.size for p in model.params.values()))
     lr = learning_rate(name, args)
     print(f"\n=== {cls} ({params:,} parameters), SGD learning rate {lr:g} ===", flush=True)
-    model.summary()
+    summary(model)
     trainer = RnnlmTrainer(model, SGD(lr=lr), checkpoint=args.checkpoint,
                            checkpoint_every=args.checkpoint_every, config=settings(name, args))
     if args.resume:

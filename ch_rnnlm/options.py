@@ -16,7 +16,8 @@ from common.cli import (
 
 PROGRAM = "ch_rnnlm"
 
-#: --model choices: the name on the command line -> the class of ``common.nets.rnnlm``.
+#: --model choices: the name on the command line -> the model's class (``common.nets.rnnlm``,
+#: ``simple_rnnlm``, ``better_rnnlm``).
 MODELS = {"simple": "SimpleRnnlm", "lstm": "Rnnlm", "better": "BetterRnnlm"}
 #: The SGD learning rate of each model when --lr does not say.
 DEFAULT_LR = {"simple": 5.0, "lstm": 20.0, "better": 20.0}

@@ -18,7 +18,7 @@ Foundations (NumPy only):
 The building blocks:
 
 - ``layers``: one class per layer, each with ``forward`` and ``backward``
-  (``layers.naming``: the book's numbering of layers and their arrays);
+  (``layers.base``: the layer protocol, and the book's numbering of layers and arrays);
 - ``checks``: numerical gradients and gradient checks;
 - ``optim``: optimizers (``update(params, grads)``), schedules, gradient clipping;
 - ``nets``: ``Network`` and the networks built on it (MultiLayerNet, the conv nets, GPT,

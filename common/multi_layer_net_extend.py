@@ -1,5 +1,6 @@
 """The book's module path ``common.multi_layer_net_extend``: ``MultiLayerNetExtend``
-(``MultiLayerNet`` under the book's other name), implemented in ``common.nets.multi_layer``.
+(``MultiLayerNet`` with dropout and batch normalisation), implemented in
+``common.nets.multi_layer_extend``.
 
 Like the book's module it has no ``__all__``: its star import gives what the book's gives
 (``np``, ``OrderedDict``, the layers, ``numerical_gradient``, ``MultiLayerNetExtend``).
@@ -11,4 +12,4 @@ import numpy as np  # noqa: F401 - part of the book module's star import
 
 from common.checks import numerical_gradient  # noqa: F401
 from common.layers import *  # noqa: F403 - the book's module imports the layers so
-from common.nets.multi_layer import MultiLayerNetExtend  # noqa: F401
+from common.nets.multi_layer_extend import MultiLayerNetExtend  # noqa: F401

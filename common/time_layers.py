@@ -3,7 +3,8 @@
 
 - ``RNN``, ``TimeRNN``, ``LSTM``, ``TimeLSTM``, ``TimeBiLSTM`` (``common.layers.recurrent``);
 - ``GRU``, ``TimeGRU`` (``common.layers.gru``, PyTorch's formulation with two biases);
-- ``TimeEmbedding``, ``TimeDropout``, ``TimeSigmoidWithLoss`` (``common.layers.time``);
+- ``TimeEmbedding`` (``common.layers.embedding``), ``TimeDropout``
+  (``common.layers.regularization``), ``TimeSigmoidWithLoss`` (``common.layers.losses``);
 - ``TimeAffine``, ``TimeSoftmaxWithLoss``, ``Embedding`` (``common.layers``).
 
 The book's module starts with ``from common.layers import *``, so its star import gives
@@ -19,12 +20,12 @@ from common.functions import sigmoid, softmax
 from common.layers import *  # noqa: F403 - as the book's module does
 from common.layers import __all__ as _layer_names
 from common.layers.affine import TimeAffine
-from common.layers.embedding import Embedding
+from common.layers.embedding import Embedding, TimeEmbedding
 from common.layers.gru import GRU, TimeGRU
-from common.layers.losses import TimeSoftmaxWithLoss
+from common.layers.losses import TimeSigmoidWithLoss, TimeSoftmaxWithLoss
 from common.layers.lstm import LSTM, TimeBiLSTM, TimeLSTM
 from common.layers.recurrent import RNN, TimeRNN
-from common.layers.time import TimeDropout, TimeEmbedding, TimeSigmoidWithLoss
+from common.layers.regularization import TimeDropout
 
 #: The book's ``common.np`` switches to CuPy when its config says so; this library never does.
 GPU = False

@@ -10,8 +10,11 @@ import numpy as np
 import pytest
 
 from common.layers import Affine, MatMul, TimeAffine, TimeBiLSTM, TimeLSTM
-from common.nets.multi_layer import MultiLayerNet, MultiLayerNetExtend, TwoLayerNet
-from common.nets.rnnlm import BetterRnnlm, Rnnlm, SimpleRnnlm
+from common.nets.better_rnnlm import BetterRnnlm
+from common.nets.multi_layer import MultiLayerNet, TwoLayerNet
+from common.nets.multi_layer_extend import MultiLayerNetExtend
+from common.nets.rnnlm import Rnnlm
+from common.nets.simple_rnnlm import SimpleRnnlm
 
 
 def raises_from_common(exc_type, match, call, *args, **kwargs):

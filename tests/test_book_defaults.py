@@ -13,7 +13,8 @@ from common import optimizer
 from common.checks.gradients import numerical_gradient
 from common.layers import BatchNormalization, Convolution, Dropout, Pooling
 from common.nets.conv import SimpleConvNet
-from common.nets.multi_layer import MultiLayerNet, MultiLayerNetExtend, TwoLayerNet
+from common.nets.multi_layer import MultiLayerNet, TwoLayerNet
+from common.nets.multi_layer_extend import MultiLayerNetExtend
 from common.training.trainer import Trainer
 from dataset.mnist import load_mnist
 
@@ -32,8 +33,10 @@ BOOK_DEFAULTS = [
     (Trainer, {"epochs": 20, "mini_batch_size": 100, "optimizer": "SGD",
                "evaluate_sample_num_per_epoch": None, "verbose": True}),
     (MultiLayerNet, {"activation": "relu", "weight_init_std": "relu",
-                     "weight_decay_lambda": 0, "use_dropout": False, "dropout_ratio": 0.5,
-                     "use_batchnorm": False}),
+                     "weight_decay_lambda": 0}),
+    (MultiLayerNetExtend, {"activation": "relu", "weight_init_std": "relu",
+                           "weight_decay_lambda": 0, "use_dropout": False,
+                           "dropout_ratio": 0.5, "use_batchnorm": False}),
     (TwoLayerNet, {"weight_init_std": 0.01}),
     (SimpleConvNet, {"input_dim": (1, 28, 28), "hidden_size": 100, "output_size": 10,
                      "weight_init_std": 0.01}),

@@ -18,6 +18,7 @@ from helpers import assert_png, assert_usage_error, headless_env
 
 from ch_gpt import cli
 from ch_gpt.model import CharGPT, load_model
+from common.nets.files import save_params
 from common.training.checkpoint import read_checkpoint
 from dataset.text import CharVocab, load_tiny_shakespeare
 
@@ -229,7 +230,7 @@ def test_models_that_are_not_ch_gpt_models_are_refused(tmp_path, capsys):
     from common.nets.gpt import GPT
 
     plain = tmp_path / "plain.npz"
-    GPT(65, context=8, dim=8, num_layers=1, num_heads=2).save_params(plain)
+    save_params(GPT(65, context=8, dim=8, num_layers=1, num_heads=2), plain)
     assert cli.main(["--sample", "--load", str(plain)]) == 1
     assert "not a model saved by python -m ch_gpt --save" in capsys.readouterr().err
     assert cli.main(["--sample", "--load", str(tmp_path / "none.npz")]) == 1

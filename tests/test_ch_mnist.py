@@ -74,8 +74,14 @@ def test_load_evaluates_saved_parameters_and_rejects_another_architecture(tmp_pa
     assert not (tmp_path / "eval" / "learning_curves.png").exists()
     assert_png(tmp_path / "eval" / "confusion_matrix.png")
 
+    # without --net the file says which network it holds (its widths too)
+    assert cli.main(["--load", str(params), "--out", str(tmp_path / "eval"),
+                     "--json", str(tmp_path / "named.json")]) == 0
+    named = json.loads((tmp_path / "named.json").read_text())
+    assert named["test_accuracy"] == trained["test_accuracy"]
     capsys.readouterr()
-    assert cli.main(["--load", str(params), "--out", str(tmp_path / "eval")]) == 1  # ThreeNet
+    assert cli.main(["--net", "three", "--load", str(params), "--out",
+                     str(tmp_path / "eval")]) == 1  # another MultiLayerNet
     err = capsys.readouterr().err
     assert "W1" in err and "--net" in err and "Traceback" not in err
 
@@ -220,7 +226,9 @@ def test_conv_net_run_draws_filters_and_feature_maps_and_reloads(tmp_path):
     again = json.loads(loaded.read_text())
     assert again["test_accuracy"] == report["test_accuracy"]
     assert again["network"]["layers"][0] == "Conv1" and "shifted" not in again["network"]["name"]
-    assert cli.main(["--net", "deep", "--load", str(params), "--out", str(tmp_path / "x")]) == 1
+    with pytest.raises(SystemExit) as info:  # the file names the right --net
+        cli.main(["--net", "deep", "--load", str(params), "--out", str(tmp_path / "x")])
+    assert info.value.code == 2
 
 
 def test_deep_conv_net_defaults_keep_only_the_hidden_dropout():

@@ -17,7 +17,9 @@ import pytest
 from test_trainer import blobs
 
 from common.batches import ShuffledBatches
+from common.nets.files import save_params
 from common.nets.multi_layer import MultiLayerNet
+from common.nets.multi_layer_extend import MultiLayerNetExtend
 from common.optim import Adam, AdamW, StepDecay, WarmupCosine
 from common.training import checkpoint as checkpoint_module
 from common.training.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
@@ -31,7 +33,7 @@ def make_run(seed=0, hidden=(16, 8), optimizer=None, rng=None):
     """A network with dropout and batch norm (random layers and buffers), a scheduled AdamW
     and shuffled batches: everything a checkpoint must carry, in a loop of 40 steps."""
     x, t = blobs(200)
-    net = MultiLayerNet(4, list(hidden), 3, seed=seed, use_dropout=True, dropout_ratio=0.3,
+    net = MultiLayerNetExtend(4, list(hidden), 3, seed=seed, use_dropout=True, dropout_ratio=0.3,
                         use_batchnorm=True)
     opt = optimizer or WarmupCosine(AdamW(lr=0.01, weight_decay=0.1), warmup=3, total=20,
                                     min_lr=0.001)
@@ -87,7 +89,7 @@ def damaged_copies(path, tmp_path):
     garbage = tmp_path / "garbage.npz"
     garbage.write_bytes(b"not a checkpoint at all" * 10)
     params = tmp_path / "params.npz"
-    MultiLayerNet(4, [16, 8], 3).save_params(params)
+    save_params(MultiLayerNet(4, [16, 8], 3), params)
     out = {"truncated": data[: len(data) // 3], "flipped byte": bytes(middle)}
     for name, content in out.items():
         (tmp_path / f"{name}.npz").write_bytes(content)
@@ -156,7 +158,7 @@ def test_a_failed_save_leaves_the_previous_checkpoint_whole(tmp_path):
 def make_trainer(checkpoint=None, epochs=4, every=5):
     x, t = blobs(203)
     x[:, 0] = 0
-    net = MultiLayerNet(4, [16, 8], 3, seed=1, use_dropout=True, dropout_ratio=0.3,
+    net = MultiLayerNetExtend(4, [16, 8], 3, seed=1, use_dropout=True, dropout_ratio=0.3,
                         use_batchnorm=True)
     trainer = Trainer(net, x[:180], t[:180], x[180:], t[180:], epochs=epochs,
                       mini_batch_size=16, optimizer=StepDecay(Adam(0.01), 20), seed=3,

@@ -6,7 +6,9 @@ import pytest
 
 from ch_gpt import gradient_check
 from common.layers import GELU
+from common.nets.files import load_params, save_params
 from common.nets.gpt import GPT
+from common.nets.summary import summary
 
 
 def tiny(seed=0, dtype=np.float32, **kwargs):
@@ -112,7 +114,7 @@ def test_attention_weights_for_the_heat_map():
 
 
 def test_summary_shows_the_nesting():
-    text = tiny().summary()
+    text = summary(tiny())
     lines = text.splitlines()
     assert any(line.startswith("attention1") and "Residual" in line for line in lines)
     assert any(line.startswith("  attn") and "CausalSelfAttention" in line for line in lines)
@@ -123,15 +125,15 @@ def test_summary_shows_the_nesting():
 def test_save_load_round_trip(tmp_path):
     a, b = tiny(seed=0), tiny(seed=1)
     idx = np.random.default_rng(0).integers(0, 7, (2, 6))
-    a.save_params(tmp_path / "gpt.npz")
+    save_params(a, tmp_path / "gpt.npz")
     arrays = dict(b.params)
-    b.load_params(tmp_path / "gpt.npz")
+    load_params(b, tmp_path / "gpt.npz")
     np.testing.assert_array_equal(b.predict(idx), a.predict(idx))
     assert all(b.params[k] is arrays[k] for k in arrays)  # loaded in place
     with pytest.raises(ValueError, match="different architecture|shape"):
-        tiny(num_heads=4).load_params(tmp_path / "gpt.npz")
+        load_params(tiny(num_heads=4), tmp_path / "gpt.npz")
     with pytest.raises(ValueError, match="shape"):
-        tiny(dim=12, num_heads=2).load_params(tmp_path / "gpt.npz")
+        load_params(tiny(dim=12, num_heads=2), tmp_path / "gpt.npz")
 
 
 def test_clear_errors():

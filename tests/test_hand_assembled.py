@@ -26,7 +26,8 @@ from common.layers import (
     SoftmaxWithLoss,
 )
 from common.nets.conv import DeepConvNet, SimpleConvNet
-from common.nets.multi_layer import MultiLayerNet, MultiLayerNetExtend, TwoLayerNet
+from common.nets.multi_layer import TwoLayerNet
+from common.nets.multi_layer_extend import MultiLayerNetExtend
 from common.nets.network import Network
 
 
@@ -50,7 +51,7 @@ def test_a_plain_list_of_conv_and_affine_layers_gets_the_books_names():
 def test_a_plain_list_names_batch_normalisation_as_the_book_does(use_batchnorm):
     # MultiLayerNet names its layers by hand (Affine1, BatchNorm1, ...); the same layers
     # in a plain list get the same parameter names
-    net = MultiLayerNet(6, [5, 4], 3, use_batchnorm=use_batchnorm, use_dropout=True, seed=0)
+    net = MultiLayerNetExtend(6, [5, 4], 3, use_batchnorm=use_batchnorm, use_dropout=True, seed=0)
     listed = Network(list(net.layers.values()), SoftmaxWithLoss())
     assert list(listed.params) == list(net.params)
     assert list(listed.buffers) == list(net.buffers)
@@ -156,7 +157,7 @@ def test_the_books_float64_weights_on_float32_images_compute_in_float64():
 
 # --- gradient checks in float64 ----------------------------------------------------------
 def float32_mlp(**kwargs):
-    return MultiLayerNet(8, [6, 5], 3, use_batchnorm=True, use_dropout=True, seed=0, **kwargs)
+    return MultiLayerNetExtend(8, [6, 5], 3, use_batchnorm=True, use_dropout=True, seed=0, **kwargs)
 
 
 def test_numerical_gradient_is_float64_and_leaves_a_float32_network_as_it_was():

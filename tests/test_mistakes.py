@@ -32,6 +32,7 @@ from common.layers import (
     Tanh,
 )
 from common.nets.conv import SimpleConvNet
+from common.nets.files import load_params, save_params
 from common.nets.multi_layer import MultiLayerNet
 from common.optim import SGD, Adam, Momentum, make_optimizer
 from common.training.trainer import Trainer
@@ -130,20 +131,21 @@ def test_load_params_on_a_file_that_is_not_an_npz(net, tmp_path):
     text = tmp_path / "params.pkl"
     text.write_bytes(b"\x80\x04not an npz at all")
     err = raises_from_common(ValueError, r"not a parameter file written by save_params",
-                             net.load_params, text)
+                             load_params, net, text)
     assert "allow_pickle" not in str(err)
-    raises_from_common(ValueError, r"there is no file", net.load_params, tmp_path / "none.npz")
+    raises_from_common(ValueError, r"there is no file", load_params, net,
+                       tmp_path / "none.npz")
 
 
 def test_load_params_on_a_damaged_npz(net, tmp_path):
     path = tmp_path / "params.npz"
-    net.save_params(path)
+    save_params(net, path)
     data = bytearray(path.read_bytes())
     middle = len(data) // 2
     data[middle:middle + 500] = bytes(500)  # zeros over W1's stored values
     path.write_bytes(bytes(data))
     raises_from_common(ValueError, r"params\.npz is damaged.*CRC",
-                       MultiLayerNet(784, [20], 10).load_params, path)
+                       load_params, MultiLayerNet(784, [20], 10), path)
 
 
 # --- and the like of them elsewhere in common ----------------------------------------------

@@ -14,6 +14,8 @@ from helpers import assert_png, needs_mnist
 
 from common.nets.conv import SimpleConvNet
 from common.nets.multi_layer import MultiLayerNet
+from common.nets.multi_layer_extend import MultiLayerNetExtend
+from common.nets.summary import summary
 from common.training.loop import stop_on_interrupt
 from common.training.trainer import Trainer, split_validation
 from common.util import train_test_split
@@ -168,24 +170,24 @@ def test_a_second_ctrl_c_raises_at_once():
 
 def test_summary_lists_layers_shapes_and_parameters(capsys):
     net = SimpleConvNet(seed=0)
-    text = net.summary((1, 28, 28))
+    text = summary(net, (1, 28, 28))
     assert capsys.readouterr().out.strip() == text
     rows = {line.split()[0]: line.split() for line in text.splitlines()[4:12]}
     assert rows["Conv1"][1:] == ["Convolution", "(N,", "30,", "24,", "24)", "780"]
     assert rows["Pool1"][2:6] == ["(N,", "30,", "12,", "12)"]
     assert rows["Affine2"][-1] == "432,100" and rows["Affine3"][-1] == "1,010"
     assert "Total parameters: 433,890 (float32, 1.7 MiB)" in text
-    assert net.summary() == text  # the network's own input shape by default
+    assert summary(net) == text  # the network's own input shape by default
 
 
 def test_summary_of_a_batchnorm_net_and_of_a_shape_error(capsys):
-    net = MultiLayerNet(784, [100, 50], 10, use_batchnorm=True, dtype=np.float64)
-    text = net.summary(784)
+    net = MultiLayerNetExtend(784, [100, 50], 10, use_batchnorm=True, dtype=np.float64)
+    text = summary(net, 784)
     assert "BatchNorm1" in text and "(N, 100)" in text
     assert "Total parameters: 84,360 (float64, 659.1 KiB)" in text
     assert "Running statistics (not trained): 300" in text
     with pytest.raises(ValueError, match="Affine1 expects 784 features per sample, got 785"):
-        net.summary((785,))
+        summary(net, (785,))
     shown = capsys.readouterr().out
     assert "Affine1" in shown and "error: Affine1 expects 784" in shown
 

@@ -8,7 +8,9 @@ import pytest
 
 from common.checks.gradients import gradient_check
 from common.layers import Affine, Relu, SigmoidWithLoss, SoftmaxWithLoss
-from common.nets.multi_layer import MultiLayerNet, MultiLayerNetExtend, TwoLayerNet
+from common.nets.files import load_params, save_params
+from common.nets.multi_layer import MultiLayerNet, TwoLayerNet
+from common.nets.multi_layer_extend import MultiLayerNetExtend
 from common.nets.network import Network
 from common.nets.parameters import LayeredModel
 from common.optim import SGD
@@ -33,7 +35,7 @@ VARIANTS = {
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("one_hot", [False, True])
 def test_multilayernet_backprop_matches_numerical_gradient(variant, one_hot):
-    net = MultiLayerNet(5, [6, 4], 3, dtype=np.float64, seed=3, **VARIANTS[variant])
+    net = MultiLayerNetExtend(5, [6, 4], 3, dtype=np.float64, seed=3, **VARIANTS[variant])
     x, t = data(one_hot=one_hot)
     errors = gradient_check(net, x, t)
     assert set(errors) == set(net.params)
@@ -52,7 +54,7 @@ def test_weight_decay_is_in_loss_and_gradient():
 
 
 def test_params_are_the_layers_arrays_and_updates_reach_both():
-    net = MultiLayerNet(5, [4], 3, seed=0, use_batchnorm=True)
+    net = MultiLayerNetExtend(5, [4], 3, seed=0, use_batchnorm=True)
     assert net.params["W1"] is net.layers["Affine1"].W
     assert net.params["gamma1"] is net.layers["BatchNorm1"].gamma
     x, t = data()
@@ -68,7 +70,7 @@ def test_params_are_the_layers_arrays_and_updates_reach_both():
 
 
 def test_each_parameter_has_one_owner_and_the_gradients_are_the_layers_own():
-    net = MultiLayerNet(5, [4], 3, seed=0, use_batchnorm=True)
+    net = MultiLayerNetExtend(5, [4], 3, seed=0, use_batchnorm=True)
     assert list(net.param_owners) == list(net.params)  # no buffers: they are not trained
     assert net.param_owners["W1"] == (net.layers["Affine1"], "W")
     assert net.param_owners["gamma1"] == (net.layers["BatchNorm1"], "gamma")
@@ -106,15 +108,15 @@ def test_a_model_of_named_layers_gets_params_checks_and_files_from_layered_model
     numerical = model.numerical_gradient(x, t)
     assert all(np.allclose(backprop[k], numerical[k], atol=1e-4) for k in backprop)
     assert model.params["fc.W"].dtype == np.float32  # the float64 twin is gone
-    model.save_params(tmp_path / "linear.npz")
+    save_params(model, tmp_path / "linear.npz")
     other = Linear(np.zeros((5, 3), np.float32), np.ones(3, np.float32))
-    other.load_params(tmp_path / "linear.npz")
+    load_params(other, tmp_path / "linear.npz")
     np.testing.assert_array_equal(other.params["fc.W"], model.params["fc.W"])
     assert other.architecture() == {"class": "Linear", "layers": [["fc", "Affine"]]}
 
 
 def test_float32_network_stays_float32_even_for_float64_input():
-    net = MultiLayerNet(5, [4, 4], 3, seed=0, use_batchnorm=True, use_dropout=True)
+    net = MultiLayerNetExtend(5, [4, 4], 3, seed=0, use_batchnorm=True, use_dropout=True)
     x, t = data()  # float64 data
     assert net.predict(x).dtype == np.float32
     assert all(g.dtype == np.float32 for g in net.gradient(x, t).values())
@@ -177,15 +179,15 @@ def test_accuracy_in_batches_equals_accuracy_at_once():
 
 def test_save_and_load_round_trip(tmp_path):
     x, t = data()
-    net = MultiLayerNet(5, [4], 3, seed=0, use_batchnorm=True)
+    net = MultiLayerNetExtend(5, [4], 3, seed=0, use_batchnorm=True)
     for _ in range(3):
         SGD(0.1).update(net.params, net.gradient(x, t))
     path = tmp_path / "net.npz"
-    net.save_params(path)
+    save_params(net, path)
     assert os.listdir(tmp_path) == ["net.npz"]  # no temporary file left behind
-    other = MultiLayerNet(5, [4], 3, seed=99, use_batchnorm=True)
+    other = MultiLayerNetExtend(5, [4], 3, seed=99, use_batchnorm=True)
     arrays = {k: v for k, v in other.params.items()}
-    other.load_params(path)
+    load_params(other, path)
     assert all(other.params[k] is arrays[k] for k in arrays)  # loaded in place
     assert other.layers["Affine1"].W is other.params["W1"]
     np.testing.assert_array_equal(other.predict(x), net.predict(x))
@@ -194,22 +196,22 @@ def test_save_and_load_round_trip(tmp_path):
 
 def test_loading_into_another_shape_names_the_parameter(tmp_path):
     path = tmp_path / "net.npz"
-    MultiLayerNet(5, [4], 3, seed=0).save_params(path)
+    save_params(MultiLayerNet(5, [4], 3, seed=0), path)
     with pytest.raises(ValueError, match=r"'W1'.*\(5, 4\).*\(5, 6\)"):
-        MultiLayerNet(5, [6], 3).load_params(path)
+        load_params(MultiLayerNet(5, [6], 3), path)
     with pytest.raises(ValueError, match="'W3'"):
-        MultiLayerNet(5, [4, 3], 3).load_params(path)
+        load_params(MultiLayerNet(5, [4, 3], 3), path)
     with pytest.raises(ValueError, match="different architecture"):
-        MultiLayerNet(5, [4], 3, activation="sigmoid").load_params(path)
+        load_params(MultiLayerNet(5, [4], 3, activation="sigmoid"), path)
     (tmp_path / "junk.npz").write_bytes(b"not an npz file")
     with pytest.raises(ValueError, match="not a parameter file written by save_params"):
-        MultiLayerNet(5, [4], 3).load_params(tmp_path / "junk.npz")
+        load_params(MultiLayerNet(5, [4], 3), tmp_path / "junk.npz")
 
 
 def test_a_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
     path = tmp_path / "net.npz"
     net = MultiLayerNet(5, [4], 3, seed=0)
-    net.save_params(path)
+    save_params(net, path)
     original = path.read_bytes()
 
     def broken_savez(*args, **kwargs):
@@ -217,7 +219,7 @@ def test_a_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(np, "savez", broken_savez)
     with pytest.raises(OSError, match="disk full"):
-        MultiLayerNet(5, [4], 3, seed=1).save_params(path)
+        save_params(MultiLayerNet(5, [4], 3, seed=1), path)
     assert path.read_bytes() == original
     assert os.listdir(tmp_path) == ["net.npz"]
 

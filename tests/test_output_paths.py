@@ -16,6 +16,7 @@ import pytest
 import dataset.mnist
 from ch_mnist import cli as mnist_cli
 from common.cli import check_output_paths
+from common.nets.files import save_params
 
 
 def parser_of(*argv: str) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
@@ -157,7 +158,7 @@ def saved(tmp_path: Path, *net_options: str) -> Path:
     from ch_mnist.networks import build_network, resolve_defaults
     resolve_defaults(parser, args)
     path = tmp_path / "net.npz"
-    build_network(args).save_params(path)
+    save_params(build_network(args), path)
     return path
 
 

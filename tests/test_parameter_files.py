@@ -1,4 +1,4 @@
-"""``LayeredModel.load_params``: a file is checked whole before any parameter is written;
+"""``load_params`` (``common.nets.files``): a file is checked whole before any parameter is written;
 pickled objects are refused without inviting allow_pickle; the first book's pickled dict
 of arrays is read through the restricted reader."""
 
@@ -9,6 +9,7 @@ import pickle
 import numpy as np
 import pytest
 
+from common.nets.files import load_params, save_params
 from common.nets.multi_layer import MultiLayerNet
 
 
@@ -19,7 +20,7 @@ def small_net(seed: int = 0) -> MultiLayerNet:
 def tampered(tmp_path, change) -> tuple:
     """A file saved from a small net, with its arrays changed by ``change(arrays)``; a
     fresh net and a copy of its parameters."""
-    small_net(0).save_params(tmp_path / "net.npz")
+    save_params(small_net(0), tmp_path / "net.npz")
     with np.load(tmp_path / "net.npz") as archive:
         arrays = dict(archive)
     change(arrays)
@@ -40,7 +41,7 @@ def test_a_text_array_second_changes_nothing(tmp_path):
     net, before = tampered(tmp_path, text_b1)
     with pytest.raises(ValueError, match=r"parameter 'b1' in .*bad\.npz holds <U4 values, not "
                                          r"numbers"):
-        net.load_params(tmp_path / "bad.npz")
+        load_params(net, tmp_path / "bad.npz")
     assert_unchanged(net, before)  # W1 comes first in the file and was not overwritten
 
 
@@ -51,7 +52,7 @@ def test_non_finite_values_are_refused_and_change_nothing(tmp_path):
 
     net, before = tampered(tmp_path, nan_w2)
     with pytest.raises(ValueError, match=r"'W2'.*NaN or infinite values \(in float32\)"):
-        net.load_params(tmp_path / "bad.npz")
+        load_params(net, tmp_path / "bad.npz")
     assert_unchanged(net, before)
 
 
@@ -61,7 +62,7 @@ def test_an_object_array_is_refused_for_safety_without_suggesting_allow_pickle(t
 
     net, before = tampered(tmp_path, object_b2)
     with pytest.raises(ValueError, match=r"'b2'.*refused for safety") as info:
-        net.load_params(tmp_path / "bad.npz")
+        load_params(net, tmp_path / "bad.npz")
     assert "allow_pickle" not in str(info.value)
     assert_unchanged(net, before)
 
@@ -71,7 +72,7 @@ def test_the_first_books_pickled_dict_of_arrays_loads(tmp_path):
     with open(tmp_path / "params.pkl", "wb") as f:  # the first book's save_params
         pickle.dump({key: value.copy() for key, value in trained.params.items()}, f)
     net = small_net(1)
-    net.load_params(tmp_path / "params.pkl")
+    load_params(net, tmp_path / "params.pkl")
     for key, value in trained.params.items():
         np.testing.assert_array_equal(net.params[key], value)
 
@@ -82,5 +83,5 @@ def test_a_damaged_architecture_is_a_clear_error(tmp_path):
 
     net, before = tampered(tmp_path, damage)
     with pytest.raises(ValueError, match="architecture is not JSON"):
-        net.load_params(tmp_path / "bad.npz")
+        load_params(net, tmp_path / "bad.npz")
     assert_unchanged(net, before)

@@ -23,10 +23,11 @@ def test_build_your_own_network_example_runs(capsys):
 
 def test_the_summary_shown_is_what_summary_prints(capsys):
     from common.nets.conv import SimpleConvNet
+    from common.nets.summary import summary
 
     text = GUIDE.read_text(encoding="utf-8")
-    shown = re.search(r">>> SimpleConvNet\(\)\.summary\(\).*?\n(.*?)```", text, re.S).group(1)
-    assert SimpleConvNet().summary() == shown.rstrip("\n")
+    shown = re.search(r">>> summary\(SimpleConvNet\(\)\).*?\n(.*?)```", text, re.S).group(1)
+    assert summary(SimpleConvNet()) == shown.rstrip("\n")
 
 
 README = GUIDE.parents[2] / "README.md"

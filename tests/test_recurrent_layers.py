@@ -325,7 +325,7 @@ def test_network_of_time_layers_names_parameters_and_checks_gradients():
                    TimeBiLSTM(f32(h, 4 * h), f32(h, 4 * h), f32(4 * h),
                               f32(h, 4 * h), f32(h, 4 * h), f32(4 * h)),
                    TimeAffine(f32(2 * h, v), f32(v))], TimeSoftmaxWithLoss())
-    # numbered the book's way (common.layers.naming): a layer whose names are new keeps
+    # numbered the book's way (common.layers.base): a layer whose names are new keeps
     # the number, so the LSTM's arrays are Wx1, Wh1, b1 next to the embedding's W1
     assert {"W1", "Wx1", "Wh1", "b1", "Wx2", "bx2", "bh2", "W2", "b2",
             "TimeBiLSTM1.forward_lstm.Wx", "TimeBiLSTM1.backward_lstm.b"} <= set(net.params)

@@ -12,8 +12,10 @@ from common.batches import SequentialWindows
 from common.checks import check_gradients, gradient_check
 from common.checks.gradients import frozen_randomness
 from common.layers.tied import TiedEmbedding
+from common.nets.better_rnnlm import BetterRnnlm
 from common.nets.perplexity import eval_perplexity
-from common.nets.rnnlm import BetterRnnlm, Rnnlm, SimpleRnnlm
+from common.nets.rnnlm import Rnnlm
+from common.nets.simple_rnnlm import SimpleRnnlm
 from common.optim import SGD
 from common.training.rnnlm_trainer import RnnlmTrainer
 

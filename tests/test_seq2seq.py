@@ -11,6 +11,7 @@ from common.batches import ShuffledBatches
 from common.checks import check_gradients, numerical_gradient, relative_error
 from common.layers import Attention, AttentionWeight, TimeAttention, WeightSum
 from common.nets.attention_seq2seq import AttentionSeq2seq
+from common.nets.files import load_params, save_params
 from common.nets.seq2seq import PeekySeq2seq, Seq2seq
 from common.nets.seq2seq_answers import (
     answer_lines,
@@ -174,9 +175,9 @@ def test_a_file_of_another_model_class_is_refused(tmp_path):
     class Renamed(Seq2seq):
         pass
 
-    Seq2seq(vocab_size=7, wordvec_size=3, hidden_size=4, seed=0).save_params(tmp_path / "m.npz")
+    save_params(Seq2seq(vocab_size=7, wordvec_size=3, hidden_size=4, seed=0), tmp_path / "m.npz")
     with pytest.raises(ValueError, match="different architecture"):
-        Renamed(vocab_size=7, wordvec_size=3, hidden_size=4).load_params(tmp_path / "m.npz")
+        load_params(Renamed(vocab_size=7, wordvec_size=3, hidden_size=4), tmp_path / "m.npz")
 
 
 def test_sizes_and_initialisation_follow_the_book():
@@ -238,16 +239,16 @@ def test_attention_weights_of_the_model():
 def test_save_and_load_give_the_same_answers(model_class, tmp_path):
     model = model_class(vocab_size=7, wordvec_size=3, hidden_size=5, seed=0)
     xs = np.random.default_rng(4).integers(0, 7, (3, 4))
-    model.save_params(tmp_path / "m.npz")
+    save_params(model, tmp_path / "m.npz")
     other = model_class(vocab_size=7, wordvec_size=3, hidden_size=5, seed=1)
     assert not np.array_equal(other.params["decoder.affine.W"], model.params["decoder.affine.W"])
-    other.load_params(tmp_path / "m.npz")
+    load_params(other, tmp_path / "m.npz")
     for key, p in model.params.items():
         np.testing.assert_array_equal(other.params[key], p)
     np.testing.assert_array_equal(other.generate(xs, 0, 5), model.generate(xs, 0, 5))
     wider = model_class(vocab_size=7, wordvec_size=3, hidden_size=6, seed=0)
     with pytest.raises(ValueError, match="has shape"):
-        wider.load_params(tmp_path / "m.npz")
+        load_params(wider, tmp_path / "m.npz")
 
 
 @pytest.mark.parametrize("model_class", MODELS)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from common.nets.multi_layer import MultiLayerNet
+from common.nets.multi_layer_extend import MultiLayerNetExtend
 from common.optim import SGD
 from common.training.trainer import Trainer
 
@@ -160,7 +161,7 @@ def test_the_best_epoch_keeps_its_batchnorm_statistics():
         params["W1"] *= -1
 
     def run(epochs):
-        net = MultiLayerNet(4, [8], 3, seed=0, use_batchnorm=True)
+        net = MultiLayerNetExtend(4, [8], 3, seed=0, use_batchnorm=True)
         opt = SabotageAfter(good_steps=3 * 20, ruin=flip)
         trainer = Trainer(net, x, t, x, t, epochs=epochs, mini_batch_size=20, optimizer=opt,
                           seed=0, verbose=False, x_val=x, t_val=t)

@@ -11,6 +11,7 @@ import pytest
 
 from common.checks.gradients import gradient_check, numerical_gradient, relative_error
 from common.layers import ContextMean, EmbeddingDot, NegativeSamplingLoss, UnigramSampler
+from common.nets.files import load_params, save_params
 from common.nets.word2vec import CBOW, SimpleCBOW, SkipGram
 from common.optim import Adam
 from common.wordvec import (
@@ -413,13 +414,13 @@ def test_skip_gram_learns():
 def test_model_parameters_save_and_load(tmp_path):
     corpus, word_to_id, _ = toy_corpus(300)
     net = CBOW(len(word_to_id), 4, 2, corpus, seed=0)
-    net.save_params(tmp_path / "cbow.npz")
+    save_params(net, tmp_path / "cbow.npz")
     other = CBOW(len(word_to_id), 4, 2, corpus, seed=1)
-    other.load_params(tmp_path / "cbow.npz")
+    load_params(other, tmp_path / "cbow.npz")
     np.testing.assert_array_equal(other.word_vecs, net.word_vecs)
     np.testing.assert_array_equal(other.params["out.W"], net.params["out.W"])
     with pytest.raises(ValueError, match="different architecture"):
-        CBOW(len(word_to_id), 4, 3, corpus).load_params(tmp_path / "cbow.npz")
+        load_params(CBOW(len(word_to_id), 4, 3, corpus), tmp_path / "cbow.npz")
 
 
 # --- saved word vectors ---------------------------------------------------------------------

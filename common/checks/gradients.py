@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from common.layers.naming import random_layers
+from common.layers.base import random_layers
 
 
 def numerical_gradient(

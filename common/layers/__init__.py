@@ -15,16 +15,18 @@ network's ``params`` dict and its layers always hold the same arrays.
 
 The modules, by family: ``affine`` (Affine, MatMul, TimeAffine), ``activations`` (ReLU,
 sigmoid, softmax, tanh, GELU, Gaussian), ``losses`` (the softmax, sigmoid and
-squared-error losses), ``regularization`` (Dropout, BatchNormalization), ``augment``
-(RandomShift), ``conv`` (Convolution, Pooling), ``gates`` (the computational graph's add, multiply,
-exp, ... nodes), ``embedding`` (Embedding, PositionalEmbedding), ``normalization``
-(LayerNorm), ``attention`` (causal self-attention), ``residual`` (Residual blocks); the
-second book's: ``recurrent`` (RNN, TimeRNN), ``lstm`` (LSTM, TimeLSTM, TimeBiLSTM),
-``gru`` (GRU, TimeGRU), with ``recurrent_base`` (the state they carry, their shape
-checks), ``time`` (TimeEmbedding, TimeDropout, TimeSigmoidWithLoss), ``tied`` (an
+squared-error losses, and the second book's TimeSoftmaxWithLoss, TimeSigmoidWithLoss),
+``regularization`` (Dropout, BatchNormalization, the second book's TimeDropout),
+``augment`` (RandomShift), ``conv`` (Convolution, Pooling), ``gates`` (the computational
+graph's add, multiply, exp, ... nodes), ``embedding`` (Embedding, PositionalEmbedding, the
+second book's TimeEmbedding), ``normalization`` (LayerNorm), ``attention`` (causal
+self-attention), ``residual`` (Residual blocks); the second book's: ``recurrent`` (RNN,
+TimeRNN), ``lstm`` (LSTM, TimeLSTM, TimeBiLSTM), ``gru`` (GRU, TimeGRU), with
+``recurrent_base`` (the state they carry, their shape checks), ``tied`` (an
 embedding that is also the output layer), ``word2vec`` (EmbeddingDot, UnigramSampler,
 NegativeSamplingLoss), ``seq_attention`` (attention of a decoder over encoder states);
-``naming`` numbers a network's layers and arrays the book's way (W1, b1, ...).
+``base`` declares the layer protocol and numbers a network's layers and arrays the book's
+way (W1, b1, ...).
 
 Mistakes get clear errors (``common.validation``): an input of the wrong size names the
 layer (by the ``name`` a network gives it, e.g. 'Affine1'), and ``backward`` before
@@ -53,7 +55,7 @@ from common.layers.attention import CausalSelfAttention
 from common.layers.augment import RandomShift
 from common.layers.base import layer_forward
 from common.layers.conv import Convolution, Pooling
-from common.layers.embedding import Embedding, PositionalEmbedding
+from common.layers.embedding import Embedding, PositionalEmbedding, TimeEmbedding
 from common.layers.gates import (
     AddLayer,
     ExpLayer,
@@ -67,15 +69,15 @@ from common.layers.losses import (
     SigmoidWithLoss,
     SoftmaxWithLoss,
     SquaredErrorLoss,
+    TimeSigmoidWithLoss,
     TimeSoftmaxWithLoss,
 )
 from common.layers.lstm import LSTM, TimeBiLSTM, TimeLSTM
 from common.layers.normalization import LayerNorm
 from common.layers.recurrent import RNN, TimeRNN
-from common.layers.regularization import BatchNormalization, Dropout
+from common.layers.regularization import BatchNormalization, Dropout, TimeDropout
 from common.layers.residual import Residual
 from common.layers.seq_attention import Attention, AttentionWeight, TimeAttention, WeightSum
-from common.layers.time import TimeDropout, TimeEmbedding, TimeSigmoidWithLoss
 from common.layers.word2vec import (
     ContextMean,
     EmbeddingDot,

@@ -1,5 +1,5 @@
-"""Embeddings: a row of a table per token id (``Embedding``), a row per position
-(``PositionalEmbedding``)."""
+"""Embeddings: a row of a table per token id (``Embedding``; ``TimeEmbedding``, the second
+book's, over a batch of sequences), a row per position (``PositionalEmbedding``)."""
 
 from __future__ import annotations
 
@@ -76,6 +76,21 @@ class Embedding(Layer):
                 self.dW[...] = 0
             self.dW[ids] = np.add.reduceat(rows[order], starts, axis=0)
         return None
+
+
+class TimeEmbedding(Embedding):
+    """Token embedding over sequences: ids (N, T) -> W[ids] (N, T, D), W: (V, D).
+
+    ``Embedding`` does the work (it takes ids of any shape); this layer insists on a batch
+    of sequences. ``backward`` stores dW (rows of repeated ids add up) and returns None.
+    """
+
+    def forward(self, idx: np.ndarray) -> np.ndarray:
+        """W[idx]: ids (N, T) -> vectors (N, T, D)."""
+        if np.ndim(idx) != 2:
+            raise ValueError(f"{layer_name(self)} takes token ids of shape (N, T), a batch of "
+                             f"sequences; got shape {np.shape(idx)}")
+        return super().forward(idx)
 
 
 class PositionalEmbedding(Layer):

@@ -1,4 +1,7 @@
-"""Loss layers: the last layer of a network, ``forward(x, t)`` -> a number, ``backward(dout=1)``."""
+"""Loss layers: the last layer of a network, ``forward(x, t)`` -> a number, ``backward(dout=1)``.
+
+One sample at a time: ``SoftmaxWithLoss``, ``SigmoidWithLoss``, ``SquaredErrorLoss``; at
+every position of a sequence (N, T, ·): ``TimeSoftmaxWithLoss``, ``TimeSigmoidWithLoss``."""
 
 from __future__ import annotations
 
@@ -223,3 +226,43 @@ class TimeSoftmaxWithLoss(Layer):
         y = forward_cache(self, self.y)
         flat = y.reshape(-1, y.shape[2])
         return _softmax_nll_backward(flat, self.t, dout, self.count, self.keep).reshape(y.shape)
+
+
+class TimeSigmoidWithLoss(Layer):
+    """Binary cross-entropy of σ(x) at every position, averaged over all N·T of them.
+
+    ``forward(xs, ts)``: scores (logits) xs (N, T) or (N, T, 1), targets ts (N, T) in
+    [0, 1]; L = 1/(N·T) Σ [max(x, 0) - x·t + log(1 + e^{-|x|})], which equals
+    -[t log σ(x) + (1 - t) log(1 - σ(x))] without overflow or log(0) for large |x|.
+    ``backward(dout=1)`` returns dout · (σ(xs) - ts) / (N·T) in xs's shape.
+    """
+
+    def __init__(self) -> None:
+        self.loss: float | None = None
+        self.y: np.ndarray | None = None
+        self.t: np.ndarray | None = None
+
+    def forward(self, xs: np.ndarray, ts: np.ndarray) -> float:
+        """The mean binary cross-entropy; keeps y = σ(xs) for backward."""
+        xs = np.asarray(xs)
+        who = layer_name(self)
+        if not (xs.ndim == 2 or (xs.ndim == 3 and xs.shape[2] == 1)):
+            raise ValueError(f"{who} takes one score per position, xs of shape (N, T) or "
+                             f"(N, T, 1); got shape {xs.shape}")
+        if np.shape(ts) != xs.shape[:2]:
+            raise ValueError(f"{who}: scores of shape {xs.shape} need targets of shape "
+                             f"{xs.shape[:2]}, one 0/1 target per position; got shape "
+                             f"{np.shape(ts)}")
+        t = check_binary_targets(np.reshape(ts, -1), xs.size, who).astype(xs.dtype, copy=False)
+        x = xs.reshape(-1)
+        losses = np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))
+        self.loss = float(np.mean(losses))
+        self.y, self.t = sigmoid(xs), t.reshape(xs.shape)
+        return self.loss
+
+    def backward(self, dout: float = 1) -> np.ndarray:
+        """dout · (σ(xs) - ts) / (N·T), shape of xs."""
+        y = forward_cache(self, self.y)
+        dx = y - self.t
+        dx *= np.asarray(dout, dtype=y.dtype) / y.size
+        return dx

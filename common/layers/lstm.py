@@ -13,8 +13,7 @@ from collections import OrderedDict
 import numpy as np
 
 from common.functions import sigmoid
-from common.layers.base import Layer
-from common.layers.naming import Container
+from common.layers.base import Container, Layer
 from common.layers.recurrent_base import (
     RecurrentState,
     batch_major,

@@ -1,5 +1,6 @@
-"""Layers that behave differently in training and at inference: Dropout and
-BatchNormalization (and, in ``augment``, the data augmentation RandomShift)."""
+"""Layers that behave differently in training and at inference: Dropout (and the second
+book's TimeDropout over sequences) and BatchNormalization (and, in ``augment``, the data
+augmentation RandomShift)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,27 @@ class Dropout(Layer):
             return dout
         check_dout(self, dout, self.mask.shape)
         return dout * self.mask
+
+
+class TimeDropout(Dropout):
+    """Inverted dropout over sequences: in training, out = xs ⊙ mask / (1 - p), one new
+    Bernoulli(1 - p) mask per call over the whole (N, T, D) array; the identity at inference.
+
+    ``seed`` seeds the layer's own generator ``rng`` (a ``np.random.Generator`` is taken
+    as it is). ``forward(xs, train_flg)`` as every layer that behaves differently in
+    training; ``forward(xs)`` reads the attribute ``train_flg`` (True unless set), which
+    is how the book's models switch their TimeDropout layers.
+    """
+
+    def __init__(self, dropout_ratio: float = 0.5,
+                 seed: int | np.random.Generator | None = None) -> None:
+        real_number(dropout_ratio, "dropout_ratio", 0, 1, high_open=True, who="TimeDropout")
+        super().__init__(dropout_ratio, rng=seed)
+        self.train_flg = True
+
+    def forward(self, xs: np.ndarray, train_flg: bool | None = None) -> np.ndarray:
+        """xs ⊙ mask / (1 - p) in training (``train_flg``, else the attribute), else xs."""
+        return super().forward(xs, self.train_flg if train_flg is None else train_flg)
 
 
 class BatchNormalization(Layer):

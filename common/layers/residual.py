@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from common.layers.base import as_layer
-from common.layers.naming import Container
+from common.layers.base import Container, as_layer
 from common.validation import layer_name
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from common.layers.base import Layer
-from common.layers.time import TimeEmbedding
+from common.layers.embedding import TimeEmbedding
 from common.validation import check_dout, forward_cache, layer_name
 
 

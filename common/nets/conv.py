@@ -30,12 +30,13 @@ from common.layers.augment import RandomShift
 from common.layers.conv import Convolution, Pooling
 from common.layers.losses import SoftmaxWithLoss
 from common.layers.regularization import Dropout
+from common.nets.files import ParameterFiles
 from common.nets.multi_layer import init_scale
 from common.nets.network import Network
 from common.windows import window_positions
 
 
-class _ImageNet(Network):
+class _ImageNet(ParameterFiles, Network):
     """A Network whose input is images of shape ``input_dim`` (C, H, W)."""
 
     #: Every convolution keeps the windows of its last forward pass (for backward): in

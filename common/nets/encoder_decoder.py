@@ -9,7 +9,7 @@ An encoder-decoder is not a stack: the encoder reads xs, the decoder reads the a
 shifted right (teacher forcing: ts[:, :-1]) *and* what the encoder passes it, and the
 gradient flows back from the decoder into the encoder through that bridge alone.
 ``EncoderDecoder`` wires the two named parts (``encoder``, ``decoder``: each holding its
-layers in a ``layers`` dict) and collects their arrays by ``common.layers.naming``, so
+layers in a ``layers`` dict) and collects their arrays by ``common.layers.base``, so
 ``params`` has keys such as ``encoder.lstm.Wx`` and ``decoder.affine.W`` and holds the very
 arrays the layers use. Saving, loading, float64 twins and numerical gradients are those
 of ``common.nets.parameters.LayeredModel``, the base it shares with

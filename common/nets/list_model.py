@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from common.fileio import atomic_write
-from common.nets.parameters import numeric_values, read_parameter_file
+from common.nets.files import numeric_values, read_parameter_file
 
 
 class ListModel:

@@ -1,5 +1,6 @@
-"""The book's fully connected networks: ``MultiLayerNet`` with its extended options in the
-same class, ``MultiLayerNetExtend`` (its other name) and ``TwoLayerNet`` (chapter 5)."""
+"""The book's fully connected networks: ``MultiLayerNet`` (chapter 6) and ``TwoLayerNet``
+(chapter 5); ``MultiLayerNetExtend``, with dropout and batch normalisation, is
+``common.nets.multi_layer_extend``'s, as the book keeps it in a module of its own."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import numpy as np
 from common.layers.activations import Relu, Sigmoid
 from common.layers.affine import Affine
 from common.layers.losses import SoftmaxWithLoss
-from common.layers.regularization import BatchNormalization, Dropout
 from common.nets.network import Network
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid}
@@ -39,15 +39,15 @@ def init_scale(weight_init_std: str | float, fan_in: int) -> float:
 
 
 class MultiLayerNet(Network):
-    """Fully connected network: (Affine [BatchNorm] Activation [Dropout]) × L, Affine, softmax loss.
+    """Fully connected network: (Affine, Activation) × L, Affine, softmax loss.
 
     input_size D -> hidden_size_list [H1, ..., HL] -> output_size K. Inputs (N, D)
     or (N, ...) with D elements each; labels (N,) or one-hot (N, K). Layers are
-    named like the book's (``Affine1``, ``BatchNorm1``, ``Activation_function1``,
-    ``Dropout1``, ...), so ``params`` has ``W1, b1, gamma1, beta1, ...``. Weights
-    are drawn from N(0, s²) with s from ``init_scale``, biases start at zero, γ at
-    one and β at zero, all in ``dtype``. ``seed`` fixes the weights and the
-    dropout masks. This is the book's MultiLayerNet and MultiLayerNetExtend in one.
+    named like the book's (``Affine1``, ``Activation_function1``, ...), so ``params`` has
+    ``W1, b1, W2, ...``. Weights are drawn from N(0, s²) with s from ``init_scale``,
+    biases start at zero, all in ``dtype``; ``seed`` fixes them. ``hidden_block`` gives the
+    layers after each hidden Affine (``MultiLayerNetExtend`` adds batch normalisation and
+    dropout there).
     """
 
     def __init__(
@@ -58,9 +58,6 @@ class MultiLayerNet(Network):
         activation: str = "relu",
         weight_init_std: str | float = "relu",
         weight_decay_lambda: float = 0.0,
-        use_dropout: bool = False,
-        dropout_ratio: float = 0.5,
-        use_batchnorm: bool = False,
         dtype: Any = np.float32,
         seed: int | None = None,
     ) -> None:
@@ -86,8 +83,6 @@ class MultiLayerNet(Network):
         self.hidden_size_list = [int(h) for h in hidden_size_list]
         self.output_size = int(output_size)
         self.activation = activation.lower()
-        self.use_dropout = use_dropout
-        self.use_batchnorm = use_batchnorm
         self.hidden_layer_num = len(self.hidden_size_list)
 
         rng = np.random.default_rng(seed)
@@ -101,14 +96,13 @@ class MultiLayerNet(Network):
                                           input_grad=i > 1)
             if i == len(sizes) - 1:
                 break
-            if use_batchnorm:
-                layers[f"BatchNorm{i}"] = BatchNormalization(
-                    np.ones(fan_out, dtype=dtype), np.zeros(fan_out, dtype=dtype)
-                )
-            layers[f"Activation_function{i}"] = ACTIVATIONS[self.activation]()
-            if use_dropout:
-                layers[f"Dropout{i}"] = Dropout(dropout_ratio, rng=rng.spawn(1)[0])
+            layers.update(self.hidden_block(i, fan_out, dtype, rng))
         super().__init__(layers, SoftmaxWithLoss(), weight_decay_lambda)
+
+    def hidden_block(self, i: int, size: int, dtype: Any,
+                     rng: np.random.Generator) -> dict[str, Any]:
+        """The layers after hidden Affine ``i`` (of ``size`` units): its activation."""
+        return {f"Activation_function{i}": ACTIVATIONS[self.activation]()}
 
     def architecture(self) -> dict[str, Any]:
         """Sizes, activation and batch normalisation: what saved parameters must match."""
@@ -118,18 +112,8 @@ class MultiLayerNet(Network):
             "hidden_size_list": self.hidden_size_list,
             "output_size": self.output_size,
             "activation": self.activation,
-            "use_batchnorm": self.use_batchnorm,
+            "use_batchnorm": False,
         }
-
-
-class MultiLayerNetExtend(MultiLayerNet):
-    """``MultiLayerNet`` under the book's other name; also takes the book's spelling
-    ``dropout_ration`` of ``dropout_ratio``, so its chapter 6 programs run unchanged."""
-
-    def __init__(self, *args: Any, dropout_ration: float | None = None, **kwargs: Any) -> None:
-        if dropout_ration is not None:
-            kwargs["dropout_ratio"] = dropout_ration
-        super().__init__(*args, **kwargs)
 
 
 class TwoLayerNet(MultiLayerNet):

@@ -13,16 +13,14 @@ extends.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 from common.functions import labels_of
-from common.layers.base import as_layer, layer_forward
-from common.layers.naming import named_layers
+from common.layers.base import as_layer, layer_forward, named_layers
 from common.nets.parameters import LayeredModel
-from common.nets.summary import summary
 from common.validation import check_binary_targets, check_labels
 
 
@@ -39,7 +37,7 @@ class Network(LayeredModel):
     """A feed-forward network: ``layers`` applied in order, then ``last_layer`` (the loss).
 
     ``layers`` is an OrderedDict name -> layer, or a list of layers, then named as the
-    book numbers them (``common.layers.naming.named_layers``): the layers holding parameters
+    book numbers them (``common.layers.base.named_layers``): the layers holding parameters
     in one sequence (``Conv1``, ``Relu1``, ``Pool1``, ``Affine2``, ``Relu2``, ``Affine3``).
     Parameters of a layer named ``Affine2`` appear in ``params`` as ``W2`` and ``b2``, as in
     the book, and ``params`` holds the very arrays the layers use. ``weight_decay_lambda`` adds
@@ -171,11 +169,3 @@ class Network(LayeredModel):
         first book's ``forward(x, t)`` then ``backward()`` in one call."""
         self.forward(x, t)
         return self.backward()
-
-    def summary(self, input_shape: Sequence[int] | int | None = None) -> str:
-        """Print and return a table of the layers: name, type, output shape for N samples
-        of ``input_shape`` (one sample's shape; by default the network's own) and
-        parameter count, then the total parameters, their dtype and memory
-        (``common.nets.summary.summary``; a layer that rejects its input is shown with its
-        error)."""
-        return summary(self, input_shape)

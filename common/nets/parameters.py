@@ -14,7 +14,7 @@ layers) and ``common.nets.encoder_decoder.EncoderDecoder`` (two parts that each 
 layers) share: which layer owns each array of ``params``, the gradients the layers leave
 after backward, and what needs nothing else: the dtype, the parameter count, saving and
 loading (.npz files with the architecture), float64 twins and central differences for
-gradient checks. Keys follow ``common.layers.naming``: ``W1`` for a layer named
+gradient checks. Keys follow ``common.layers.base``: ``W1`` for a layer named
 ``Affine1``, ``decoder.lstm.Wx`` for a container's inner layer.
 """
 
@@ -22,20 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import zipfile
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from common.checks.gradients import frozen_randomness, numerical_gradient
-from common.fileio import atomic_write
-from common.layers.base import as_layer
-from common.layers.naming import described, layer_arrays, random_layers
-from common.safe_pickle import DamagedPickle, is_pickle, load_pickle
+from common.layers.base import as_layer, described, layer_arrays, random_layers
 
 
 class ParamDict(dict):
@@ -63,78 +57,6 @@ class ParamDict(dict):
         """Assign every item as ``self[key] = value`` does: into the existing arrays."""
         for key, value in dict(other, **kwargs).items():
             self[key] = value
-
-
-def read_parameter_file(path: Path) -> dict[str, np.ndarray]:
-    """Every array of a parameter file, by name: an .npz archive of ``save_params`` (read
-    without pickle), or a pickle of arrays as the books' ``save_params`` write them (a dict
-    name -> array, or a list of arrays, named 'param0', 'param1', ...), read by
-    ``common.safe_pickle``, which lets the file run nothing. A ValueError that says what
-    is wrong for a missing, damaged or foreign file."""
-    if not path.is_file():
-        raise ValueError(f"cannot load parameters: there is no file {path}")
-    if is_pickle(path):
-        return _pickled_arrays(path)
-    if not zipfile.is_zipfile(path):
-        raise ValueError(
-            f"{path} is not a parameter file written by save_params: neither an .npz archive "
-            "nor a pickle of arrays, so it is damaged or was not written by save_params"
-        )
-    arrays: dict[str, np.ndarray] = {}
-    name = ""
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            for name in archive.files:
-                arrays[name] = archive[name]
-    except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as err:
-        if "allow_pickle" in str(err):
-            # NumPy's message suggests allow_pickle=True: the one fix never to make
-            raise ValueError(
-                f"{path} holds an array of Python objects ({name!r}), stored as a pickle: "
-                "refused for safety, since unpickling can run any code. Save the parameters "
-                "as numeric arrays (save_params does)") from None
-        raise ValueError(f"{path} is damaged or not a parameter file of save_params: "
-                         f"{err}") from None
-    return arrays
-
-
-def _pickled_arrays(path: Path) -> dict[str, np.ndarray]:
-    """The arrays of a pickled parameter file (a list of arrays, or a dict name -> array),
-    read by the restricted unpickler."""
-    try:
-        value = load_pickle(path)
-    except DamagedPickle as err:
-        raise ValueError(f"{path} is not a parameter file written by save_params: it begins "
-                         "like a pickle but is damaged or was not written by save_params "
-                         f"({err.reason})") from None
-    if isinstance(value, (list, tuple)):
-        named = {f"param{i}": array for i, array in enumerate(value)}
-    elif isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        named = dict(value)
-    else:
-        raise ValueError(f"{path} holds a pickled {type(value).__name__}, not parameters: a "
-                         "parameter pickle is a list of arrays (the second book's save_params) "
-                         "or a dict name -> array (the first book's)")
-    for name, array in named.items():
-        if not isinstance(array, np.ndarray):
-            raise ValueError(f"{path}: parameter {name!r} is a {type(array).__name__}, not an "
-                             "array: the file was not written by a save_params")
-    return named
-
-
-def numeric_values(what: str, array: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """``array`` in ``dtype``, checked to be loadable into a parameter: numbers (not text
-    nor objects), all finite once in ``dtype``. ``what`` names the array in the ValueError
-    ("parameter 'W1' in net.npz"). Loaders check every array before writing any."""
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"{what} holds {array.dtype} values, not numbers: the file is "
-                         "damaged or was not written by save_params")
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
-        values = array.astype(dtype, copy=False)
-    if not np.isfinite(values).all():
-        raise ValueError(f"{what} holds NaN or infinite values (in {np.dtype(dtype)}): it was "
-                         "saved from a diverged run, or is damaged")
-    return values
 
 
 class LayeredModel:
@@ -293,7 +215,6 @@ class LayeredModel:
             for key, values in saved.items():
                 self.buffers[key][...] = values
 
-    # --- files -------------------------------------------------------------------------------
     def architecture(self) -> dict[str, Any]:
         """A JSON-able description of the structure, stored with saved parameters: the class
         and each layer's name and type (a container's with its inner layers)."""
@@ -301,47 +222,3 @@ class LayeredModel:
             "class": type(self).__name__,
             "layers": [[name, *described(layer)] for name, layer in self.layers.items()],
         }
-
-    def save_params(self, file_name: str | Path = "params.npz") -> None:
-        """Save parameters, running statistics and architecture to an .npz file, atomically."""
-        arrays = {**self.params, **self.buffers}
-        with atomic_write(file_name) as f:
-            np.savez(f, __architecture__=np.array(json.dumps(self.architecture())), **arrays)
-
-    def load_params(self, file_name: str | Path = "params.npz") -> None:
-        """Load parameters saved by ``save_params`` into this model's arrays, in place.
-
-        Raises ValueError naming the parameter when the file's shapes or names do
-        not fit this model, and when it was saved from another architecture.
-        """
-        path = Path(file_name)
-        stored = read_parameter_file(path)
-        expected = {**self.params, **self.buffers}
-        values = {}
-        # every array is checked before any is written: a bad file changes nothing
-        for key, target in expected.items():
-            if key not in stored:
-                raise ValueError(f"{path} has no parameter {key!r} that this network needs")
-            if stored[key].shape != target.shape:
-                raise ValueError(
-                    f"parameter {key!r} in {path} has shape {stored[key].shape}, but "
-                    f"this network's {key!r} has shape {target.shape}"
-                )
-            values[key] = numeric_values(f"parameter {key!r} in {path}", stored[key],
-                                         target.dtype)
-        extra = set(stored) - set(expected) - {"__architecture__"}
-        if extra:
-            raise ValueError(f"{path} has parameters this network lacks: "
-                             f"{', '.join(sorted(extra))}")
-        if "__architecture__" in stored:
-            try:
-                saved = json.loads(str(stored["__architecture__"]))
-            except json.JSONDecodeError:
-                raise ValueError(f"{path} is damaged: its architecture is not JSON") from None
-            if saved != self.architecture():
-                raise ValueError(
-                    f"{path} was saved from a different architecture:\n  saved: {saved}\n"
-                    f"  this:  {self.architecture()}"
-                )
-        for key, target in expected.items():
-            target[...] = values[key]

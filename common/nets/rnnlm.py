@@ -1,9 +1,9 @@
-"""Recurrent language models of the second book (chapters 5 and 6), each a ``Network``:
-
-- ``SimpleRnnlm``: embedding -> simple RNN -> affine to the vocabulary;
-- ``Rnnlm``: the same with an LSTM;
-- ``BetterRnnlm``: two LSTM layers, dropout before and after each, and the embedding
-  matrix reused as the output layer's weight (weight tying).
+"""The recurrent language models of the second book (chapters 5 and 6): ``RnnlmBase``, what
+they share (a ``Network`` with stateful recurrent layers, the book's interface, text
+generation), and ``Rnnlm``: embedding -> LSTM -> affine to the vocabulary. The other two
+have their own modules, built on ``RnnlmBase``, ``Init`` and ``checked_sizes`` from here:
+``simple_rnnlm`` (``SimpleRnnlm``, a simple RNN instead of the LSTM) and ``better_rnnlm``
+(``BetterRnnlm``: two LSTM layers, dropout, weight tying).
 
     model = Rnnlm(vocab_size=len(word_to_id), wordvec_size=100, hidden_size=100, seed=0)
     loss = model.forward(xs, ts)       # xs, ts: word ids (N, T); ts the words that follow
@@ -13,8 +13,7 @@
 The recurrent layers are stateful: each batch starts from the hidden state the previous
 batch ended with (truncated backpropagation through time); ``reset_state()`` forgets it.
 Parameters keep the book's names: ``embed.W``, ``lstm.Wx``, ``lstm.Wh``, ``lstm.b``,
-``affine.W``, ``affine.b`` (``BetterRnnlm``: ``Wx1``, ``Wh1``, ``b1``, ``Wx2``, ... for its
-two LSTMs, and no ``affine.W``: the output uses ``embed.W``).
+``affine.W``, ``affine.b``.
 """
 
 from __future__ import annotations
@@ -27,15 +26,12 @@ from typing import Any
 import numpy as np
 
 from common.layers.affine import TimeAffine
+from common.layers.embedding import TimeEmbedding
 from common.layers.losses import TimeSoftmaxWithLoss
 from common.layers.lstm import TimeLSTM
-from common.layers.recurrent import TimeRNN
 from common.layers.recurrent_base import RecurrentState
-from common.layers.tied import TiedEmbedding
-from common.layers.time import TimeDropout, TimeEmbedding
-from common.memory import keep_freed_memory
 from common.nets.network import Network
-from common.validation import real_number, whole_number
+from common.validation import whole_number
 
 
 def _recurrent_layers(layers: Mapping[str, Any],
@@ -92,9 +88,6 @@ class RnnlmBase(Network):
         self.input_dim = (35,)  # summary() shows a batch of 35 time steps
         self._last_start: dict[str, np.ndarray] = {}
         self._fixed_start: dict[str, np.ndarray] | None = None
-        # an iteration allocates and frees tens of MB of temporaries: keep them for reuse
-        # instead of faulting them back in page by page
-        keep_freed_memory()
 
     def architecture(self) -> dict[str, Any]:
         """The layers and the sizes the model was built with (stored by save_params)."""
@@ -161,11 +154,6 @@ class RnnlmBase(Network):
         with self._starting_from(self._last_start):
             return super().numerical_gradient(x, t, train_flg, h)
 
-    def summary(self, input_shape: Sequence[int] | int | None = None) -> str:
-        """``Network.summary``, leaving the carried hidden states as they were."""
-        with self._starting_from({}):
-            return super().summary(input_shape)
-
     # --- generation --------------------------------------------------------------------------
     def generate(self, start_ids: int | Sequence[int] | np.ndarray,
                  skip_ids: Sequence[int] | None = None, sample_size: int = 100,
@@ -210,14 +198,16 @@ class RnnlmBase(Network):
         return words
 
 
-def _checked_sizes(who: str, vocab_size: int, wordvec_size: int,
-                   hidden_size: int) -> tuple[int, int, int]:
+def checked_sizes(who: str, vocab_size: int, wordvec_size: int,
+                  hidden_size: int) -> tuple[int, int, int]:
+    """The three sizes of a language model as positive whole numbers (ValueError naming
+    ``who`` otherwise): vocabulary V, word vectors D, hidden state H."""
     return (whole_number(vocab_size, "vocab_size", who=who),
             whole_number(wordvec_size, "wordvec_size", who=who),
             whole_number(hidden_size, "hidden_size", who=who))
 
 
-class _Init:
+class Init:
     """The book's initial weights, drawn from one seeded generator: an embedding N(0, 0.01²),
     a matrix of n input rows N(0, 1/n) (Xavier), zero biases; all in ``dtype``."""
 
@@ -226,33 +216,16 @@ class _Init:
         self.dtype = dtype
 
     def embedding(self, v: int, d: int) -> np.ndarray:
+        """An embedding table (v, d) drawn from N(0, 0.01²)."""
         return (self.rng.standard_normal((v, d)) / 100).astype(self.dtype)
 
     def xavier(self, rows: int, cols: int) -> np.ndarray:
+        """A weight matrix (rows, cols) drawn from N(0, 1/rows)."""
         return (self.rng.standard_normal((rows, cols)) / np.sqrt(rows)).astype(self.dtype)
 
     def zeros(self, n: int) -> np.ndarray:
+        """A bias (n,) of zeros."""
         return np.zeros(n, dtype=self.dtype)
-
-
-class SimpleRnnlm(RnnlmBase):
-    """Embedding (V, D) -> TimeRNN (hidden H, stateful) -> TimeAffine (H, V), softmax loss.
-
-    ``seed`` draws the book's initial weights (``dtype`` float32 by default). Layer names
-    ``embed``, ``rnn``, ``affine``: params ``embed.W``, ``rnn.Wx``, ``rnn.Wh``, ``rnn.b``,
-    ``affine.W``, ``affine.b``.
-    """
-
-    def __init__(self, vocab_size: int, wordvec_size: int, hidden_size: int,
-                 seed: int | None = None, dtype: Any = np.float32) -> None:
-        v, d, h = _checked_sizes("SimpleRnnlm", vocab_size, wordvec_size, hidden_size)
-        init = _Init(seed, dtype)
-        layers = OrderedDict(
-            embed=TimeEmbedding(init.embedding(v, d)),
-            rnn=TimeRNN(init.xavier(d, h), init.xavier(h, h), init.zeros(h), stateful=True),
-            affine=TimeAffine(init.xavier(h, v), init.zeros(v)),
-        )
-        super().__init__(layers, v, {"vocab_size": v, "wordvec_size": d, "hidden_size": h})
 
 
 class Rnnlm(RnnlmBase):
@@ -262,8 +235,8 @@ class Rnnlm(RnnlmBase):
     def __init__(self, vocab_size: int = 10000, wordvec_size: int = 100,
                  hidden_size: int = 100, seed: int | None = None,
                  dtype: Any = np.float32) -> None:
-        v, d, h = _checked_sizes("Rnnlm", vocab_size, wordvec_size, hidden_size)
-        init = _Init(seed, dtype)
+        v, d, h = checked_sizes("Rnnlm", vocab_size, wordvec_size, hidden_size)
+        init = Init(seed, dtype)
         layers = OrderedDict(
             embed=TimeEmbedding(init.embedding(v, d)),
             lstm=TimeLSTM(init.xavier(d, 4 * h), init.xavier(h, 4 * h), init.zeros(4 * h),
@@ -273,45 +246,5 @@ class Rnnlm(RnnlmBase):
         super().__init__(layers, v, {"vocab_size": v, "wordvec_size": d, "hidden_size": h})
 
 
-class BetterRnnlm(RnnlmBase):
-    """The book's improved model (chapter 6): embedding, then twice dropout + a stateful
-    TimeLSTM, dropout, and an output layer that reuses the embedding matrix W (V, D):
-    scores = h · Wᵀ + b (weight tying, so ``wordvec_size`` must equal ``hidden_size``).
-
-    Dropout (ratio ``dropout_ratio``) is on in ``forward`` (training) and off in
-    ``predict`` and evaluation. ``seed`` draws the initial weights and seeds the dropout
-    masks. Layer names ``embed``, ``drop1``, ``lstm1``, ``drop2``, ``lstm2``, ``drop3``,
-    ``affine``; params ``embed.W``, ``Wx1``, ``Wh1``, ``b1``, ``Wx2``, ``Wh2``, ``b2``,
-    ``affine.b``.
-    """
-
-    def __init__(self, vocab_size: int = 10000, wordvec_size: int = 650,
-                 hidden_size: int = 650, dropout_ratio: float = 0.5,
-                 seed: int | None = None, dtype: Any = np.float32) -> None:
-        who = "BetterRnnlm"
-        v, d, h = _checked_sizes(who, vocab_size, wordvec_size, hidden_size)
-        if d != h:
-            raise ValueError(f"{who}: the output layer reuses the embedding matrix (weight "
-                             f"tying), so wordvec_size must equal hidden_size; got {d} and {h}")
-        dropout_ratio = real_number(dropout_ratio, "dropout_ratio", 0, 1, high_open=True,
-                                    who=who)
-        init = _Init(seed, dtype)
-        embed = TiedEmbedding(init.embedding(v, d))
-
-        def lstm(rows: int) -> TimeLSTM:
-            return TimeLSTM(init.xavier(rows, 4 * h), init.xavier(h, 4 * h), init.zeros(4 * h),
-                            stateful=True)
-
-        lstm1, lstm2 = lstm(d), lstm(h)
-        masks = init.rng.spawn(3)  # each dropout layer draws from its own generator
-        layers = OrderedDict(
-            embed=embed, drop1=TimeDropout(dropout_ratio, masks[0]), lstm1=lstm1,
-            drop2=TimeDropout(dropout_ratio, masks[1]), lstm2=lstm2,
-            drop3=TimeDropout(dropout_ratio, masks[2]), affine=embed.output_layer(init.zeros(v)),
-        )
-        super().__init__(layers, v, {"vocab_size": v, "wordvec_size": d, "hidden_size": h,
-                                     "dropout_ratio": dropout_ratio})
-
-
-__all__ = ["RnnlmBase", "SimpleRnnlm", "Rnnlm", "BetterRnnlm", "recurrent_states",
+__all__ = ["Init", "RnnlmBase", "Rnnlm", "checked_sizes", "recurrent_states",
            "set_recurrent_states"]

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from common.layers.affine import TimeAffine
+from common.layers.embedding import TimeEmbedding
 from common.layers.lstm import TimeLSTM
-from common.layers.time import TimeEmbedding
 from common.nets.encoder_decoder import EncoderDecoder, check_sizes, normal
 
 

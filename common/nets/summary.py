@@ -1,5 +1,7 @@
 """A network in one table: each layer's output shape and number of parameters, like Keras's
-``model.summary()``. It is the first thing to look at when a shape does not fit.
+``model.summary()``: ``summary(net)``. It is the first thing to look at when a shape does
+not fit. The shapes come from a pass on a copy of the network, which is left untouched (a
+language model keeps the hidden state it carries).
 
 It reads a ``common.nets.network.Network``: its layers have been through
 ``common.layers.base.as_layer``, so their traits (``param_names``, ``layers``,
@@ -7,6 +9,7 @@ It reads a ``common.nets.network.Network``: its layers have been through
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +17,7 @@ import numpy as np
 
 from common.layers.base import layer_forward
 
-if TYPE_CHECKING:  # only for the annotations: network.py imports this module
+if TYPE_CHECKING:  # only for the annotations
     from common.nets.network import Network
 
 
@@ -73,6 +76,7 @@ def summary(network: Network, input_shape: Sequence[int] | int | None = None,
     layer rejects its input, the table so far is printed with the layer's error, and
     that ValueError is raised.
     """
+    network = copy.deepcopy(network)  # a pass on the network would move a carried state
     shape = default_input_shape(network) if input_shape is None else input_shape
     if shape is None:
         raise ValueError("summary needs input_shape, the shape of one sample, e.g. (784,)")

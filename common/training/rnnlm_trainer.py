@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from common.batches import SequentialWindows
+from common.memory import keep_freed_memory
 from common.nets.perplexity import check_corpus, eval_perplexity
 from common.training.checkpoint import (
     CheckpointError,
@@ -71,6 +72,9 @@ class RnnlmTrainer:
                  checkpoint: str | os.PathLike | None = None, checkpoint_every: int = 250,
                  config: dict | None = None, verbose: bool = True) -> None:
         named = named_model(model, optimizer, "RnnlmTrainer")
+        # an iteration of a language model allocates and frees tens of MB of temporaries:
+        # keep them for reuse instead of faulting them back in page by page
+        keep_freed_memory()
         self.model, self.optimizer, self.verbose = model, optimizer, verbose
         self.checkpoint, self.config = checkpoint, config
         self.checkpoint_every = whole_number(checkpoint_every, "checkpoint_every",
