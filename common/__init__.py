@@ -12,6 +12,7 @@ Foundations (NumPy only):
 - ``windows``: the sliding windows behind convolution and pooling (im2col / col2im);
 - ``wordvec``: word vectors by counting (co-occurrence, PPMI, SVD), similarity and
   analogies, and their files;
+- ``interrupt``: Ctrl-C as a request to stop at the next safe point;
 - ``batches``: batch streams, plain iterables with a state: shuffled epochs, sequential
   windows for truncated BPTT, random windows of a text.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.validation import check_labels
+from common.validation import check_labels, labels_of
 
 
 def identity_function(x: np.ndarray) -> np.ndarray:
@@ -65,16 +65,6 @@ def softmax(x: np.ndarray) -> np.ndarray:
     """
     e = np.exp(x - np.max(x, axis=-1, keepdims=True))
     return e / np.sum(e, axis=-1, keepdims=True)
-
-
-def labels_of(t: np.ndarray) -> np.ndarray:
-    """Integer class labels from labels (N,) or one-hot rows (N, K): shape (N,).
-
-    Labels in a column (N, 1), as the book's chapter 7 gradient check passes
-    them, are labels too: only rows of more than one element are one-hot.
-    """
-    t = np.asarray(t)
-    return t.argmax(axis=1) if t.ndim == 2 and t.shape[1] > 1 else t.reshape(-1)
 
 
 def cross_entropy_error(y: np.ndarray, t: np.ndarray) -> float:

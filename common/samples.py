@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common.functions import labels_of
-from common.validation import check_labels
+from common.validation import check_labels, labels_of
 
 
 def to_one_hot(labels: np.ndarray, num_classes: int | None = None,

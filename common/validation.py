@@ -187,3 +187,13 @@ def one_of(value: Any, name: str, choices: Any, who: str | None = None) -> Any:
         listed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{_prefix(who)}{name} must be one of {listed}; got {value!r}")
     return value
+
+
+def labels_of(t: np.ndarray) -> np.ndarray:
+    """Integer class labels from labels (N,) or one-hot rows (N, K): shape (N,).
+
+    Labels in a column (N, 1), as the book's chapter 7 gradient check passes
+    them, are labels too: only rows of more than one element are one-hot.
+    """
+    t = np.asarray(t)
+    return t.argmax(axis=1) if t.ndim == 2 and t.shape[1] > 1 else t.reshape(-1)

@@ -26,11 +26,11 @@ from common.cli import (
     positive_int,
     write_json,
 )
+from common.interrupt import StopRequest, stop_on_interrupt
 from common.nets.multi_layer import MultiLayerNet
 from common.optim import OPTIMIZERS, make_optimizer
 from common.plots.descent import plot_loss_curves
 from common.plots.figures import short_run_note, show_figures
-from common.training.loop import StopRequest, stop_on_interrupt
 from dataset import DatasetError, load_mnist
 from optimizer_compare.options import lr_setting, optimizer_names
 

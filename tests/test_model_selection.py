@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from helpers import assert_png, needs_mnist
 
+from common.interrupt import stop_on_interrupt
 from common.nets.conv import SimpleConvNet
 from common.nets.multi_layer import MultiLayerNet
 from common.nets.multi_layer_extend import MultiLayerNetExtend
 from common.nets.summary import summary
-from common.training.loop import stop_on_interrupt
 from common.training.trainer import Trainer, split_validation
 from common.util import train_test_split
 
@@ -256,7 +256,7 @@ def test_ctrl_c_outside_training_ends_a_program_with_130_and_one_line(capsys):
 
 
 def test_optimizer_compare_keeps_the_runs_finished_before_ctrl_c():
-    from common.training.loop import StopRequest
+    from common.interrupt import StopRequest
     from optimizer_compare.cli import compare
 
     x, t = np.random.default_rng(0).random((64, 784), dtype=np.float32), np.arange(64) % 10

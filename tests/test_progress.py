@@ -6,11 +6,11 @@ import io
 
 import numpy as np
 
-from common.functions import labels_of
 from common.layers import SoftmaxWithLoss
 from common.nets.multi_layer import MultiLayerNet
 from common.training.hooks import EpochProgress, format_seconds
 from common.training.trainer import Trainer
+from common.validation import labels_of
 
 
 class FakeTerminal(io.StringIO):

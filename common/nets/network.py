@@ -18,10 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from common.functions import labels_of
 from common.layers.base import as_layer, layer_forward, named_layers
 from common.nets.parameters import LayeredModel
-from common.validation import check_binary_targets, check_labels
+from common.validation import check_binary_targets, check_labels, labels_of
 
 
 def _network_input(network: Network, x: Any) -> np.ndarray:

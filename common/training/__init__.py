@@ -1,8 +1,8 @@
 """Training: one loop for every model, and the hooks that make a long run safe.
 
 - ``loop``: ``fit`` and ``Loop``, the one training loop (forward, backward, update, over a
-  batch stream of ``common.batches``), ``Hook``, what it calls at fixed points, and
-  ``stop_on_interrupt``: Ctrl-C ends a run cleanly;
+  batch stream of ``common.batches``) and ``Hook``, what it calls at fixed points (Ctrl-C
+  ends a run cleanly: ``common.interrupt``);
 - ``hooks``: ``Evaluate`` (metrics, the best parameters, early stopping),
   ``KeepLastFinite``, ``EpochProgress`` (inside a long epoch), ``StepLog`` (every n
   steps), and ``mean_loss`` of fixed windows;

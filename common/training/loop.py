@@ -16,52 +16,14 @@ current step (``interrupted``), and a second Ctrl-C raises KeyboardInterrupt at 
 
 from __future__ import annotations
 
-import contextlib
 import math
-import signal
-import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from types import FrameType
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
-
-class StopRequest:
-    """Set by the first Ctrl-C (SIGINT) while ``stop_on_interrupt`` is active.
-
-    A long loop checks ``requested`` at points where stopping loses nothing (after
-    a mini-batch) and winds down cleanly. A second Ctrl-C raises KeyboardInterrupt
-    at once, for a loop that does not come back to check.
-    """
-
-    def __init__(self) -> None:
-        self.requested = False
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-
-
-@contextlib.contextmanager
-def stop_on_interrupt() -> Iterator[StopRequest]:
-    """Within the block, Ctrl-C sets ``StopRequest.requested`` instead of raising.
-
-    Outside the main thread, where Python cannot install signal handlers, the
-    block runs with Ctrl-C's usual behaviour. The previous handler is restored
-    on leaving the block.
-    """
-    request = StopRequest()
-    if threading.current_thread() is not threading.main_thread():
-        yield request
-        return
-    previous = signal.signal(signal.SIGINT, request._handle)
-    try:
-        yield request
-    finally:
-        signal.signal(signal.SIGINT, previous)
+from common.interrupt import stop_on_interrupt
 
 
 class Hook:
