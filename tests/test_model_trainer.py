@@ -153,3 +153,18 @@ def test_clear_errors():
         ModelTrainer(ListTwoLayerNet(2, 3, 3), "SGD")
     with pytest.raises(ValueError, match="x has 4 samples but t has 3"):
         ModelTrainer(ListTwoLayerNet(2, 3, 3), SGD()).fit(np.zeros((4, 2)), np.zeros(3, int))
+
+
+def test_plot_without_a_display_writes_the_png_and_says_where(tmp_path, monkeypatch, capsys):
+    """The book's ``trainer.plot()`` opens a window; with no display (SSH, CI) it used to
+    draw nothing at all: it writes the figure and prints its path instead."""
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.chdir(tmp_path)
+    x, t = blobs()
+    trainer = Trainer(ListTwoLayerNet(2, 6, 3), SGD(lr=0.5), seed=0, verbose=False)
+    trainer.fit(x, t, max_epoch=2, batch_size=20, eval_interval=1)
+    written = trainer.plot()
+    assert written is not None and (tmp_path / written).is_file()
+    assert (tmp_path / written).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"figure written to {written}" in capsys.readouterr().out

@@ -351,3 +351,16 @@ def test_an_id_outside_the_vocabulary_is_found_before_the_first_update():
     with pytest.raises(ValueError, match="val_corpus: id -1"):
         trainer.fit(repetitive_corpus()[:-1], repetitive_corpus()[1:], 1, 5, 8,
                     val_corpus=np.r_[repetitive_corpus(), -1])
+
+
+def test_plot_without_a_display_writes_the_png(tmp_path, monkeypatch, capsys):
+    """The book's ``trainer.plot(ylim=...)`` with no display writes its PNG and says where."""
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.chdir(tmp_path)
+    corpus = repetitive_corpus()
+    trainer = RnnlmTrainer(MODELS["lstm"](), SGD(lr=1.0), verbose=False)
+    trainer.fit(corpus[:-1], corpus[1:], 1, 5, 8, eval_interval=5)
+    written = trainer.plot(ylim=(0, 20))
+    assert written is not None and (tmp_path / written).read_bytes()[:4] == b"\x89PNG"
+    assert "figure written to" in capsys.readouterr().out

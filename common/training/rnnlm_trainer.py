@@ -5,7 +5,7 @@ backpropagation through time, a face over the one training loop (``common.traini
     trainer.fit(xs, ts, max_epoch=4, batch_size=20, time_size=35, max_grad=0.25)
 
 The corpus is one long stream of word ids, read in ``SequentialWindows`` that carry the
-hidden state from one batch to the next; perplexity is ``word_stream.eval_perplexity``'s.
+hidden state from one batch to the next; perplexity is ``common.nets.perplexity``'s.
 """
 
 from __future__ import annotations
