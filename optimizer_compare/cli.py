@@ -5,6 +5,10 @@ The book's chapter 6 experiment (optimizer_compare_mnist.py): the same 5-layer
 optimizer for ``--iters`` mini-batches of 128 images. Every optimizer starts from
 the same initial weights and sees the same mini-batches in the same order, so
 the only difference between the curves is the update rule.
+
+The loop is the subject here, so it is kept in view (``compare`` steps the four
+networks side by side on each batch) instead of the library's ``fit``, which trains one
+model at a time; it shares the library's Ctrl-C handling (``common.interrupt``).
 """
 
 from __future__ import annotations

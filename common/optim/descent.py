@@ -7,7 +7,9 @@ two test functions are those of the step-by-step gradient-descent tutorial,
 f(x) = 3x² + 4x + 5 and f(x, y) = 3x² + 4y² + 5, which the optimizer chapter
 (step sizes) and the backpropagation chapter (part 0) both descend; the book's
 x²/20 + y² shows the optimizers apart. ``fit_line_by_descent`` fits a line to
-points, the gradient of the squared error written out by hand.
+points, the gradient of the squared error written out by hand. These tutorials are about
+the loop itself, so it is written out here, a few lines, rather than run by
+``common.training.loop.fit``.
 """
 
 from __future__ import annotations

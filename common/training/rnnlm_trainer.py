@@ -26,8 +26,8 @@ from common.training.checkpoint import (
     read_checkpoint,
     save_checkpoint,
 )
-from common.training.hooks import Evaluate, Hook
-from common.training.loop import Loop
+from common.training.hooks import Evaluate
+from common.training.loop import Hook, Loop
 from common.training.model_trainer import ClipGrads, MeanLoss, book_line, named_model
 from common.validation import real_number, whole_number
 
