@@ -77,7 +77,7 @@ def bench_epoch(dtype: Any = np.float32, batch_size: int = 256, repeat: int = 5,
         "max_s": max(times),
         "samples_per_s": len(x) / median,
         "peak_alloc_mb": peak / 2**20,
-        "final_loss": trainer.train_loss_list[-1],
+        "final_loss": float(trainer.network.last_loss),
     }
 
 
