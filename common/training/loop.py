@@ -7,11 +7,12 @@ A step is the second book's: ``loss = model.forward(x, t)``, ``model.backward()`
 ``optimizer.update(model.params, model.grads)``, two dicts of arrays keyed alike (a model
 of the second book's, whose lists may name an array twice, is trained through
 ``common.nets.list_model.ListView``; one of the first book's, through ``BookNetwork``
-of ``common.training.trainer``). Everything
-else a run needs (evaluation and early stopping, checkpoints, clipping, a learning-rate
-schedule, progress lines) is a ``Hook``, called at fixed points of the loop. A loss that is
-NaN or infinite stops the run before its update (``diverged``); Ctrl-C stops it after the
-current step (``interrupted``), and a second Ctrl-C raises KeyboardInterrupt at once.
+of ``common.training.trainer``). Everything else a run needs (evaluation and early
+stopping, checkpoints, clipping, progress lines) is a ``Hook``, called at fixed points of
+the loop; a learning-rate schedule wraps the optimizer (``common.optim.schedule``). A loss
+that is NaN or infinite stops the run before its update (``diverged``); Ctrl-C stops it
+after the current step (``interrupted``), and a second Ctrl-C raises KeyboardInterrupt at
+once.
 """
 
 from __future__ import annotations
