@@ -1,7 +1,8 @@
 """The second book's module path ``common.time_layers``: the layers over sequences
 (N, T, ·), implemented in ``common.layers``.
 
-- ``RNN``, ``TimeRNN``, ``LSTM``, ``TimeLSTM``, ``TimeBiLSTM`` (``common.layers.recurrent``);
+- ``RNN``, ``TimeRNN`` (``common.layers.recurrent``), ``LSTM``, ``TimeLSTM``, ``TimeBiLSTM``
+  (``common.layers.lstm``);
 - ``GRU``, ``TimeGRU`` (``common.layers.gru``, PyTorch's formulation with two biases);
 - ``TimeEmbedding`` (``common.layers.embedding``), ``TimeDropout``
   (``common.layers.regularization``), ``TimeSigmoidWithLoss`` (``common.layers.losses``);
