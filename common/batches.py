@@ -28,8 +28,44 @@ from common.validation import whole_number
 Batch = tuple[np.ndarray, np.ndarray]
 
 
-def _generator(seed: int | np.random.Generator | None) -> np.random.Generator:
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+class GlobalRandom:
+    """NumPy's global generator (the one ``np.random.seed`` seeds) as a stream draws from
+    it: ``permutation(n)`` is ``np.random.permutation(n)``, and ``state`` its state. The
+    second book's ``Trainer`` shuffles with it, and its programs seed it
+    (``dataset.sequence.load_data`` does) to get the same batches every run."""
+
+    def permutation(self, n: int) -> np.ndarray:
+        """A random order of 0..n-1, drawn from the global generator."""
+        return np.random.permutation(n)
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The global generator's state (``np.random.get_state(legacy=False)``)."""
+        return np.random.get_state(legacy=False)
+
+    @state.setter
+    def state(self, value: dict[str, Any]) -> None:
+        np.random.set_state(value)
+
+
+Source = int | np.random.Generator | GlobalRandom | None
+
+
+def _generator(seed: Source) -> np.random.Generator | GlobalRandom:
+    if isinstance(seed, (np.random.Generator, GlobalRandom)):
+        return seed
+    return np.random.default_rng(seed)
+
+
+def _state(rng: np.random.Generator | GlobalRandom) -> Any:
+    return rng.state if isinstance(rng, GlobalRandom) else rng.bit_generator.state
+
+
+def _set_state(rng: np.random.Generator | GlobalRandom, state: Any) -> None:
+    if isinstance(rng, GlobalRandom):
+        rng.state = state
+    else:
+        rng.bit_generator.state = state
 
 
 def _check_pairs(x: Any, t: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
@@ -44,7 +80,8 @@ def _check_pairs(x: Any, t: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
 
 class ShuffledBatches:
     """Epochs of mini-batches: x[i], t[i] for the indices i of each batch, every sample once
-    per epoch in a new random order (``seed``: an int, a Generator, or None).
+    per epoch in a new random order (``seed``: an int, a Generator, ``GlobalRandom()`` for
+    NumPy's global generator, or None).
 
     x (N, ...), t (N, ...). With ``drop_last`` every batch is full and the last
     N % batch_size samples of an epoch's order wait for another epoch; otherwise the last
@@ -52,7 +89,7 @@ class ShuffledBatches:
     """
 
     def __init__(self, x: Any, t: Any, batch_size: int,
-                 seed: int | np.random.Generator | None = None, drop_last: bool = False) -> None:
+                 seed: Source = None, drop_last: bool = False) -> None:
         self.x, self.t = _check_pairs(x, t, "ShuffledBatches")
         # a data set smaller than a batch is one batch of all of it
         self.batch_size = min(whole_number(batch_size, "batch_size", who="ShuffledBatches"),
@@ -82,7 +119,7 @@ class ShuffledBatches:
 
     def state_dict(self) -> dict[str, Any]:
         """The generator's state, this epoch's order and the position in it."""
-        return {"rng": self.rng.bit_generator.state, "position": self.position,
+        return {"rng": _state(self.rng), "position": self.position,
                 "order": self.order, "size": len(self.t), "batch_size": self.batch_size}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -91,7 +128,7 @@ class ShuffledBatches:
             raise ValueError(f"the batches were of {state['size']} samples, "
                              f"{state['batch_size']} at a time; these are of {len(self.t)}, "
                              f"{self.batch_size} at a time")
-        self.rng.bit_generator.state = state["rng"]
+        _set_state(self.rng, state["rng"])
         self.order, self.position = state["order"], int(state["position"])
 
 
@@ -155,7 +192,8 @@ class RandomWindows:
             raise ValueError(f"RandomWindows: a text of {len(self.ids)} ids is too short for "
                              f"windows of {context} with their targets: it needs at least "
                              f"{context + 1}")
-        self.rng = _generator(seed)
+        self.rng = (seed if isinstance(seed, np.random.Generator)
+                    else np.random.default_rng(seed))
 
     def __iter__(self) -> Iterator[Batch]:
         while True:

@@ -18,9 +18,12 @@ found nowhere, it uses the lines ``addition_lines()`` and ``date_lines()`` gener
 widths and characters as the book's files, though not the same lines.
 
 As in the book, x holds the ids of the question's characters and t those of ``_`` and
-the answer (the ``_`` is the decoder's start symbol); the lines are shuffled by ``seed``
-with the book's generator (``RandomState(1984)``, so the book's file gives the book's
-split), and the last tenth is the test set. Ids are given to characters in the order they
+the answer (the ``_`` is the decoder's start symbol); the lines are shuffled as the book
+shuffles them, ``np.random.seed(seed)`` then ``np.random.shuffle`` (so the book's file
+gives the book's split), and the last tenth is the test set. Seeding NumPy's global
+generator is part of the book's loader that its programs rely on: they draw their initial
+weights (``np.random.randn``) and their batches from it afterwards, and so print the
+same numbers every run. Ids are given to characters in the order they
 first appear, reading each line's question then its answer, as the book does.
 """
 
@@ -238,9 +241,13 @@ def load_data(file_name: str | os.PathLike[str] = "addition.txt", seed: int | No
     """A problem as ``(x_train, t_train), (x_test, t_test)``, the book's ``sequence.load_data``.
 
     x: int32 (N, Q), the ids of each question's Q characters; t: int32 (N, A), the ids of
-    ``_`` and the answer. The lines are shuffled by ``RandomState(seed)`` (``None``: an
-    unseeded shuffle), then the last ``N // 10`` are the test set: with the 50,000 lines of
-    addition.txt, 45,000 + 5,000 of shapes (., 7) and (., 5); of date.txt (., 29), (., 11).
+    ``_`` and the answer. The lines are shuffled as the book's loader shuffles them: NumPy's
+    global generator is seeded with ``seed`` (``np.random.seed(seed)``, a side effect the
+    book's programs rely on: the weights and batches they draw next are the same every
+    run; ``None``: not seeded, the shuffle draws from it as it stands) and
+    ``np.random.shuffle`` orders the lines. Then the last ``N // 10`` are the test set:
+    with the 50,000 lines of addition.txt, 45,000 + 5,000 of shapes (., 7) and (., 5); of
+    date.txt (., 29), (., 11).
     The vocabulary of these lines is then what ``get_vocab()`` returns. Raises
     DatasetError, naming the file and the line, for a missing or empty file or a line
     without ``_`` or of another width than the first.
@@ -255,10 +262,11 @@ def load_data(file_name: str | os.PathLike[str] = "addition.txt", seed: int | No
     t = np.array([[char_to_id[c] for c in a] for a in answers], dtype=np.int32)
     x = x.reshape(len(questions), len(questions[0]))  # stays 2-D even for one-column data
 
-    # The book shuffles with numpy.random.seed(seed) + numpy.random.shuffle: RandomState
-    # gives the same order without touching the global state.
+    # the book's shuffle, global seed included (see the docstring)
     order = np.arange(len(x))
-    np.random.RandomState(seed).shuffle(order)
+    if seed is not None:
+        np.random.seed(seed)
+    np.random.shuffle(order)
     x, t = x[order], t[order]
     split_at = len(x) - len(x) // TEST_FRACTION_DIVISOR
 

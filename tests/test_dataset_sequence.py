@@ -116,6 +116,37 @@ def test_load_data_reads_a_book_file_with_the_book_vocab_and_split(tmp_path):
     assert x_train.dtype == t_train.dtype == np.int32
 
 
+def book_program_start(path):
+    """What the book's ch07/ch08 programs do first: load the data, then draw their initial
+    weights from NumPy's global generator (np.random.randn)."""
+    (x_train, _), _ = load_data(path)
+    return x_train, np.random.randn(4, 3)
+
+
+def test_load_data_seeds_the_global_generator_as_the_books_does(tmp_path):
+    lines = [f"{i}+{i}  _{2 * i}".ljust(12)[:12] for i in range(10, 40)]
+    path = write_book_file(tmp_path / "addition.txt", lines)
+    x_first, weights_first = book_program_start(path)
+    np.random.rand(7)  # whatever ran before: the next run starts the same all the same
+    x_second, weights_second = book_program_start(path)
+    np.testing.assert_array_equal(x_first, x_second)
+    np.testing.assert_array_equal(weights_first, weights_second)
+    # the book's order and state: seed(1984), shuffle(arange(N)), then the program's draws
+    book = np.random.RandomState(1984)
+    order = np.arange(len(lines))
+    book.shuffle(order)
+    char_to_id = get_vocab()[0]
+    assert [[char_to_id[c] for c in lines[i][:7]] for i in order[:27]] == x_first.tolist()
+    np.testing.assert_array_equal(weights_first, book.randn(4, 3))
+    # seed=None shuffles with the global generator as it stands, as the book's does
+    np.random.seed(5)
+    (x_none, _), _ = load_data(path, seed=None)
+    mine = np.random.RandomState(5)
+    order = np.arange(len(lines))
+    mine.shuffle(order)
+    assert [[char_to_id[c] for c in lines[i][:7]] for i in order[:27]] == x_none.tolist()
+
+
 def test_the_book_names_fall_back_to_generated_data(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SEQUENCE_DIR", raising=False)

@@ -168,3 +168,26 @@ def test_plot_without_a_display_writes_the_png_and_says_where(tmp_path, monkeypa
     assert written is not None and (tmp_path / written).is_file()
     assert (tmp_path / written).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"figure written to {written}" in capsys.readouterr().out
+
+
+def test_without_a_seed_the_batches_follow_numpys_global_generator_as_the_books_do():
+    # the book's Trainer shuffles with np.random.permutation each epoch, and its programs
+    # seed the global generator (sequence.load_data does): the same run every time
+    x, t = blobs(100)
+    runs = []
+    for _ in range(2):
+        np.random.seed(1984)
+        model = ListTwoLayerNet(2, 10, 3)
+        trainer = Trainer(model, SGD(lr=0.5), verbose=False)
+        trainer.fit(x, t, max_epoch=2, batch_size=30, eval_interval=1)
+        runs.append((trainer.loss_list, [p.copy() for p in model.params]))
+    assert runs[0][0] == runs[1][0]
+    for a, b in zip(runs[0][1], runs[1][1], strict=True):
+        np.testing.assert_array_equal(a, b)
+    # its first batch is the first 30 of np.random.permutation(100) after seed(1984)
+    np.random.seed(1984)
+    first = np.random.RandomState(1984).permutation(np.arange(100))[:30]
+    expected = ListTwoLayerNet(2, 10, 3).forward(x[first], t[first])
+    trainer = Trainer(ListTwoLayerNet(2, 10, 3), SGD(lr=0.5), verbose=False)
+    trainer.fit(x, t, max_epoch=1, batch_size=30, eval_interval=1)
+    assert trainer.loss_list[0] == pytest.approx(expected, rel=1e-6)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from common.batches import ShuffledBatches
+from common.batches import GlobalRandom, ShuffledBatches
 from common.nets.list_model import ListView
 from common.optim.clipping import clip_grads
 from common.training.loop import Hook, Loop, fit
@@ -92,8 +92,11 @@ def book_line(quantity: str, per_epoch: int, start: float) -> Any:
 class ModelTrainer:
     """The second book's ``Trainer``: ``fit(x, t, max_epoch, batch_size, max_grad,
     eval_interval)`` trains ``model`` with ``optimizer`` on mini-batches, every sample once
-    per epoch in a new random order (``seed``: the same batches every run); the last
-    N % batch_size samples of an epoch's order wait for another epoch.
+    per epoch in a new random order; the last N % batch_size samples of an epoch's order
+    wait for another epoch. The order is drawn from ``seed``'s generator, or, with no
+    seed, as the book's ``Trainer`` draws it: ``np.random.permutation(N)`` each epoch from
+    NumPy's global generator, so that a program that seeded it (the book's do, through
+    ``dataset.sequence.load_data``) gets the same batches every run.
 
     Each iteration: loss = model.forward(x, t); model.backward(); the gradients (the book's
     lists with each array once, ``common.nets.list_model.ListView``) clipped to the global norm
@@ -108,7 +111,7 @@ class ModelTrainer:
                  verbose: bool = True) -> None:
         self.named = named_model(model, optimizer, "Trainer(model, optimizer)")
         self.model, self.optimizer, self.verbose = model, optimizer, verbose
-        self.rng = np.random.default_rng(seed)
+        self.rng = GlobalRandom() if seed is None else np.random.default_rng(seed)
         self.loss_list: list[float] = []
         self.eval_interval: int | None = None
         self.current_epoch = 0
