@@ -7,9 +7,9 @@ The file is an .npz archive of the parameters and running statistics by name, wi
 architecture (JSON), read without pickle. Loading checks every array (present, of the
 right shape, numbers, finite) and the architecture before it writes any, so a bad file
 changes nothing. The books' own pickled weights (a dict of arrays, the first book's; a list
-of arrays, the second's) load too, through ``common.safe_pickle``, which lets a file run
-nothing. The book's ``SimpleConvNet`` and ``DeepConvNet`` have them as methods
-(``ParameterFiles``), as in the book.
+of arrays, the second's, taken in the order of the model's ``params``) load too, through
+``common.safe_pickle``, which lets a file run nothing. The book's ``SimpleConvNet`` and
+``DeepConvNet`` have them as methods (``ParameterFiles``), as in the book.
 """
 
 from __future__ import annotations
@@ -106,15 +106,36 @@ def save_params(model: Any, file_name: str | Path = "params.npz") -> None:
         np.savez(f, __architecture__=np.array(json.dumps(model.architecture())), **arrays)
 
 
+def _named_in_order(stored: dict[str, np.ndarray], model: Any,
+                    path: Path) -> dict[str, np.ndarray]:
+    """``stored`` as it is, or, when it is a list of arrays ('param0', 'param1', ...: the
+    second book's pickled weights), each array named by ``model``'s parameter of the same
+    position: the book's models list their weights in the order of ``params`` here
+    (``Rnnlm``, ``AttentionSeq2seq``). ValueError when the count does not fit."""
+    in_order = [f"param{i}" for i in range(len(stored))]
+    if set(stored) != set(in_order) or set(stored) & set(model.params):
+        return stored
+    if len(stored) != len(model.params) or model.buffers:
+        raise ValueError(f"{path} holds a list of {len(stored)} arrays (the second book's "
+                         f"weights, in order) but {type(model).__name__} has "
+                         f"{len(model.params)} parameters"
+                         f"{' and running statistics' if model.buffers else ''}: it was "
+                         "saved from another model")
+    return {key: stored[name] for key, name in zip(model.params, in_order, strict=True)}
+
+
 def load_params(model: Any, file_name: str | Path = "params.npz") -> None:
     """Load parameters saved by ``save_params`` (or the book's pickled ones) into
-    ``model``'s arrays, in place.
+    ``model``'s arrays, in place. The second book's pickles, a list of (float16) arrays
+    (its ``Rnnlm.pkl``, ``AttentionSeq2seq.pkl``), go into ``params`` in order, as its
+    ``load_params`` writes them into its list: ``Rnnlm`` and ``AttentionSeq2seq`` here list
+    their weights in the book's order.
 
     Raises ValueError naming the parameter when the file's shapes or names do not fit this
     model, and when it was saved from another architecture; nothing is written then.
     """
     path = Path(file_name)
-    stored = read_parameter_file(path)
+    stored = _named_in_order(read_parameter_file(path), model, path)
     expected = {**model.params, **model.buffers}
     values = {}
     # every array is checked before any is written: a bad file changes nothing
