@@ -25,7 +25,7 @@ from common.autograd import (
 )
 from common.autograd.checks import numerical_grad
 from common.autograd.elementwise import cos, sin, tanh
-from common.autograd.tensor import sum_to
+from common.autograd.tensor import matmul, sum_to
 
 
 def v(*values, dtype=np.float64):
@@ -327,6 +327,19 @@ def test_matmul_operator_and_item():
     a[1, 1:].sum().backward()
     assert np.array_equal(a.grad.data, [[0, 0, 0], [0, 1, 1]])
     assert a.max().data == 5.0 and a.min(axis=1).shape == (2,)
+
+
+def test_arrays_passed_to_a_function_are_constants_whose_gradient_is_skipped():
+    w = Variable(np.ones((3, 2)))
+    data = np.arange(6.0).reshape(2, 3)
+    y = matmul(data, w) * np.ones(2)
+    batch = y.creator.inputs[0].creator.inputs[0]
+    assert batch.constant and not w.constant
+    y.backward()
+    assert batch.grad is None and np.array_equal(w.grad.data, data.T @ np.ones((2, 2)))
+    x = Variable(data)
+    (2.0 - x / 3.0 + 1.0).backward()
+    assert np.allclose(x.grad.data, -1 / 3)
 
 
 def test_sum_to_returns_the_same_variable_when_shapes_agree():

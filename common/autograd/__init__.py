@@ -13,7 +13,17 @@ Variable ``x`` that ``y`` depends on. The package, by module:
   sigmoid/binary cross-entropy, accuracy;
 - ``regularization``: dropout, batch_nrom (batch_norm), embed_id;
 - ``array_utils``: array helpers of the backward passes (sum_to_array, logsumexp, ...);
-- ``checks``: numerical_grad, gradient_check; ``cuda``: NumPy or CuPy.
+- ``checks``: numerical_grad, gradient_check; ``cuda``: NumPy or CuPy;
+- ``test_functions``: Sphere, Matyas, Goldstein-Price, Rosenbrock (optimization tests).
+
+Built on the functions:
+
+- ``conv`` and ``pooling``: conv2d, deconv2d, im2col/col2im, max and average pooling;
+- ``layers``, ``layers_recurrent``: Layer, Linear, Conv2d, BatchNorm, EmbedID, RNN, LSTM;
+- ``models``: Model, Sequential, MLP; ``architectures``: VGG16, ResNet, SqueezeNet;
+- ``optimizers``: SGD, MomentumSGD, AdaGrad, AdaDelta, Adam, and their hooks;
+- ``datasets``, ``dataloaders``, ``transforms``: data for the book's programs;
+- ``graph``: DOT pictures of a graph; ``adapter``: a hand-written layer as a Function.
 
 Imports point down: ``cuda`` and ``array_utils`` first, then ``core``, then the functions.
 """

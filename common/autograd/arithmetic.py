@@ -5,8 +5,9 @@ other operand (``x * 2.0`` keeps a float32 x float32; an integer x times 2.5 bec
 When the shapes broadcast, each gradient is the output's gradient summed back to its
 input's shape (``sum_to``); when they do not, a ValueError names both shapes.
 
-``setup_variable()`` installs the operators, ``x[...]`` and ``x.max()``/``x.min()`` on
-Variable; importing ``common.autograd`` calls it.
+``setup_variable()`` installs the operators, ``x[...]`` and the methods ``reshape``,
+``transpose``, ``T``, ``sum``, ``max``, ``min`` on Variable; importing ``common.autograd``
+(or any of its modules) calls it.
 """
 
 from __future__ import annotations
@@ -41,11 +42,11 @@ def _shape_error(op: str, x0: Any, x1: Any) -> ValueError:
     )
 
 
-def _sum_to_inputs(fn: Function, gx0: Variable, gx1: Variable) -> tuple[Variable, Variable]:
-    """The two gradients summed back to the shapes of a binary op's inputs."""
+def _sum_to_inputs(fn: Function, gx0: Any, gx1: Any) -> tuple[Any, Any]:
+    """The two gradients summed back to the shapes of a binary op's inputs (None stays None)."""
     if fn.x0_shape != fn.x1_shape:
-        gx0 = tensor.sum_to(gx0, fn.x0_shape)
-        gx1 = tensor.sum_to(gx1, fn.x1_shape)
+        gx0 = None if gx0 is None else tensor.sum_to(gx0, fn.x0_shape)
+        gx1 = None if gx1 is None else tensor.sum_to(gx1, fn.x1_shape)
     return gx0, gx1
 
 
@@ -73,7 +74,8 @@ class Add(_Binary):
         return x0 + x1
 
     def backward(self, gy):
-        return _sum_to_inputs(self, gy, gy)
+        needs0, needs1 = self.needs_grad(0), self.needs_grad(1)
+        return _sum_to_inputs(self, gy if needs0 else None, gy if needs1 else None)
 
 
 class Mul(_Binary):
@@ -86,7 +88,9 @@ class Mul(_Binary):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return _sum_to_inputs(self, gy * x1, gy * x0)
+        gx0 = gy * x1 if self.needs_grad(0) else None
+        gx1 = gy * x0 if self.needs_grad(1) else None
+        return _sum_to_inputs(self, gx0, gx1)
 
 
 class Sub(_Binary):
@@ -98,7 +102,8 @@ class Sub(_Binary):
         return x0 - x1
 
     def backward(self, gy):
-        return _sum_to_inputs(self, gy, -gy)
+        needs0, needs1 = self.needs_grad(0), self.needs_grad(1)
+        return _sum_to_inputs(self, gy if needs0 else None, -gy if needs1 else None)
 
 
 class Div(_Binary):
@@ -112,7 +117,7 @@ class Div(_Binary):
     def backward(self, gy):
         x0, x1 = self.inputs
         gx0 = gy / x1
-        return _sum_to_inputs(self, gx0, gx0 * (-x0 / x1))
+        return _sum_to_inputs(self, gx0, gx0 * (-x0 / x1) if self.needs_grad(1) else None)
 
 
 class Neg(Function):
@@ -186,8 +191,35 @@ def _rmatmul(x: Variable, other: Any) -> Variable:
     return tensor.matmul(other, x)
 
 
+def _reshape(x: Variable, *shape: Any) -> Variable:
+    """``reshape(x, shape)``; ``x.reshape(2, 3)`` and ``x.reshape((2, 3))`` both work."""
+    if len(shape) == 1 and isinstance(shape[0], tuple | list):
+        shape = shape[0]
+    return tensor.reshape(x, tuple(shape))
+
+
+def _transpose(x: Variable, *axes: Any) -> Variable:
+    """``transpose(x, axes)``; ``x.transpose(1, 0)``, ``x.transpose((1, 0))``; none reverses."""
+    if len(axes) == 0:
+        axes = None
+    elif len(axes) == 1 and (axes[0] is None or isinstance(axes[0], tuple | list)):
+        axes = axes[0]
+    return tensor.transpose(x, axes)
+
+
+def _transposed(x: Variable) -> Variable:
+    """The transpose of x (axes reversed)."""
+    return tensor.transpose(x)
+
+
+def _sum(x: Variable, axis: Any = None, keepdims: bool = False) -> Variable:
+    """``sum(x, axis, keepdims)``."""
+    return tensor.sum(x, axis, keepdims)
+
+
 def setup_variable() -> None:
-    """Install the operators on Variable: ``+ - * / ** @``, unary ``-``, ``[]``, max, min."""
+    """Install on Variable: ``+ - * / ** @``, unary ``-``, ``[]``, and the methods reshape,
+    transpose, T, sum, max, min."""
     Variable.__add__ = add
     Variable.__radd__ = add
     Variable.__mul__ = mul
@@ -201,6 +233,10 @@ def setup_variable() -> None:
     Variable.__matmul__ = tensor.matmul
     Variable.__rmatmul__ = _rmatmul
     Variable.__getitem__ = tensor.get_item
+    Variable.reshape = _reshape
+    Variable.transpose = _transpose
+    Variable.T = property(_transposed)
+    Variable.sum = _sum
     Variable.max = tensor.max
     Variable.min = tensor.min
 

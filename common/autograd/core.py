@@ -74,6 +74,7 @@ class Variable:
     """
 
     __array_priority__ = 200  # ndarray op Variable calls the Variable's operator
+    constant = False  # True for an array that a Function wrapped itself (no one asks its grad)
 
     def __init__(self, data: Any, name: str | None = None) -> None:
         if data is not None and not isinstance(data, cuda.array_types):
@@ -182,7 +183,7 @@ class Variable:
                     )
                 # fewer gradients than inputs: the last inputs (labels, say) get none
                 for x, gx in zip(f.inputs, gxs, strict=False):
-                    if gx is None:
+                    if gx is None or x.constant:
                         continue
                     gx = _check_grad(f, x, gx)
                     x.grad = gx if x.grad is None else x.grad + gx  # a new Variable
@@ -195,37 +196,7 @@ class Variable:
         finally:
             Config.enable_backprop = old
 
-    # shape functions as methods (the functions live in common.autograd.tensor)
-    def reshape(self, *shape: Any) -> Variable:
-        """``reshape(self, shape)``; ``x.reshape(2, 3)`` and ``x.reshape((2, 3))`` both work."""
-        from common.autograd import tensor
-
-        if len(shape) == 1 and isinstance(shape[0], tuple | list):
-            shape = shape[0]
-        return tensor.reshape(self, tuple(shape))
-
-    def transpose(self, *axes: Any) -> Variable:
-        """``transpose(self, axes)``; no axes reverses them, as NumPy does."""
-        from common.autograd import tensor
-
-        if len(axes) == 0:
-            axes = None
-        elif len(axes) == 1 and (axes[0] is None or isinstance(axes[0], tuple | list)):
-            axes = axes[0]
-        return tensor.transpose(self, axes)
-
-    @property
-    def T(self) -> Variable:  # noqa: N802 - NumPy's name
-        """The transpose (axes reversed)."""
-        from common.autograd import tensor
-
-        return tensor.transpose(self)
-
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Variable:
-        """``sum(self, axis, keepdims)``."""
-        from common.autograd import tensor
-
-        return tensor.sum(self, axis, keepdims)
+    # reshape, transpose, T, sum, max, min and the operators: installed by arithmetic
 
     # devices
     def to_cpu(self) -> None:
@@ -269,6 +240,13 @@ def as_variable(obj: Any) -> Variable:
     return Variable(as_array(obj))
 
 
+def _constant(x: Any) -> Variable:
+    """An array given to a Function directly, as a Variable marked ``constant``."""
+    var = Variable(as_array(x))
+    var.constant = True
+    return var
+
+
 def _as_output(y: Any, func: Function) -> Any:
     """A forward's result as an array, or a TypeError naming the Function."""
     if isinstance(y, cuda.array_types):
@@ -289,12 +267,16 @@ class Function:
     ``backward(*gys)`` (the outputs' gradients as Variables in, one gradient per input out:
     a Variable, or None for an input that needs none). Written with Variables, a backward
     is itself differentiable, which gives higher-order derivatives.
+
+    An array (or number) passed to a Function directly, not as a Variable, is a constant:
+    nobody holds a Variable to read its gradient, so ``backward`` may skip computing it
+    (``needs_grad(i)`` is False for it; the data batch of a network, for instance).
     """
 
     generation = 0
 
     def __call__(self, *inputs: Any) -> Any:
-        inputs = [x if isinstance(x, Variable) else as_variable(x) for x in inputs]
+        inputs = [x if isinstance(x, Variable) else _constant(x) for x in inputs]
         ys = self.forward(*[x.data for x in inputs])
         if not isinstance(ys, tuple):
             ys = (ys,)
@@ -306,6 +288,10 @@ class Function:
             self.inputs = inputs
             self.outputs = [weakref.ref(output) for output in outputs]
         return outputs if len(outputs) > 1 else outputs[0]
+
+    def needs_grad(self, i: int) -> bool:
+        """Whether input ``i`` wants a gradient (False for an array passed in directly)."""
+        return not self.inputs[i].constant
 
     def forward(self, *xs: Any) -> Any:
         """The outputs' arrays from the inputs' arrays."""

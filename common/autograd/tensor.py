@@ -192,7 +192,9 @@ class MatMul(Function):
 
     def backward(self, gy):
         x, W = self.inputs
-        return matmul(gy, W.T), matmul(x.T, gy)
+        gx = matmul(gy, W.T) if self.needs_grad(0) else None
+        gW = matmul(x.T, gy) if self.needs_grad(1) else None  # noqa: N806
+        return gx, gW
 
 
 def matmul(x: Any, W: Any) -> Variable:  # noqa: N803
@@ -211,8 +213,8 @@ class Linear(Function):
 
     def backward(self, gy):
         x, W = self.inputs[:2]
-        gx = matmul(gy, W.T)
-        gW = matmul(x.T, gy)  # noqa: N806
+        gx = matmul(gy, W.T) if self.needs_grad(0) else None  # not for the data batch
+        gW = matmul(x.T, gy) if self.needs_grad(1) else None  # noqa: N806
         if len(self.inputs) == 2:
             return gx, gW
         return gx, gW, sum_to(gy, self.inputs[2].shape)
