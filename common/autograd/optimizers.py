@@ -1,0 +1,370 @@
+"""Optimizers of the autograd (the third book's ``dezero.optimizers``) and their hooks.
+
+    optimizer = Adam().setup(model)        # model: a Layer (anything with params())
+    optimizer.add_hook(WeightDecay(1e-4))
+    ...; loss.backward(); optimizer.update()
+
+``update()`` takes every parameter of the target that has a gradient, lets the hooks see
+them all (``WeightDecay`` adds to the gradients, ``ClipGrad`` scales them, ``FreezeParam``
+drops some), then changes each in place with ``update_one``: ``param.data`` is never
+replaced, so arrays held elsewhere (a layer's, a saved view) see the new values.
+
+The per-parameter state (MomentumSGD's ``vs``, Adam's ``ms`` and ``vs``, ...) is a dict
+keyed by ``id(param)`` as in the book. ``state_dict()`` gives it under the parameters'
+names instead (``'ms:l0/W'``, beside the settings ``alpha``, ``t``, ...), the flat layout of
+``common.optim.base``, so that a run resumed in another process takes bit for bit the steps
+the uninterrupted run would have taken.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from common.autograd.core import Parameter, Variable
+from common.autograd.cuda import get_array_module
+from common.optim.base import SLOT_SEPARATOR, restore_number
+from common.validation import real_number
+
+Hook = Callable[[list[Parameter]], None]
+
+
+def named_params(target: Any) -> dict[str, Parameter]:
+    """The parameters of ``target`` by name: a layer's path names ('l0/W') when it has the
+    book's ``_flatten_params``, else their positions in ``target.params()`` ('0', '1', ...)."""
+    flatten = getattr(target, "_flatten_params", None)
+    if callable(flatten):
+        named: dict[str, Parameter] = {}
+        flatten(named)
+        return named
+    return {str(i): p for i, p in enumerate(target.params())}
+
+
+class _Scratch:
+    """Work arrays shared by every parameter of one shape and dtype: updates in place
+    need no temporary array per step."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[tuple, list[Any]] = {}
+
+    def get(self, like: Any, n: int) -> list[Any]:
+        """``n`` work arrays shaped like ``like`` (contents undefined)."""
+        key = (like.shape, like.dtype.str, type(like))
+        arrays = self.arrays.setdefault(key, [])
+        while len(arrays) < n:
+            arrays.append(get_array_module(like).empty_like(like))
+        return arrays
+
+
+class Optimizer:
+    """Updates the parameters of ``target`` from their gradients: ``setup(target)``, then
+    ``update()`` after each backward pass. Subclasses write ``update_one(param)``, name their
+    number ``settings`` and their per-parameter ``slots`` (dicts keyed by ``id(param)``)."""
+
+    settings: tuple[str, ...] = ()
+    slots: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self.target: Any = None
+        self.hooks: list[Hook] = []
+        for name in self.slots:
+            setattr(self, name, {})
+        self._scratch = _Scratch()
+
+    def setup(self, target: Any) -> Optimizer:
+        """Optimize the parameters of ``target`` (a Layer or Model); returns self."""
+        if not callable(getattr(target, "params", None)):
+            raise TypeError(f"{type(self).__name__}.setup needs a Layer or Model (something "
+                            f"with params()), got {type(target).__name__}")
+        self.target = target
+        return self
+
+    def update(self) -> None:
+        """One step: the hooks on every parameter with a gradient, then ``update_one`` on
+        each that still has one."""
+        if self.target is None:
+            raise RuntimeError(f"{type(self).__name__}.update: no parameters to update; call "
+                               "setup(model) first")
+        params = [p for p in self.target.params() if p.grad is not None]
+        for hook in self.hooks:
+            hook(params)
+        for param in params:
+            if param.grad is not None:  # FreezeParam drops gradients
+                self.update_one(param)
+
+    def update_one(self, param: Parameter) -> None:
+        """Change ``param.data`` in place from ``param.grad``."""
+        raise NotImplementedError(f"{type(self).__name__} must define update_one(param)")
+
+    def add_hook(self, f: Hook) -> None:
+        """Call ``f(params)`` on the parameters with a gradient before each update."""
+        if not callable(f):
+            raise TypeError(f"add_hook needs a callable f(params), got {type(f).__name__}")
+        self.hooks.append(f)
+
+    def _slot(self, name: str, param: Parameter) -> Any:
+        """The ``name`` state of ``param``, zeros the first time."""
+        store = getattr(self, name)
+        key = id(param)
+        if key not in store:
+            store[key] = get_array_module(param.data).zeros_like(param.data)
+        return store[key]
+
+    def state_dict(self) -> dict[str, Any]:
+        """The settings and a copy of every slot array, under '<slot>:<parameter name>'."""
+        state: dict[str, Any] = {name: getattr(self, name) for name in self.settings}
+        if self.slots and self.target is not None:
+            names = {id(p): key for key, p in named_params(self.target).items()}
+            for slot in self.slots:
+                for pid, array in getattr(self, slot).items():
+                    if pid in names:
+                        state[f"{slot}{SLOT_SEPARATOR}{names[pid]}"] = array.copy()
+        return state
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Restore what ``state_dict`` gave, for the same target (after ``setup``). Checks
+        everything first: nothing changes when it raises ValueError."""
+        who = f"{type(self).__name__}.load_state_dict"
+        missing = [name for name in self.settings if name not in state]
+        if missing:
+            raise ValueError(f"{who}: the state has no {', '.join(map(repr, missing))}; it was "
+                             f"not saved from a {type(self).__name__}")
+        numbers = {name: restore_number(getattr(self, name), state[name], who, name)
+                   for name in self.settings}
+        params = named_params(self.target) if self.target is not None else {}
+        slots: dict[str, dict[int, Any]] = {name: {} for name in self.slots}
+        for key, value in state.items():
+            if key in self.settings:
+                continue
+            slot, sep, pname = key.partition(SLOT_SEPARATOR)
+            if not sep or slot not in slots:
+                raise ValueError(f"{who}: {key!r} is not part of a {type(self).__name__}'s state "
+                                 f"(settings {', '.join(self.settings)}; per-parameter state "
+                                 f"{', '.join(self.slots) or 'none'})")
+            if pname not in params:
+                hint = ("call setup(model) first" if self.target is None
+                        else f"its parameters are {', '.join(params) or 'none'}")
+                raise ValueError(f"{who}: {key!r} belongs to a parameter {pname!r} the target "
+                                 f"does not have; {hint}")
+            param, array = params[pname], np.asarray(value)
+            if param.data is not None and array.shape != param.data.shape:
+                raise ValueError(f"{who}: {key!r} has shape {array.shape}, but the parameter "
+                                 f"{pname!r} has shape {param.data.shape}")
+            slots[slot][id(param)] = array.copy()
+        for name, number in numbers.items():
+            setattr(self, name, number)
+        for name, store in slots.items():
+            setattr(self, name, store)
+
+
+class SGD(Optimizer):
+    """W ← W − lr · ∂L/∂W."""
+
+    settings = ("lr",)
+
+    def __init__(self, lr: float = 0.01) -> None:
+        super().__init__()
+        self.lr = real_number(lr, "lr", who="SGD")
+
+    def update_one(self, param: Parameter) -> None:
+        """W ← W − lr · g, in place."""
+        (tmp,) = self._scratch.get(param.data, 1)
+        np.multiply(param.grad.data, self.lr, out=tmp)
+        param.data -= tmp
+
+
+class MomentumSGD(Optimizer):
+    """v ← momentum · v − lr · g;  W ← W + v."""
+
+    settings = ("lr", "momentum")
+    slots = ("vs",)
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
+        super().__init__()
+        self.lr = real_number(lr, "lr", who="MomentumSGD")
+        self.momentum = real_number(momentum, "momentum", 0, 1, high_open=True,
+                                    who="MomentumSGD")
+
+    def update_one(self, param: Parameter) -> None:
+        """v ← momentum · v − lr · g;  W ← W + v, in place."""
+        v = self._slot("vs", param)
+        (tmp,) = self._scratch.get(param.data, 1)
+        np.multiply(param.grad.data, self.lr, out=tmp)
+        v *= self.momentum
+        v -= tmp
+        param.data += v
+
+
+class AdaGrad(Optimizer):
+    """h ← h + g ⊙ g;  W ← W − lr · g / (√h + eps)."""
+
+    settings = ("lr", "eps")
+    slots = ("hs",)
+
+    def __init__(self, lr: float = 0.001, eps: float = 1e-8) -> None:
+        super().__init__()
+        self.lr = real_number(lr, "lr", who="AdaGrad")
+        self.eps = real_number(eps, "eps", who="AdaGrad")
+
+    def update_one(self, param: Parameter) -> None:
+        """h ← h + g²;  W ← W − lr · g / (√h + eps), in place."""
+        grad, h = param.grad.data, self._slot("hs", param)
+        tmp, step = self._scratch.get(param.data, 2)
+        np.multiply(grad, grad, out=tmp)
+        h += tmp
+        np.sqrt(h, out=tmp)
+        tmp += self.eps
+        np.multiply(grad, self.lr, out=step)
+        step /= tmp
+        param.data -= step
+
+
+class AdaDelta(Optimizer):
+    """msg ← ρ·msg + (1−ρ)·g²;  Δ = √((msdx + eps) / (msg + eps)) · g;
+    msdx ← ρ·msdx + (1−ρ)·Δ²;  W ← W − Δ (no learning rate)."""
+
+    settings = ("rho", "eps")
+    slots = ("msg", "msdx")
+
+    def __init__(self, rho: float = 0.95, eps: float = 1e-6) -> None:
+        super().__init__()
+        self.rho = real_number(rho, "rho", 0, 1, high_open=True, who="AdaDelta")
+        self.eps = real_number(eps, "eps", who="AdaDelta")
+
+    def update_one(self, param: Parameter) -> None:
+        """One AdaDelta step, in place."""
+        grad, rho, eps = param.grad.data, self.rho, self.eps
+        msg, msdx = self._slot("msg", param), self._slot("msdx", param)
+        dx, tmp = self._scratch.get(param.data, 2)
+        msg *= rho
+        np.multiply(grad, 1 - rho, out=tmp)
+        tmp *= grad
+        msg += tmp
+        np.add(msdx, eps, out=dx)
+        np.add(msg, eps, out=tmp)
+        dx /= tmp
+        np.sqrt(dx, out=dx)
+        dx *= grad
+        msdx *= rho
+        np.multiply(dx, 1 - rho, out=tmp)
+        tmp *= dx
+        msdx += tmp
+        param.data -= dx
+
+
+class Adam(Optimizer):
+    """m ← m + (1−β1)(g − m);  v ← v + (1−β2)(g² − v);  W ← W − lr · m / (√v + eps), with
+    the bias-corrected lr = alpha · √(1 − β2ᵗ) / (1 − β1ᵗ) at step t (``lr``)."""
+
+    settings = ("alpha", "beta1", "beta2", "eps", "t")
+    slots = ("ms", "vs")
+
+    def __init__(self, alpha: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8) -> None:
+        super().__init__()
+        self.t = 0
+        self.alpha = real_number(alpha, "alpha", who="Adam")
+        self.beta1 = real_number(beta1, "beta1", 0, 1, high_open=True, who="Adam")
+        self.beta2 = real_number(beta2, "beta2", 0, 1, high_open=True, who="Adam")
+        self.eps = real_number(eps, "eps", who="Adam")
+
+    def update(self) -> None:
+        """Count the step (t ← t + 1), then update every parameter."""
+        self.t += 1
+        super().update()
+
+    @property
+    def lr(self) -> float:
+        """alpha · √(1 − β2ᵗ) / (1 − β1ᵗ): the step size with Adam's bias correction."""
+        fix1 = 1.0 - math.pow(self.beta1, self.t)
+        fix2 = 1.0 - math.pow(self.beta2, self.t)
+        return self.alpha * math.sqrt(fix2) / fix1
+
+    def update_one(self, param: Parameter) -> None:
+        """One Adam step, in place (two work arrays, no temporaries)."""
+        grad = param.grad.data
+        m, v = self._slot("ms", param), self._slot("vs", param)
+        tmp, step = self._scratch.get(param.data, 2)
+        np.subtract(grad, m, out=tmp)
+        tmp *= 1 - self.beta1
+        m += tmp
+        np.multiply(grad, grad, out=tmp)
+        tmp -= v
+        tmp *= 1 - self.beta2
+        v += tmp
+        np.sqrt(v, out=tmp)
+        tmp += self.eps
+        np.multiply(m, self.lr, out=step)
+        step /= tmp
+        param.data -= step
+
+
+def _own_grads(params: Iterable[Parameter]) -> None:
+    """Give a parameter that shares its gradient Variable with one before it (the two inputs
+    of an Add get the same one) a copy of its own, so a hook that changes gradients in place
+    changes each once."""
+    seen: set[int] = set()
+    for param in params:
+        if id(param.grad) in seen:
+            param.grad = Variable(param.grad.data.copy())
+        seen.add(id(param.grad))
+
+
+class WeightDecay:
+    """L2 regularisation as a hook: g ← g + rate · W for every parameter."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = real_number(rate, "rate", who="WeightDecay")
+        self._scratch = _Scratch()
+
+    def __call__(self, params: list[Parameter]) -> None:
+        """Add rate · W to each gradient, in place."""
+        _own_grads(params)
+        for param in params:
+            (tmp,) = self._scratch.get(param.data, 1)
+            np.multiply(param.data, self.rate, out=tmp)
+            param.grad.data += tmp
+
+
+class ClipGrad:
+    """Gradient clipping by the global norm: when ‖g‖ = √(Σ g²) over all parameters exceeds
+    max_norm, every g ← g · max_norm / (‖g‖ + 1e-6)."""
+
+    def __init__(self, max_norm: float) -> None:
+        self.max_norm = real_number(max_norm, "max_norm", who="ClipGrad")
+
+    def __call__(self, params: list[Parameter]) -> None:
+        """Scale all gradients together, in place, when their norm is above max_norm."""
+        _own_grads(params)
+        total = 0.0
+        for param in params:
+            g = param.grad.data
+            total += float((g * g).sum())
+        rate = self.max_norm / (math.sqrt(total) + 1e-6)
+        if rate < 1:
+            for param in params:
+                param.grad.data *= rate
+
+
+class FreezeParam:
+    """Keep the parameters of ``layers`` (Layers or Parameters) fixed: their gradients are
+    dropped before the update."""
+
+    def __init__(self, *layers: Any) -> None:
+        self.freeze_params: list[Parameter] = []
+        for layer in layers:
+            if isinstance(layer, Parameter):
+                self.freeze_params.append(layer)
+            elif callable(getattr(layer, "params", None)):
+                self.freeze_params.extend(layer.params())
+            else:
+                raise TypeError(f"FreezeParam takes Layers or Parameters, got "
+                                f"{type(layer).__name__}")
+
+    def __call__(self, params: list[Parameter]) -> None:
+        """Set the gradients of the frozen parameters to None."""
+        for param in self.freeze_params:
+            param.grad = None
