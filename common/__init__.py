@@ -24,7 +24,11 @@ The building blocks:
 - ``optim``: optimizers (``update(params, grads)``), schedules, gradient clipping;
 - ``nets``: ``Network`` and the networks built on it (MultiLayerNet, the conv nets, GPT,
   word2vec, the recurrent language models, seq2seq), and ``LayeredModel``, their
-  parameters as the layers' own arrays.
+  parameters as the layers' own arrays;
+- ``autograd``: the third book's define-by-run automatic differentiation (DeZero):
+  ``Variable`` and ``Function``, the functions, layers, models, optimizers and data
+  loaders built on them, on the same arrays, im2col and batch streams (a layer of
+  ``layers`` can join its graphs through ``autograd.adapter``).
 
 On top:
 
@@ -42,5 +46,6 @@ from where it is defined, never through a face. The second book's ``time_layers`
 ``layers`` in the same way, and its ``base_model`` over ``nets.list_model``; ``trainer``
 also gives the second book's ``Trainer(model, optimizer)`` and ``RnnlmTrainer``, and
 ``util`` its helpers. Its ``config`` (``GPU = False``) and ``np`` (NumPy) are there for
-its programs' imports: this library runs on NumPy only.
+its programs' imports: this library runs on NumPy only. The third book's ``dezero`` is a
+top-level package, a face over ``autograd`` in the same way.
 """
