@@ -3,9 +3,10 @@
 The chapter in one screen: load the words of the text (``dataset.text.load_words``),
 make vectors for its most frequent words by counting (co-occurrence in a window, PPMI,
 truncated SVD), train CBOW with negative sampling on the whole text, then ask both
-the same questions (nearest neighbours, analogies) among the same words, print the
-answers side by side and draw a map of some words' vectors. Ctrl-C during training
-stops it and reports on the vectors learned so far.
+the same questions (nearest neighbours, analogies: by the book's ``analogy`` and by
+``analogy_cosine``) among the same words, print the answers side by side and draw a map
+of some words' vectors. Ctrl-C during training stops it and reports on the vectors
+learned so far.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ch_word2vec.compare import analogies, neighbours, report_text
+from ch_word2vec.compare import RULES, analogies, neighbours, report_text, right_counts
 from ch_word2vec.methods import count_based, load_text, train_cbow
 from ch_word2vec.options import ANALOGIES, PROGRAM, QUERIES, WORD_GROUPS, build_parser
 from common.cli import INTERRUPTED, check_output_paths, exit_130_on_ctrl_c, write_json
@@ -79,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     kept = {i: words.id_to_word[i] for i in range(vocab)}
     methods = {COUNT: count.vectors, LEARNED: net.word_vecs[:vocab]}
     found_neighbours = neighbours(args.query or QUERIES, kept_to_id, kept, methods)
-    found_analogies = analogies(ANALOGIES, kept_to_id, kept, methods)
+    found_analogies = {rule: analogies(ANALOGIES, kept_to_id, kept, methods, rule=rule)
+                       for rule in RULES}
     print("\n" + report_text(found_neighbours, found_analogies) + "\n")
     missing = [query for query in args.query or () if query not in kept_to_id]
     if missing:
@@ -101,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
                  "epoch_loss": losses, "seconds": round(loop.seconds, 2),
                  "interrupted": loop.interrupted, "diverged": loop.diverged},
         "neighbours": found_neighbours, "analogies": found_analogies,
-        "analogies_right": {name: sum(item["right"][name] for item in found_analogies)
-                            for name in methods},
+        "analogies_right": {rule: right_counts(found)
+                            for rule, found in found_analogies.items()},
         "figures": {},
     }
     if len(drawn) >= 3:

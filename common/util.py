@@ -1,13 +1,18 @@
 """The book's module path ``common.util``: the first book's helpers (one-hot labels,
 shuffles, splits, smoothing, im2col / col2im), from ``common.samples`` and
 ``common.windows``, and the second book's (its word-vector functions, from
-``common.wordvec``; ``to_cpu``/``to_gpu``; ``eval_perplexity``, ``eval_seq2seq`` and
-``clip_grads``, read from their homes on first use). The library's own modules import
-these from where they are defined, never through here."""
+``common.wordvec``, ``most_similar`` and ``analogy`` printing a word outside the
+vocabulary as not found, as the book's do; ``to_cpu``/``to_gpu``; ``eval_perplexity``,
+``eval_seq2seq`` and ``clip_grads``, read from their homes on first use). The library's
+own modules import these from where they are defined, never through here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
+
+from common import wordvec
 
 # what the books' programs import from common.util: a face, so the names are re-exported
 from common.samples import (  # noqa: F401
@@ -28,16 +33,47 @@ from common.windows import (  # noqa: F401
     window_view,
 )
 from common.wordvec import (  # noqa: F401
-    analogy,
     convert_one_hot,
     cos_similarity,
     create_co_matrix,
     create_contexts_target,
-    most_similar,
     normalize,
     ppmi,
     preprocess,
 )
+
+
+def _not_found(words: tuple[str, ...], word_to_id: Mapping[str, int]) -> bool:
+    """Whether a word is outside the vocabulary; the first such is printed as not found,
+    as the book's functions print it."""
+    for word in words:
+        if word not in word_to_id:
+            print(f"{word} is not found")
+            return True
+    return False
+
+
+def most_similar(query: str, word_to_id: Mapping[str, int],
+                 id_to_word: Mapping[int, str] | Sequence[str], word_matrix: np.ndarray,
+                 top: int = 5) -> list[tuple[str, float]] | None:
+    """The book's ``most_similar``: ``common.wordvec.most_similar`` (the ``top`` words of
+    largest cosine similarity to ``query``'s vector, printed and returned), but a query
+    outside the vocabulary is printed as not found and None returned, as in the book."""
+    if _not_found((query,), word_to_id):
+        return None
+    return wordvec.most_similar(query, word_to_id, id_to_word, word_matrix, top)
+
+
+def analogy(a: str, b: str, c: str, word_to_id: Mapping[str, int],
+            id_to_word: Mapping[int, str] | Sequence[str], word_matrix: np.ndarray,
+            top: int = 5, answer: str | None = None) -> list[tuple[str, float]] | None:
+    """The book's ``analogy``: ``common.wordvec.analogy`` (b - a + c at length 1, ranked by
+    its dot product with every word vector as it is; printed and returned), but a word
+    outside the vocabulary is printed as not found and None returned, as in the book.
+    ``common.wordvec.analogy_cosine`` ranks by cosine instead."""
+    if _not_found((a, b, c), word_to_id):
+        return None
+    return wordvec.analogy(a, b, c, word_to_id, id_to_word, word_matrix, top, answer)
 
 
 def to_cpu(x: np.ndarray) -> np.ndarray:

@@ -55,10 +55,18 @@ def test_the_small_run_reports_both_methods_side_by_side(small_run):
     for columns in report["neighbours"].values():
         assert set(columns) == {"count (PPMI+SVD)", "CBOW"}
         assert all(len(ranked) == 5 for ranked in columns.values())
-    assert report["analogies"] and set(report["analogies_right"]) == {"count (PPMI+SVD)",
-                                                                     "CBOW"}
+    # both rankings of the analogies, the book's and by cosine, on the same questions
+    assert set(report["analogies"]) == set(report["analogies_right"]) == {"analogy",
+                                                                          "analogy_cosine"}
+    book, cosine = report["analogies"]["analogy"], report["analogies"]["analogy_cosine"]
+    assert book and [item["question"] for item in book] == [item["question"] for item in cosine]
+    for rule in ("analogy", "analogy_cosine"):
+        assert set(report["analogies_right"][rule]) == {"count (PPMI+SVD)", "CBOW"}
+        assert f"Analogies answered right by {rule} (first answer)" in out
+    assert all(-1 <= value <= 1 for item in cosine for ranked in item["answers"].values()
+               for _, value in ranked)
     assert "[query] thou" in out and "count (PPMI+SVD)" in out and "[analogy]" in out
-    assert "Analogies answered right" in out and "peak memory" in out
+    assert "by analogy, the book's" in out and "peak memory" in out
     # run in this process: the peak is the whole test session's (over 1 GB after the MNIST
     # tests), so only its presence is checked; the default run's 410 MB is measured apart
     assert report["peak_rss_mb"] > 0 and report["seconds"] > 0

@@ -16,6 +16,7 @@ from common.nets.word2vec import CBOW, SimpleCBOW, SkipGram
 from common.optim import Adam
 from common.wordvec import (
     analogy,
+    analogy_cosine,
     convert_one_hot,
     cos_similarity,
     create_co_matrix,
@@ -173,6 +174,37 @@ def test_similarity_nearest_words_and_analogies_on_tiny_vectors(capsys):
     assert "[analogy] man:woman = king:?" in capsys.readouterr().out
     assert most_similar("king", word_to_id, id_to_word, vectors, verbose=False) is not None
     assert capsys.readouterr().out == ""
+
+
+def test_the_books_analogy_ranks_by_dot_product_and_analogy_cosine_by_cosine(capsys):
+    import common.util as book
+
+    words = ["man", "woman", "king", "queen", "giant"]
+    word_to_id = {w: i for i, w in enumerate(words)}
+    id_to_word = dict(enumerate(words))
+    # b - a + c = (1, 1, 1): queen points that way, giant's long vector less so
+    vectors = np.array([[0, 0, 1], [1, 0, 1], [0, 1, 1], [1, 1, 1], [5, 0, 0]], np.float32)
+    found = book.analogy("man", "woman", "king", word_to_id, id_to_word, vectors, top=2,
+                         answer="queen")
+    assert [w for w, _ in found] == ["giant", "queen"]  # dot products with q at length 1
+    assert [v for _, v in found] == pytest.approx([5 / np.sqrt(3), np.sqrt(3)], rel=1e-6)
+    printed = capsys.readouterr().out
+    assert printed.splitlines() == ["", "[analogy] man:woman = king:?", "==>queen:1.7321",
+                                    " giant: 2.8868", " queen: 1.7321"]
+    assert found == analogy("man", "woman", "king", word_to_id, id_to_word, vectors, 2,
+                            verbose=False)
+    cosine = analogy_cosine("man", "woman", "king", word_to_id, id_to_word, vectors, top=2,
+                            verbose=False)
+    assert [w for w, _ in cosine] == ["queen", "giant"]
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = unit[1] - unit[0] + unit[2]
+    assert [v for _, v in cosine] == pytest.approx(
+        [cos_similarity(vectors[3], query), cos_similarity(vectors[4], query)], rel=1e-6)
+    # the book's path prints a word outside the vocabulary as not found and goes on
+    assert book.analogy("man", "castle", "king", word_to_id, id_to_word, vectors) is None
+    assert book.most_similar("castle", word_to_id, id_to_word, vectors) is None
+    assert capsys.readouterr().out == "castle is not found\ncastle is not found\n"
+    assert book.most_similar("king", word_to_id, id_to_word, vectors, top=1)[0][0] == "queen"
 
 
 # --- the word2vec layers --------------------------------------------------------------------

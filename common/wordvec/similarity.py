@@ -86,23 +86,16 @@ def most_similar(query: str, word_to_id: Mapping[str, int],
     return found
 
 
-def analogy(a: str, b: str, c: str, word_to_id: Mapping[str, int],
-            id_to_word: Mapping[int, str] | Sequence[str], word_matrix: np.ndarray,
-            top: int = 5, answer: str | None = None,
-            verbose: bool = True) -> list[tuple[str, float]]:
-    """a : b = c : ?, by vector arithmetic: the ``top`` words (not a, b or c) whose vectors
-    are the most similar (cosine) to b - a + c, as a list of (word, similarity).
-
-    The vectors are taken at length 1 first, so that a frequent word's long vector does
-    not outweigh the others (the book normalises only b - a + c). Printed the book's way
-    unless ``verbose`` is False, with ``answer``'s similarity first if given. A word
-    outside the vocabulary raises ValueError.
-    """
-    word_matrix = _check_matrix(word_matrix, id_to_word, "analogy")
+def _analogy(a: str, b: str, c: str, word_to_id: Mapping[str, int],
+             id_to_word: Mapping[int, str] | Sequence[str], word_matrix: np.ndarray,
+             top: int, answer: str | None, verbose: bool, unit: bool,
+             who: str) -> list[tuple[str, float]]:
+    """The ranking of ``analogy`` (``unit`` False) and ``analogy_cosine`` (True)."""
+    word_matrix = _check_matrix(word_matrix, id_to_word, who)
     ids = [_word_id(word, word_to_id, word_matrix) for word in (a, b, c)]
-    unit = normalize(word_matrix)
-    query_vec = normalize(unit[ids[1]] - unit[ids[0]] + unit[ids[2]])
-    similarity = unit @ query_vec
+    vectors = normalize(word_matrix) if unit else np.asarray(word_matrix, dtype=np.float64)
+    query_vec = normalize(vectors[ids[1]] - vectors[ids[0]] + vectors[ids[2]])
+    similarity = vectors @ query_vec
     found = _ranked(similarity, id_to_word, {a, b, c}, top)
     if verbose:
         print(f"\n[analogy] {a}:{b} = {c}:?")
@@ -111,3 +104,34 @@ def analogy(a: str, b: str, c: str, word_to_id: Mapping[str, int],
         for word, value in found:
             print(f" {word}: {value:.4f}")
     return found
+
+
+def analogy(a: str, b: str, c: str, word_to_id: Mapping[str, int],
+            id_to_word: Mapping[int, str] | Sequence[str], word_matrix: np.ndarray,
+            top: int = 5, answer: str | None = None,
+            verbose: bool = True) -> list[tuple[str, float]]:
+    """a : b = c : ?, the book's way: q = b - a + c taken to length 1, and the ``top``
+    words (not a, b or c) of largest dot product w·q with their vectors w as they are
+    (rows of ``word_matrix``, (V, D)), as a list of (word, w·q), best first.
+
+    Long vectors (rare words' often) weigh more: ``analogy_cosine`` takes every vector to
+    length 1 instead. Printed the book's way unless ``verbose`` is False, with
+    ``answer``'s score first if given. A word outside the vocabulary raises ValueError
+    (``common.util.analogy``, the book's path, prints that it is not found instead).
+    """
+    return _analogy(a, b, c, word_to_id, id_to_word, word_matrix, top, answer, verbose,
+                    unit=False, who="analogy")
+
+
+def analogy_cosine(a: str, b: str, c: str, word_to_id: Mapping[str, int],
+                   id_to_word: Mapping[int, str] | Sequence[str], word_matrix: np.ndarray,
+                   top: int = 5, answer: str | None = None,
+                   verbose: bool = True) -> list[tuple[str, float]]:
+    """a : b = c : ?, by cosine similarity: every vector of ``word_matrix`` (V, D) taken to
+    length 1 first, then the ``top`` words (not a, b or c) most similar to b - a + c, as a
+    list of (word, cosine), best first. A frequent word's long vector no longer outweighs
+    the others, as in ``analogy`` (the book's). Printed as ``analogy`` prints; a word
+    outside the vocabulary raises ValueError.
+    """
+    return _analogy(a, b, c, word_to_id, id_to_word, word_matrix, top, answer, verbose,
+                    unit=True, who="analogy_cosine")
