@@ -48,6 +48,12 @@ Cases (each timed ``--repeat`` times after a warm-up; median, min and max shown)
   installed, ratio against its target (<= 1.0); ``--gpt-iterations`` per round
   (``benchmarks.bench_rnnlm``, which also profiles it and compares test perplexities);
   not run by ``--quick``.
+- ``autograd``: a training iteration of the third book's MNIST example (``dezero``: MLP
+  784-1000-1000-10, Adam, WeightDecay, batch 100, float32), against PyTorch and the book's own
+  DeZero run in their own environments (``--torch-python``/``--book-python`` of
+  ``benchmarks.bench_autograd``, found beside the project), interleaved, ratios against their
+  targets (<= 1.2 and <= 0.6), and our memory over 1,000 iterations (flat); not run by
+  ``--quick`` (its smoke test is tests/test_bench_autograd.py's).
 - ``busy``: the book-style TwoLayerNet (``benchmarks.book_twolayer``) and a short
   ``python -m ch_gpt``, each with 1 and 2 BLAS threads, on the machine as it is and while 4
   busy-looping processes that the case starts keep the cores busy: medians and the ratios
@@ -90,7 +96,7 @@ from benchmarks.torch_mlp import torch_available, torch_epoch_runner
 from common.fileio import atomic_write
 
 CASES = ("gemm", "mlp", "conv", "profile", "hand_conv", "load", "ch_mnist", "ch_mnist_deep",
-         "optimizer_compare", "playground", "gpt", "rnnlm", "busy")
+         "optimizer_compare", "playground", "gpt", "rnnlm", "autograd", "busy")
 #: End-to-end programs: they need MNIST_DIR and are skipped by --quick.
 PROGRAM_CASES = ("load", "ch_mnist", "ch_mnist_deep", "optimizer_compare")
 #: Targets of the conv networks' ours/PyTorch epoch-time ratio (issue 9).
@@ -344,6 +350,18 @@ def main(argv: list[str] | None = None) -> int:
         r = rnnlm_case(repeat, args.gpt_iterations, use_torch)
         results.append(r)
         print_row(r)
+    if "autograd" in cases and args.quick:
+        skipped.append("autograd")  # its smoke test is tests/test_bench_autograd.py's
+    elif "autograd" in cases:
+        from benchmarks import bench_autograd as autograd
+
+        pythons = {} if args.no_torch else {"torch": autograd.default_python(
+            "BENCH_TORCH_PYTHON", "torch")}
+        pythons["book"] = autograd.default_python("BENCH_BOOK_PYTHON", "dezero0013")
+        pythons = {name: python for name, python in pythons.items() if python}
+        for r in (autograd.autograd_case(repeat, 50, 5, pythons), autograd.memory_case(1000)):
+            results.append(r)
+            print(autograd.describe(r), flush=True)
     if "busy" in cases and args.quick:
         skipped.append("busy")  # whole programs under load: no smoke test to be had quickly
     elif "busy" in cases:
