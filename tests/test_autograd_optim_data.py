@@ -132,6 +132,21 @@ def test_update_skips_parameters_without_gradients_and_needs_setup():
         O.SGD().setup([a])
     with pytest.raises(ValueError, match="lr"):
         O.SGD(lr=-1)
+    b.grad = Variable(np.ones(3))  # a wrong gradient: nothing is updated, a first
+    with pytest.raises(ValueError, match="nothing was updated"):
+        O.SGD(lr=1.0).setup(target).update()
+    assert np.array_equal(a.data, W0 - G1)
+
+
+def test_setup_on_another_model_starts_a_fresh_state():
+    first, second = Target(a=W0), Target(a=W0)
+    opt = O.Adam().setup(first)
+    run(opt, first, range(2))
+    assert len(opt.ms) == 1
+    opt.setup(first)
+    assert len(opt.ms) == 1
+    opt.setup(second)
+    assert opt.ms == {} and opt.vs == {}
 
 
 # --- hooks ------------------------------------------------------------------------------
