@@ -1,6 +1,7 @@
 """What the autograd's optimizers share (``common.autograd.optimizers`` has the optimizers
 and their hooks): ``Optimizer`` (``setup``, ``update``, ``add_hook``), its per-parameter
-state and the saving of it, and the work arrays of in-place updates.
+state and the saving of it, and the work arrays of in-place updates and the blocks they
+walk through (``blocks``).
 
 The per-parameter state (MomentumSGD's ``vs``, Adam's ``ms`` and ``vs``, ...) is a dict
 keyed by ``id(param)`` as in the book. ``state_dict()`` gives it under the parameters'
@@ -11,7 +12,7 @@ the uninterrupted run would have taken.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,33 @@ def named_params(target: Any) -> dict[str, Parameter]:
         flatten(named)
         return named
     return {str(i): p for i, p in enumerate(target.params())}
+
+
+#: Elements per block of ``blocks``: 128 KiB of float32, so that the four arrays an Adam step
+#: reads and writes and its two work arrays stay in the processor's cache between its passes.
+BLOCK = 1 << 15
+
+
+def blocks(*arrays: Any) -> Iterator[tuple[Any, ...]]:
+    """The same stretch of each of ``arrays`` (all of one shape), block after block: views
+    that write through to the arrays.
+
+    An update of many passes (Adam makes twelve over each parameter) done block by block
+    reads each block from the cache instead of from memory, and computes the same numbers
+    (element-wise operations do not care in which order the elements come). C-contiguous
+    NumPy arrays are cut in runs of ``BLOCK`` elements; anything else (a strided view, a
+    CuPy array) is a single block.
+    """
+    first = arrays[0]
+    if first.size <= BLOCK or not all(
+        isinstance(a, np.ndarray) and a.flags.c_contiguous and a.shape == first.shape
+        for a in arrays
+    ):
+        yield arrays
+        return
+    flat = [a.reshape(-1) for a in arrays]
+    for start in range(0, first.size, BLOCK):
+        yield tuple(f[start:start + BLOCK] for f in flat)
 
 
 class Scratch:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from common.autograd.core import Parameter, Variable
-from common.autograd.optimizer_base import Optimizer, Scratch
+from common.autograd.optimizer_base import Optimizer, Scratch, blocks
 from common.validation import real_number
 
 
@@ -150,22 +150,24 @@ class Adam(Optimizer):
         return self.alpha * math.sqrt(fix2) / fix1
 
     def update_one(self, param: Parameter) -> None:
-        """One Adam step, in place (two work arrays, no temporaries)."""
-        grad = param.grad.data
-        m, v = self._slot("ms", param), self._slot("vs", param)
-        tmp, step = self._scratch.get(param.data, 2)
-        np.subtract(grad, m, out=tmp)
-        tmp *= 1 - self.beta1
-        m += tmp
-        np.multiply(grad, grad, out=tmp)
-        tmp -= v
-        tmp *= 1 - self.beta2
-        v += tmp
-        np.sqrt(v, out=tmp)
-        tmp += self.eps
-        np.multiply(m, self.lr, out=step)
-        step /= tmp
-        param.data -= step
+        """One Adam step, in place (two work arrays, no temporaries), block by block so that
+        its twelve passes find their data in the cache (``blocks``)."""
+        lr = self.lr
+        ms, vs = self._slot("ms", param), self._slot("vs", param)
+        for data, grad, m, v in blocks(param.data, param.grad.data, ms, vs):
+            tmp, step = self._scratch.get(data, 2)
+            np.subtract(grad, m, out=tmp)
+            tmp *= 1 - self.beta1
+            m += tmp
+            np.multiply(grad, grad, out=tmp)
+            tmp -= v
+            tmp *= 1 - self.beta2
+            v += tmp
+            np.sqrt(v, out=tmp)
+            tmp += self.eps
+            np.multiply(m, lr, out=step)
+            step /= tmp
+            data -= step
 
 
 def _own_grads(params: Iterable[Parameter]) -> None:
@@ -190,9 +192,10 @@ class WeightDecay:
         """Add rate · W to each gradient, in place."""
         _own_grads(params)
         for param in params:
-            (tmp,) = self._scratch.get(param.data, 1)
-            np.multiply(param.data, self.rate, out=tmp)
-            param.grad.data += tmp
+            for data, grad in blocks(param.data, param.grad.data):
+                (tmp,) = self._scratch.get(data, 1)
+                np.multiply(data, self.rate, out=tmp)
+                grad += tmp
 
 
 class ClipGrad:
