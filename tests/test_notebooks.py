@@ -112,6 +112,17 @@ KEY_NUMBERS: dict[str, Chapter] = {
                   ("tasks", "dates", "models", "attention seq2seq, reversed input",
                    "final_accuracy")),
     )),
+    "11_autograd": Chapter(("ch_autograd", "--sections", "1,2,3,4,5"), (
+        KeyNumber(r"automatic derivative (\S+)", ("derivatives", "automatic")),
+        KeyNumber(r"central difference \(h = 1e-4\) (\S+)", ("derivatives", "central_1e-4")),
+        KeyNumber(r"Goldstein-Price gradient at \(1, 1\): (.+)", ("gradients", "goldstein_price")),
+        KeyNumber(r"iterate 999 \(([^)]*)\)",
+                  ("descent", "rosenbrock", "gradient_descent", "last_printed")),
+        KeyNumber(r"exactly at iterate (\d+)", ("descent", "double_well", "newton", "exact_at")),
+        KeyNumber(r"spiral after 300 epochs: loss (\S+)", ("spiral", "final", "loss")),
+        KeyNumber(r"spiral after 300 epochs: .* test accuracy (\S+)",
+                  ("spiral", "final", "test_accuracy")),
+    )),
 }
 
 

@@ -9,7 +9,9 @@
 - ``perplexity``: perplexity curves of language models (training and validation);
 - ``seq2seq``: accuracy curves of seq2seq models, attention over an answer;
 - ``logic``: the logic gates' figures; ``descent``: optimizer paths, step sizes, a line
-  fitted by gradient descent, loss curves of several optimizers.
+  fitted by gradient descent, loss curves of several optimizers;
+- ``autograd``: finite-difference errors, gradient fields, a function and its derivatives,
+  a classifier's regions in the plane (the autograd chapter).
 
 In a Jupyter notebook, ``show=True`` draws a figure under its cell and ``path=None``
 writes no file.
