@@ -5,10 +5,7 @@ MNIST files the section says so and what to do, and the program goes on."""
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import time
-from collections.abc import Iterator
 
 import numpy as np
 
@@ -24,30 +21,12 @@ from dezero.datasets import MNIST
 from dezero.models import MLP
 
 
-@contextlib.contextmanager
-def mnist_dir(data_dir: str | None) -> Iterator[None]:
-    """Within the block, ``dezero.datasets.MNIST`` reads ``data_dir`` (when given): it finds
-    its files through $MNIST_DIR, set here and restored after."""
-    if data_dir is None:
-        yield
-        return
-    old = os.environ.get("MNIST_DIR")
-    os.environ["MNIST_DIR"] = str(data_dir)
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ["MNIST_DIR"]
-        else:
-            os.environ["MNIST_DIR"] = old
-
-
 def run_mnist(args: argparse.Namespace, stop: StopRequest) -> SectionResult:
     """Train MLP((hidden, 10), ReLU) with Adam for ``args.mnist_epochs`` epochs, measure the
     10,000 test images after each; draw the learning curves."""
     try:
-        with mnist_dir(args.data_dir):
-            train_set, test_set = MNIST(train=True), MNIST(train=False)
+        train_set = MNIST(train=True, data_dir=args.data_dir)
+        test_set = MNIST(train=False, data_dir=args.data_dir)
     except DatasetError as err:
         message = (f"MNIST is not available, so this section is skipped: {err}\n"
                    "Give --data-dir DIR (or set MNIST_DIR) to a folder with the four MNIST "

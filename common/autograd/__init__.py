@@ -21,7 +21,8 @@ Built on the functions:
 - ``conv`` and ``pooling``: conv2d, deconv2d, im2col/col2im, max and average pooling;
 - ``layers``, ``layers_recurrent``: Layer, Linear, Conv2d, BatchNorm, EmbedID, RNN, LSTM;
 - ``models``: Model, Sequential, MLP; ``architectures``: VGG16, ResNet, SqueezeNet;
-- ``optimizers``: SGD, MomentumSGD, AdaGrad, AdaDelta, Adam, and their hooks;
+- ``optimizers``: SGD, MomentumSGD, AdaGrad, AdaDelta, Adam, and their hooks, on
+  ``optimizer_base`` (``Optimizer``: the update loop, per-parameter state);
 - ``datasets``, ``dataloaders``, ``transforms``: data for the book's programs;
 - ``graph``: DOT pictures of a graph; ``adapter``: a hand-written layer as a Function.
 

@@ -18,6 +18,7 @@ data loaders call): vectorised when the transforms allow it, else sample by samp
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -109,19 +110,22 @@ def _mnist_default() -> Compose:
 
 class MNIST(Dataset):
     """The MNIST digits: data (N, 1, 28, 28) uint8, label (N,) int64; each sample by default
-    flattened to (784,) float32 in [0, 1]. Files as ``dataset.mnist`` finds them
-    (``MNIST_DIR``, else the user cache, downloaded there when missing)."""
+    flattened to (784,) float32 in [0, 1]. Files from ``data_dir`` (a keyword of ours), else
+    where ``dataset.mnist`` finds them (``MNIST_DIR``, else the user cache, downloaded there
+    when missing)."""
 
     def __init__(self, train: bool = True, transform: Transform | None | str = "default",
-                 target_transform: Transform | None = None) -> None:
+                 target_transform: Transform | None = None, *,
+                 data_dir: str | os.PathLike | None = None) -> None:
         if isinstance(transform, str) and transform == "default":
             transform = _mnist_default()
+        self.data_dir = data_dir
         super().__init__(train, transform, target_transform)
 
     def prepare(self) -> None:
         from dataset.mnist import load_mnist_uint8  # reads files: only when asked for
 
-        train, test = load_mnist_uint8()
+        train, test = load_mnist_uint8(self.data_dir)
         images, labels = train if self.train else test
         self.data = images.reshape(-1, 1, 28, 28)
         self.label = labels.astype(np.int64)
