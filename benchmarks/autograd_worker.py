@@ -49,6 +49,26 @@ def memory_status() -> dict[str, float]:
     return found
 
 
+def blas_core() -> str | None:
+    """The processor kernel NumPy's OpenBLAS chose (``openblas_get_corename``), or None when
+    NumPy uses another BLAS or the name cannot be read (Linux only)."""
+    import ctypes
+
+    try:
+        maps = Path("/proc/self/maps").read_text().splitlines()
+    except OSError:
+        return None
+    libraries = {line.split()[-1] for line in maps if "openblas" in line.split()[-1]}
+    for library in sorted(libraries):
+        for symbol in ("openblas_get_corename64_", "scipy_openblas_get_corename64_",
+                       "openblas_get_corename", "scipy_openblas_get_corename"):
+            function = getattr(ctypes.CDLL(library), symbol, None)
+            if function is not None:
+                function.restype = ctypes.c_char_p
+                return function().decode()
+    return None
+
+
 def make_step(framework: str, weights: dict[str, np.ndarray]) -> tuple[Step, dict[str, Any]]:
     """The framework's training step built from ``weights``, and what it is (versions)."""
     if framework == "dezero":
@@ -72,7 +92,8 @@ def run(framework: str, data: dict[str, np.ndarray], warmup: int, iterations: in
         return x[start:start + BATCH_SIZE], t[start:start + BATCH_SIZE]
 
     step, info = make_step(framework, weights)
-    report: dict[str, Any] = {**info, "batches": batches}
+    report: dict[str, Any] = {**info, "batches": batches, "blas_core": blas_core(),
+                              "label_dtype": t.dtype.name}
     if checkpoints:
         tracemalloc.start()
         report["memory"] = []
@@ -107,11 +128,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, required=True, help="where to write the report")
     parser.add_argument("--warmup", type=int, default=5, help="untimed iterations first")
     parser.add_argument("--iterations", type=int, default=50, help="timed iterations")
+    parser.add_argument("--label-dtype", default="int64",
+                        help="the labels' dtype, as the framework's own MNIST loader gives "
+                             "them (default int64; the book's: uint8)")
     parser.add_argument("--checkpoints", default="",
                         help="comma-separated iteration counts: a memory run instead")
     args = parser.parse_args(argv)
     with np.load(args.data) as npz:
         data = {key: npz[key] for key in npz.files}
+    data["t"] = data["t"].astype(args.label_dtype)
     checkpoints = [int(c) for c in args.checkpoints.split(",") if c.strip()]
     report = run(args.framework, data, args.warmup, args.iterations, checkpoints)
     args.json.write_text(json.dumps(report), encoding="utf-8")

@@ -17,7 +17,10 @@ thread (and ``torch.set_num_threads(1)``): ours in this Python, PyTorch in ``--t
 and the book's DeZero (PyPI's ``dezero`` 0.0.13, which needs NumPy < 1.24) in
 ``--book-python``, by default ``../bench-envs/torch/bin/python`` and
 ``../bench-envs/dezero0013/bin/python`` beside the project when they exist (or the variables
-``BENCH_TORCH_PYTHON`` and ``BENCH_BOOK_PYTHON``). A round runs each framework once,
+``BENCH_TORCH_PYTHON`` and ``BENCH_BOOK_PYTHON``). The book's code gets what its own
+``examples/mnist.py`` has: uint8 labels (its MNIST's), and the OpenBLAS kernel that ours
+uses (``OPENBLAS_CORETYPE``; ``--book-blas-default`` lets its OpenBLAS choose, which on a
+processor newer than it knows is a generic kernel). A round runs each framework once,
 ``--warmup`` untimed iterations then ``--iterations`` timed ones, in an order that rotates
 from round to round; medians over ``--repeat`` rounds, and the ratios of the medians
 ours/PyTorch (target <= 1.2) and ours/book (target <= 0.6).
@@ -42,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.autograd_worker import BATCH_SIZE, HIDDEN_SIZES
+from benchmarks.autograd_worker import BATCH_SIZE, HIDDEN_SIZES, blas_core
 from benchmarks.timing import summary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,9 +106,10 @@ def worker_command(framework: str, python: str | None) -> list[str]:
     return [python, "-I", "-c", LAUNCH.format(root=str(ROOT)), "--framework", framework]
 
 
-def run_worker(command: list[str], data: Path, *options: str) -> dict[str, Any]:
-    """Run one worker with one BLAS thread; its JSON report."""
-    env = {**os.environ, **{variable: "1" for variable in THREAD_VARIABLES}}
+def run_worker(command: list[str], data: Path, *options: str,
+               env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run one worker with one BLAS thread (and the variables ``env``); its JSON report."""
+    env = {**os.environ, **{variable: "1" for variable in THREAD_VARIABLES}, **(env or {})}
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         cmd = [*command, "--data", str(data), "--json", str(report), *options]
@@ -123,10 +127,19 @@ def write_data(path: Path, batches: int = BATCHES, seed: int = 0) -> str:
 
 
 def autograd_case(repeat: int, iterations: int, warmup: int, pythons: dict[str, str | None],
-                  batches: int = BATCHES) -> dict[str, Any]:
+                  batches: int = BATCHES, book_coretype: str | None = None) -> dict[str, Any]:
     """Seconds per iteration of every framework of ``pythons`` (``ours``, and ``torch`` and
-    ``book`` with their Pythons), interleaved in ``repeat`` rounds; medians, ratios."""
+    ``book`` with their Pythons), interleaved in ``repeat`` rounds; medians, ratios.
+
+    The book's DeZero gets its labels as uint8, as its own MNIST gives them (the bytes of the
+    label file; its softmax cross-entropy makes its one-hot of the labels' dtype, so that
+    int64 labels would turn its backward pass to float64), and ``OPENBLAS_CORETYPE`` set to
+    ``book_coretype`` when that is given (see ``main``)."""
     commands = {"ours": worker_command("dezero", None)}
+    options: dict[str, list[str]] = {"ours": [], "torch": [], "book": ["--label-dtype", "uint8"]}
+    envs: dict[str, dict[str, str]] = {"ours": {}, "torch": {}, "book": {}}
+    if book_coretype:
+        envs["book"]["OPENBLAS_CORETYPE"] = book_coretype
     for name, framework in (("torch", "torch"), ("book", "dezero")):
         if name in pythons:
             commands[name] = worker_command(framework, pythons[name])
@@ -138,8 +151,9 @@ def autograd_case(repeat: int, iterations: int, warmup: int, pythons: dict[str, 
         for i in range(repeat):
             for name in names[i % len(names):] + names[:i % len(names)]:
                 time.sleep(0.3)  # let the previous process's threads and memory go
-                reports[name].append(run_worker(commands[name], data, "--warmup", str(warmup),
-                                                "--iterations", str(iterations)))
+                reports[name].append(run_worker(
+                    commands[name], data, "--warmup", str(warmup), "--iterations",
+                    str(iterations), *options[name], env=envs[name]))
     sizes = "-".join(str(s) for s in (784, *HIDDEN_SIZES))
     result: dict[str, Any] = {
         "case": f"dezero MNIST MLP {sizes} iteration (batch {BATCH_SIZE}, Adam, WeightDecay)",
@@ -150,8 +164,8 @@ def autograd_case(repeat: int, iterations: int, warmup: int, pythons: dict[str, 
                  "cpu_median_s": statistics.median(r["cpu_seconds"] for r in reports[name]),
                  "first_loss": reports[name][0]["first_loss"],
                  "peak_rss_mb": max(r.get("peak_rss_mb", 0.0) for r in reports[name]),
-                 "framework": reports[name][0]["framework"],
-                 "numpy": reports[name][0]["numpy"]}
+                 **{key: reports[name][0][key]
+                    for key in ("framework", "numpy", "blas_core", "label_dtype")}}
         if name == "ours":
             result.update(entry)
         else:
@@ -222,7 +236,8 @@ def describe(r: dict[str, Any]) -> str:
                      f" .. {1e3 * entry['max_s']:.2f}]  CPU {1e3 * entry['cpu_median_s']:.2f} ms"
                      f"  first loss {entry['first_loss']:.6f}  peak RSS "
                      f"{entry['peak_rss_mb']:.0f} MB  ({entry['framework']}, NumPy "
-                     f"{entry['numpy']})")
+                     f"{entry['numpy']} with OpenBLAS kernel {entry['blas_core']}, labels "
+                     f"{entry['label_dtype']})")
     for key, target in r.get("target", {}).items():
         if key in r:
             met = "met" if r[key] <= target else "NOT met"
@@ -250,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the Python of an environment with PyPI's dezero 0.0.13 "
                              "(default: $BENCH_BOOK_PYTHON or "
                              "../bench-envs/dezero0013/bin/python)")
+    parser.add_argument("--book-blas-default", action="store_true",
+                        help="let the book's OpenBLAS choose its kernel (default: the one "
+                             "ours uses, through OPENBLAS_CORETYPE)")
     parser.add_argument("--memory-iterations", type=int, default=1000,
                         help="iterations of the memory check (default 1000; 0 skips it)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
@@ -270,8 +288,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no {name} environment: see --{name}-python", flush=True)
     if args.profile:
         print(profile_ours(args.profile), flush=True)
+    # NumPy 1.23's OpenBLAS 0.3.20 knows no kernel for some newer processors and falls back
+    # to a generic one (Prescott: 3-4x slower products): the book's code then gets the
+    # processor kernel that ours has, so that the comparison is of the two frameworks
+    book_coretype = None if args.book_blas_default else blas_core()
     results = [autograd_case(args.repeat, args.iterations, args.warmup, pythons,
-                             batches=3 if args.quick else BATCHES)]
+                             batches=3 if args.quick else BATCHES,
+                             book_coretype=book_coretype)]
     if args.quick:  # two iterations are no measurement to judge
         del results[0]["target"]
     print(describe(results[0]), flush=True)

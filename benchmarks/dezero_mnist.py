@@ -43,7 +43,7 @@ def make_step(weights: dict[str, np.ndarray]) -> tuple[Step, dict[str, Any]]:
         optimizer.update()
         return float(loss.data), float(acc.data)
 
-    where = Path(dezero.__file__).parent
-    info = {"framework": f"dezero {getattr(dezero, '__version__', '?')} ({where})",
-            "numpy": np.__version__}
+    version = getattr(dezero, "__version__", None)  # the book's package has one, ours not
+    name = f"dezero {version}" if version else "dezero"
+    info = {"framework": f"{name} ({Path(dezero.__file__).parent})", "numpy": np.__version__}
     return step, info

@@ -359,7 +359,9 @@ def main(argv: list[str] | None = None) -> int:
             "BENCH_TORCH_PYTHON", "torch")}
         pythons["book"] = autograd.default_python("BENCH_BOOK_PYTHON", "dezero0013")
         pythons = {name: python for name, python in pythons.items() if python}
-        for r in (autograd.autograd_case(repeat, 50, 5, pythons), autograd.memory_case(1000)):
+        timing = autograd.autograd_case(repeat, 50, 5, pythons,
+                                        book_coretype=autograd.blas_core())
+        for r in (timing, autograd.memory_case(1000)):
             results.append(r)
             print(autograd.describe(r), flush=True)
     if "busy" in cases and args.quick:

@@ -47,5 +47,6 @@ def make_step(weights: dict[str, np.ndarray]) -> tuple[Step, dict[str, Any]]:
         optimizer.step()
         return loss.item(), acc.item()
 
-    return step, {"framework": f"torch {torch.__version__}", "numpy": np.__version__,
-                  "torch_threads": torch.get_num_threads()}
+    blas = "MKL" if torch.backends.mkl.is_available() else "its own"
+    return step, {"framework": f"torch {torch.__version__}, products by {blas}",
+                  "numpy": np.__version__, "torch_threads": torch.get_num_threads()}

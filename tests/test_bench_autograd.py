@@ -64,3 +64,26 @@ def test_pytorch_twin_trains_as_ours_does():
         (loss, acc), (loss_torch, acc_torch) = (step(x[batch], t[batch]) for step in steps)
         assert loss == pytest.approx(loss_torch, rel=rel)
         assert acc == pytest.approx(acc_torch, abs=1e-6)
+
+
+def test_the_books_run_gets_its_own_labels_and_our_blas_kernel(monkeypatch):
+    runs = []
+
+    def run_worker(command, data, *options, env=None):
+        runs.append((command, options, env))
+        return {"seconds": 0.02, "cpu_seconds": 0.02, "first_loss": 2.3, "framework": "x",
+                "numpy": "1", "blas_core": env.get("OPENBLAS_CORETYPE", "Mine"),
+                "label_dtype": "uint8" if "uint8" in options else "int64"}
+
+    monkeypatch.setattr(bench_autograd, "run_worker", run_worker)
+    monkeypatch.setattr(bench_autograd.time, "sleep", lambda seconds: None)
+    r = bench_autograd.autograd_case(2, 3, 1, {"book": "/envs/book/bin/python"}, batches=1,
+                                     book_coretype="SkylakeX")
+    ours, book = sys.executable, "/envs/book/bin/python"
+    assert [c[0][0] for c in runs] == [ours, book, book, ours]  # the order rotates by round
+    book = [(options, env) for command, options, env in runs if command[1] == "-I"]
+    assert all(o[-2:] == ("--label-dtype", "uint8") for o, _ in book)
+    assert all(env == {"OPENBLAS_CORETYPE": "SkylakeX"} for _, env in book)
+    assert r["book"]["label_dtype"] == "uint8" and r["label_dtype"] == "int64"
+    assert r["ratio_vs_book"] == 1.0 and r["target"] == {"ratio_vs_torch": 1.2,
+                                                        "ratio_vs_book": 0.6}
