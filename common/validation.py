@@ -140,6 +140,31 @@ def check_finite(x: np.ndarray, who: str) -> None:
             )
 
 
+def check_dataset(network: Any, loss_layer: Any, x: np.ndarray, t: np.ndarray,
+                  name: str) -> None:
+    """Raise ValueError, naming the set (``name``: 'train', 'validation', 'test'), unless
+    x (N, ...) fits the network's input, holds finite numbers, and t holds N targets
+    that ``loss_layer`` accepts (labels in range, one-hot of the right width): what a
+    Trainer checks before its first update."""
+    x_name, t_name = f"x_{name}", f"t_{name}"
+    if np.ndim(x) == 0 or np.ndim(t) == 0:
+        raise ValueError(f"{x_name} and {t_name} must be arrays with one row per sample")
+    if len(x) != len(t):
+        raise ValueError(f"{x_name} has {len(x)} samples but {t_name} has {len(t)} labels; "
+                         "give one label per sample")
+    if len(x) == 0:
+        raise ValueError(f"{x_name} is empty: there is nothing to {name} on")
+    check_finite(x, x_name)
+    try:
+        scores = network.predict(x[:2])
+    except ValueError as err:
+        raise ValueError(f"{x_name} of shape {np.shape(x)} does not fit the network: "
+                         f"{err}") from None
+    check_targets = getattr(loss_layer, "check_targets", None)
+    if check_targets is not None:
+        check_targets(t, (len(t), *np.shape(scores)[1:]), who=t_name)
+
+
 # Arguments: one rule per kind of value, one wording for every class and function.
 
 

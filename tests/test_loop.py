@@ -47,6 +47,20 @@ def test_steps_clip_evaluate_and_learn():
     assert len(history["grad_norm"]) == 30 and max(history["grad_norm"]) > 0.5
 
 
+def test_evaluate_divides_the_learning_rate_after_an_evaluation_without_a_better_value():
+    """``decay``: the second book's plateau rule (an epoch whose validation brings nothing
+    better divides the learning rate by 4), as a hook of the loop."""
+    values = iter([3.0, 2.0, 2.5, 1.0, 1.0])
+    evaluation = Evaluate({"val": lambda: next(values)}, every_epochs=1, best="val",
+                          lower_is_better=True, keep={}, decay=4.0)
+    optimizer = SGD(lr=1.0)
+    fit(MultiLayerNet(4, [8], 3, seed=0), optimizer, ShuffledBatches(X, T, 100, seed=0),
+        epochs=5, hooks=[evaluation])
+    assert optimizer.lr == 1.0 / 16 and evaluation.best_at == 4
+    with pytest.raises(ValueError, match="decay"):
+        Evaluate({"val": float}, decay=0.5)
+
+
 def test_hooks_are_called_at_their_points_and_end_in_reverse_order():
     calls = []
 

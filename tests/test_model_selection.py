@@ -17,7 +17,8 @@ from common.nets.conv import SimpleConvNet
 from common.nets.multi_layer import MultiLayerNet
 from common.nets.multi_layer_extend import MultiLayerNetExtend
 from common.nets.summary import summary
-from common.training.trainer import Trainer, split_validation
+from common.samples import split_validation
+from common.training.trainer import Trainer
 from common.util import train_test_split
 
 

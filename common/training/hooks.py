@@ -1,8 +1,8 @@
 """The hooks of the training loop (``common.training.loop``): what a run does besides steps.
 
 - ``Evaluate``: measures, every so many epochs or steps and at the last, records the values
-  in the loop's ``history``, keeps the parameters of the best value and stops early when it
-  stops improving (``patience``);
+  in the loop's ``history``, keeps the parameters of the best value, and when it stops
+  improving stops the run (``patience``) or divides the learning rate (``decay``);
 - ``KeepLastFinite``: a run that diverges ends with the last parameters whose loss was finite;
 - ``EpochProgress``: how far a long epoch has got; ``StepLog``: a line every n steps.
 
@@ -20,6 +20,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from common.training.loop import Hook, Loop
+from common.validation import real_number
 
 
 def copy_arrays(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -52,7 +53,8 @@ class Evaluate(Hook):
     copies of ``keep`` (name -> array: the model's parameters and running statistics) are
     taken at the best value (``best_state``, ``best_value``, ``best_at``); with
     ``restore_best`` the model ends the run with them (unless it diverged). ``patience``:
-    the run stops after that many evaluations without a better value. After each
+    the run stops after that many evaluations without a better value; ``decay``: each of
+    them divides the optimizer's learning rate by it (the second book's 4). After each
     evaluation ``report`` prints its line (``True``: 'epoch 3/20  loss 0.2904  val acc
     0.9163  4.1s  ETA 23s', the mean loss since the last evaluation; by steps, 'iter 250:
     val loss 2.0312'), or is called as ``report(loop, values)``.
@@ -62,7 +64,7 @@ class Evaluate(Hook):
                  every_epochs: int | None = None, every_steps: int | None = None,
                  best: str | None = None, lower_is_better: bool = False,
                  keep: Mapping[str, np.ndarray] | None = None, restore_best: bool = True,
-                 patience: int | None = None,
+                 patience: int | None = None, decay: float | None = None,
                  report: bool | Callable[[Loop, dict[str, float]], None] = False) -> None:
         if best is not None and best not in metrics:
             raise ValueError(f"Evaluate: best={best!r} is not one of the metrics "
@@ -74,6 +76,8 @@ class Evaluate(Hook):
         self.at = "eval_epoch" if every_steps is None else "eval_iteration"
         self.best, self.sign = best, -1.0 if lower_is_better else 1.0
         self.keep, self.restore_best, self.patience = keep, restore_best, patience
+        self.decay = None if decay is None else real_number(decay, "decay", low=1.0,
+                                                            who="Evaluate")
         self.best_state: dict[str, np.ndarray] | None = None
         self.best_value = math.inf * -self.sign
         self.best_at = 0
@@ -105,6 +109,8 @@ class Evaluate(Hook):
                 self.best_state = copy_arrays(self.keep)
             else:
                 self.since_best += 1
+                if self.decay is not None:
+                    loop.optimizer.lr /= self.decay
             if self.patience is not None and self.since_best >= self.patience:
                 loop.stop(f"stopped early: no better {self.best} in the last {self.patience} "
                           f"evaluations (the best, {self.best_value:.4f}, at "

@@ -1,9 +1,9 @@
 """The first book's ``Trainer``, a face over the one training loop (``common.training.loop``):
 shuffled epochs (``ShuffledBatches``), accuracies after each (``Evaluate``), the book's
-attribute names and printed lines; with what it checks before the first update (a
-mistake in the data, 785 features, a label of 10, a NaN, stops it at once with a message
-that says what is wrong), where its validation data come from, and ``BookNetwork``, how it
-trains the book's own classes."""
+attribute names and printed lines; and ``BookNetwork``, how it trains the book's own
+classes. Its data are checked before the first update (``common.validation.check_dataset``:
+785 features, a label of 10, a NaN stop it at once with a message that says what is
+wrong); its validation data come from ``common.samples.choose_validation``."""
 
 from __future__ import annotations
 
@@ -14,71 +14,11 @@ import numpy as np
 
 from common.batches import ShuffledBatches
 from common.optim.base import make_optimizer
-from common.samples import split_validation
+from common.samples import choose_validation
 from common.training.checkpoint import SaveCheckpoints, check_checkpointable, read_checkpoint
 from common.training.hooks import EpochProgress, Evaluate, KeepLastFinite
 from common.training.loop import Loop
-from common.validation import check_finite, whole_number
-
-
-def check_dataset(network: Any, x: np.ndarray, t: np.ndarray, name: str) -> None:
-    """Raise ValueError, naming the set (``name``: 'train', 'validation', 'test'), unless
-    x (N, ...) fits the network's input, holds finite numbers, and t holds N targets
-    that the network's loss layer accepts (labels in range, one-hot of the right width)."""
-    x_name, t_name = f"x_{name}", f"t_{name}"
-    if np.ndim(x) == 0 or np.ndim(t) == 0:
-        raise ValueError(f"{x_name} and {t_name} must be arrays with one row per sample")
-    if len(x) != len(t):
-        raise ValueError(f"{x_name} has {len(x)} samples but {t_name} has {len(t)} labels; "
-                         "give one label per sample")
-    if len(x) == 0:
-        raise ValueError(f"{x_name} is empty: there is nothing to {name} on")
-    check_finite(x, x_name)
-    try:
-        scores = network.predict(x[:2])
-    except ValueError as err:
-        raise ValueError(f"{x_name} of shape {np.shape(x)} does not fit the network: "
-                         f"{err}") from None
-    check_targets = getattr(BookNetwork(network).last_layer, "check_targets", None)
-    if check_targets is not None:
-        check_targets(t, (len(t), *np.shape(scores)[1:]), who=t_name)
-
-
-def choose_validation(
-    x_train: np.ndarray, t_train: np.ndarray, x_val: np.ndarray | None,
-    t_val: np.ndarray | None, validation_split: float | int | None, seed: int | None,
-    best_by: str | None, patience: int | None,
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[Any, Any], str | None]:
-    """The Trainer's training and validation sets, and what chooses the parameters kept.
-
-    Validation data come as (x_val, t_val) or as ``validation_split`` of the training
-    set (see ``split_validation``). ``best_by`` None becomes 'validation' when there
-    are validation data (and stays None, the final parameters, otherwise). Raises
-    ValueError for 'test' (the test set never chooses), and for ``best_by='validation'``
-    or ``patience`` without validation data.
-    """
-    if (x_val is None) != (t_val is None):
-        raise ValueError("give both x_val and t_val, or neither")
-    if x_val is not None and validation_split is not None:
-        raise ValueError("give validation data either as x_val, t_val or as "
-                         "validation_split, not both")
-    if validation_split is not None:
-        (x_train, t_train), (x_val, t_val) = split_validation(x_train, t_train,
-                                                              validation_split, seed)
-    has_val = x_val is not None
-    if best_by == "test":
-        raise ValueError("the test set must not choose the parameters (its accuracy would "
-                         "be optimistic): give validation data (x_val and t_val, or "
-                         "validation_split) and the best validation epoch is kept")
-    if best_by not in (None, "validation", "train"):
-        raise ValueError(f"best_by must be None, 'validation' or 'train', got {best_by!r}")
-    if best_by == "validation" and not has_val:
-        raise ValueError("best_by='validation' needs validation data: x_val and t_val, or "
-                         "validation_split")
-    if patience is not None and not has_val:
-        raise ValueError("patience (early stopping) needs validation data: x_val and t_val, "
-                         "or validation_split")
-    return (x_train, t_train), (x_val, t_val), best_by or ("validation" if has_val else None)
+from common.validation import check_dataset, whole_number
 
 
 class BookNetwork:
@@ -155,8 +95,9 @@ class Trainer:
             x_train, t_train, x_val, t_val, validation_split, seed, best_by, patience)
         sets = {name: (x, t) for name, x, t in (("train", x_train, t_train), ("val", x_val, t_val),
                                                  ("test", x_test, t_test)) if x is not None}
+        model = BookNetwork(network)
         for name, (x, t) in sets.items():
-            check_dataset(network, x, t, name)
+            check_dataset(network, model.last_layer, x, t, name)
         self.network, self.verbose = network, verbose
         self.best_by, self.patience = best_by, patience
         self.x_train, self.t_train, self.x_val, self.t_val = x_train, t_train, x_val, t_val
@@ -168,7 +109,6 @@ class Trainer:
         self.batches = ShuffledBatches(x_train, t_train, mini_batch_size, seed=self.rng)
         self.train_size, self.iter_per_epoch = len(x_train), len(self.batches)
         # everything that defines the network's function: weights and running statistics
-        model = BookNetwork(network)
         state = {**network.params, **model.buffers}
         n = evaluate_sample_num_per_epoch
         self.evaluation = Evaluate(
