@@ -92,10 +92,43 @@ class RnnlmTrainer:
             val_corpus: np.ndarray | None = None, lr_decay: float | None = 4.0) -> None:
         """Train ``max_epoch`` epochs of len(xs) // (batch_size · time_size) iterations each
         (after ``resume``: the rest of the checkpointed run). See the class docstring."""
-        who, vocab = "RnnlmTrainer.fit", getattr(self.model, "vocab_size", None)
-        whole_number(max_epoch, "max_epoch", who=who)
+        whole_number(max_epoch, "max_epoch", who="RnnlmTrainer.fit")
         if lr_decay is not None:
-            lr_decay = real_number(lr_decay, "lr_decay", low=1.0, who=who)
+            lr_decay = real_number(lr_decay, "lr_decay", low=1.0, who="RnnlmTrainer.fit")
+        xs, ts, val_corpus = self._checked(xs, ts, val_corpus, batch_size, time_size)
+        windows = SequentialWindows(xs, ts, batch_size, time_size)
+        self.val_corpus, self.eval_interval = val_corpus, eval_interval
+        self.evaluation.decay = lr_decay  # this fit's rule; the best epoch so far stays
+        run_config = {"caller": self.config, "fit": {
+            "max_epoch": max_epoch, "batch_size": batch_size, "time_size": time_size,
+            "max_grad": max_grad, "eval_interval": eval_interval, "lr_decay": lr_decay,
+            "data_size": len(xs), "val_size": None if val_corpus is None else len(val_corpus)}}
+        self.loop.extend(windows, max_epoch, self._hooks(windows, max_grad, run_config))
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.restore(self.loop, run_config)  # CheckpointError, nothing changed
+        if self.loop.run().stop_reason and self.verbose:
+            print(self.loop.stop_message(), flush=True)
+
+    def _hooks(self, windows: SequentialWindows, max_grad: float | None,
+               run_config: dict) -> list[Hook]:
+        """The hooks of a fit: clipping, the book's lines, validation, checkpoints."""
+        hooks: list[Hook] = [ClipGrads(max_grad)] if max_grad else []
+        if self.eval_interval is not None:
+            line = book_line("perplexity", len(windows), time.perf_counter())
+            hooks.append(MeanLoss(self.eval_interval, len(windows),
+                                  line=line if self.verbose else None))
+        if self.val_corpus is not None:
+            hooks.append(self.evaluation)
+        if self.checkpoint is not None:
+            hooks.append(SaveCheckpoints(self.checkpoint, self.checkpoint_every, run_config))
+        return hooks
+
+    def _checked(self, xs: Any, ts: Any, val_corpus: Any, batch_size: int, time_size: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """xs, ts and val_corpus checked, all of them, before the first update: integer ids
+        in the model's vocabulary, long enough for the batches (a ValueError otherwise)."""
+        who, vocab = "RnnlmTrainer.fit", getattr(self.model, "vocab_size", None)
         if np.shape(ts) != np.shape(xs):
             raise ValueError(f"{who}: xs and ts must be two views of one stream of the same "
                              f"length (corpus[:-1] and corpus[1:]); got {np.shape(xs)} and "
@@ -105,27 +138,7 @@ class RnnlmTrainer:
         if val_corpus is not None:
             val_corpus = check_corpus(val_corpus, 10, 35, f"{who}: val_corpus", extra=1,
                                       vocab_size=vocab)
-        windows = SequentialWindows(xs, ts, batch_size, time_size)
-        self.val_corpus, self.eval_interval = val_corpus, eval_interval
-        self.evaluation.decay = lr_decay
-        hooks: list[Hook] = [ClipGrads(max_grad)] if max_grad else []
-        if eval_interval is not None:
-            line = book_line("perplexity", len(windows), time.perf_counter())
-            hooks.append(MeanLoss(eval_interval, len(windows), line=line if self.verbose else None))
-        if val_corpus is not None:
-            hooks.append(self.evaluation)
-        run_config = {"caller": self.config, "fit": {
-            "max_epoch": max_epoch, "batch_size": batch_size, "time_size": time_size,
-            "max_grad": max_grad, "eval_interval": eval_interval, "lr_decay": lr_decay,
-            "data_size": len(xs), "val_size": None if val_corpus is None else len(val_corpus)}}
-        if self.checkpoint is not None:
-            hooks.append(SaveCheckpoints(self.checkpoint, self.checkpoint_every, run_config))
-        self.loop.extend(windows, max_epoch, hooks)
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            pending.restore(self.loop, run_config)  # CheckpointError, nothing changed
-        if self.loop.run().stop_reason and self.verbose:
-            print(self.loop.stop_message(), flush=True)
+        return xs, ts, val_corpus
 
     def _validated(self, loop: Loop, values: dict[str, float]) -> None:
         """The line of an epoch's validation (``Evaluate`` has divided the rate already)."""
