@@ -24,6 +24,7 @@ from common.autograd.datasets import (
 )
 from common.autograd.elementwise import sin
 from common.autograd.graph import get_dot_graph, get_file, plot_dot_graph
+from common.autograd.layers import Layer
 from common.autograd.transforms import (
     CenterCrop,
     Compose,
@@ -35,6 +36,7 @@ from common.autograd.transforms import (
     ToFloat,
     ToInt,
     ToPIL,
+    batchable,
 )
 from common.fileio import read_tree, write_tree
 from dataset.errors import DatasetError
@@ -44,17 +46,17 @@ G1 = np.array([[0.1, -0.3], [0.7, 0.2]])
 G2 = np.array([[-0.4, 0.05], [0.3, -0.6]])
 
 
-class Target:
-    """A model of named Parameters, as the optimizers see a Layer."""
+class Target(Layer):
+    """A layer of the named Parameters given (``named``: them by name)."""
 
     def __init__(self, **params: np.ndarray) -> None:
-        self.named = {k: Parameter(v.copy(), name=k) for k, v in params.items()}
+        super().__init__()
+        for k, v in params.items():
+            setattr(self, k, Parameter(v.copy(), name=k))
 
-    def params(self):
-        yield from self.named.values()
-
-    def _flatten_params(self, out: dict, parent_key: str = "") -> None:
-        out.update(self.named)
+    @property
+    def named(self) -> dict[str, Parameter]:
+        return {k: getattr(self, k) for k in self._params}
 
 
 def two_steps(opt: O.Optimizer) -> np.ndarray:
@@ -113,7 +115,7 @@ def test_adam_follows_its_formula_with_bias_correction():
 def test_float32_parameters_stay_float32_and_in_place():
     p = Parameter(np.ones((3, 4), np.float32))
     opt = O.Adam().setup(Target())
-    opt.target.named["p"] = p
+    opt.target.p = p
     p.grad = Variable(np.full((3, 4), 0.5, np.float32))
     array = p.data
     opt.update()
@@ -429,7 +431,7 @@ def test_array_transforms_per_sample_and_per_batch():
     assert np.array_equal(channels.batch(images.astype(np.float32)),
                           np.array([channels(im.astype(np.float32)) for im in images]))
     assert ToInt()(np.array([1.7])).dtype == np.int64
-    assert not callable(getattr(Compose([lambda v: v]), "batch", None))
+    assert not batchable(Compose([lambda v: v])) and batchable(Compose([Flatten()]))
 
 
 def test_image_transforms_with_pillow():

@@ -30,18 +30,22 @@ _NO_CUPY = (
 )
 
 
+def _array_of(x: Any) -> Any:
+    """The array of a Variable; arrays and numbers as they are. (``core`` imports this
+    module, so Variables are told apart from arrays, not imported.)"""
+    return x if isinstance(x, array_types) or np.isscalar(x) else x.data
+
+
 def get_array_module(x: Any):
     """The array module of ``x`` (a Variable or an array): ``cupy`` for GPU data, else ``numpy``."""
     if not gpu_enable:
         return np
-    data = getattr(x, "data", x) if not isinstance(x, array_types) else x
-    return cp.get_array_module(data)
+    return cp.get_array_module(_array_of(x))
 
 
 def as_numpy(x: Any) -> np.ndarray:
     """``x`` (a Variable, an array or a number) as a NumPy array, copied from the GPU if needed."""
-    if not isinstance(x, array_types) and hasattr(x, "creator"):
-        x = x.data
+    x = _array_of(x)
     if np.isscalar(x):
         return np.array(x)
     if isinstance(x, np.ndarray):
@@ -51,8 +55,7 @@ def as_numpy(x: Any) -> np.ndarray:
 
 def as_cupy(x: Any):
     """``x`` (a Variable or an array) as a CuPy array; a RuntimeError when CuPy is missing."""
-    if not isinstance(x, array_types) and hasattr(x, "creator"):
-        x = x.data
+    x = _array_of(x)
     if not gpu_enable:
         raise RuntimeError(_NO_CUPY)
     return cp.asarray(x)

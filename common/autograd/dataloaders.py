@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from common.autograd import cuda
-from common.autograd.datasets import stack_samples
+from common.autograd.datasets import Dataset, stack_samples
 from common.batches import GlobalRandom, SequentialWindows, ShuffledBatches
 from common.validation import whole_number
 
@@ -92,9 +92,8 @@ class DataLoader:
         return self.__next__()
 
     def _fetch(self, indices: np.ndarray) -> tuple[Any, Any]:
-        get_batch = getattr(self.dataset, "get_batch", None)
-        if callable(get_batch):
-            x, t = get_batch(indices)
+        if isinstance(self.dataset, Dataset):
+            x, t = self.dataset.get_batch(indices)
         else:
             x, t = stack_samples([self.dataset[i] for i in indices])
         if self.gpu:

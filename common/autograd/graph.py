@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from common.autograd.core import Variable
 from common.fileio import atomic_write
 
 #: Where ``get_file`` keeps what it downloads (the book's cache folder).
@@ -53,7 +54,7 @@ def _dot_func(f: Any) -> str:
 def get_dot_graph(output: Any, verbose: bool = True) -> str:
     """The DOT text ('digraph g {...}') of the graph behind Variable ``output``: each
     variable and function once, walking back from ``output`` through the creators."""
-    if not hasattr(output, "creator"):
+    if not isinstance(output, Variable):
         raise TypeError(f"get_dot_graph needs a Variable (the output of a computation), got "
                         f"{type(output).__name__}")
     parts = [_dot_var(output, verbose)]

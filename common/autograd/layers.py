@@ -42,6 +42,8 @@ class Layer:
     """A container of Parameters and Layers: assigning one to an attribute registers it,
     ``params()`` yields every Parameter of the layer and of the layers inside it."""
 
+    dtype: Any = None  # of the arrays a layer makes itself (None: as its weights file has them)
+
     def __init__(self) -> None:
         self._params: dict[str, None] = {}  # the registered attributes, in order
 
@@ -150,8 +152,7 @@ class Layer:
                              f"loaded): {'; '.join(problems)}")
         for key, (owner, param) in own.items():
             if param.data is None:  # a layer that sizes itself: its array is made here
-                param.data = values[key].astype(getattr(owner, "dtype", None) or
-                                                values[key].dtype)
+                param.data = values[key].astype(owner.dtype or values[key].dtype)
             else:
                 xp = cuda.get_array_module(param.data)
                 param.data[...] = xp.asarray(values[key])

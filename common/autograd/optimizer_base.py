@@ -19,20 +19,17 @@ import numpy as np
 
 from common.autograd.core import Parameter
 from common.autograd.cuda import get_array_module
+from common.autograd.layers import Layer
 from common.optim.base import SLOT_SEPARATOR, restore_number
 
 Hook = Callable[[list[Parameter]], None]
 
 
-def named_params(target: Any) -> dict[str, Parameter]:
-    """The parameters of ``target`` by name: a layer's path names ('l0/W') when it has the
-    book's ``_flatten_params``, else their positions in ``target.params()`` ('0', '1', ...)."""
-    flatten = getattr(target, "_flatten_params", None)
-    if callable(flatten):
-        named: dict[str, Parameter] = {}
-        flatten(named)
-        return named
-    return {str(i): p for i, p in enumerate(target.params())}
+def named_params(target: Layer) -> dict[str, Parameter]:
+    """The parameters of ``target`` (a Layer or Model) by their path names ('l0/W')."""
+    named: dict[str, Parameter] = {}
+    target._flatten_params(named)
+    return named
 
 
 #: Elements per block of ``blocks``: 128 KiB of float32, so that the four arrays an Adam step
@@ -95,7 +92,7 @@ class Optimizer:
 
     def setup(self, target: Any) -> Optimizer:
         """Optimize the parameters of ``target`` (a Layer or Model); returns self."""
-        if not callable(getattr(target, "params", None)):
+        if not isinstance(target, Layer):
             raise TypeError(f"{type(self).__name__}.setup needs a Layer or Model (something "
                             f"with params()), got {type(target).__name__}")
         if target is not self.target:  # per-parameter state belongs to the old target's

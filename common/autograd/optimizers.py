@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from common.autograd.core import Parameter, Variable
+from common.autograd.layers import Layer
 from common.autograd.optimizer_base import Optimizer, Scratch, blocks
 from common.validation import real_number
 
@@ -227,7 +228,7 @@ class FreezeParam:
         for layer in layers:
             if isinstance(layer, Parameter):
                 self.freeze_params.append(layer)
-            elif callable(getattr(layer, "params", None)):
+            elif isinstance(layer, Layer):
                 self.freeze_params.extend(layer.params())
             else:
                 raise TypeError(f"FreezeParam takes Layers or Parameters, got "

@@ -128,8 +128,7 @@ class EmbedID(GetItem):
 
     def forward(self, W):  # noqa: N803 - the book's name
         ids = self.slices
-        kind = getattr(getattr(ids, "dtype", None), "kind", "")
-        if not kind or kind not in "iu":
+        if not isinstance(ids, cuda.array_types) or ids.dtype.kind not in "iu":
             raise ValueError(f"embed_id needs integer ids in [0, {len(W)}), got {ids!r}")
         if ids.size and (ids.min() < 0 or ids.max() >= len(W)):
             raise ValueError(

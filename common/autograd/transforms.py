@@ -19,12 +19,26 @@ from typing import Any
 import numpy as np
 
 
+class BatchTransform:
+    """A transform with a vectorised twin: ``batch(xs)`` is the transform of each sample of
+    xs (N, ...), computed on the stack at once."""
+
+    def __call__(self, x: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} defines no __call__")
+
+    def batch(self, xs: Any) -> Any:
+        """The transform of every sample of xs (N, ...), stacked."""
+        raise NotImplementedError(f"{type(self).__name__} defines no batch")
+
+
 def batchable(transform: Any) -> bool:
-    """True when ``transform`` is None or has ``batch(xs)`` (the vectorised twin)."""
-    return transform is None or callable(getattr(transform, "batch", None))
+    """True when ``transform`` is None, a ``BatchTransform``, or a ``Compose`` of them."""
+    if isinstance(transform, Compose):
+        return all(batchable(t) for t in transform.transforms)
+    return transform is None or isinstance(transform, BatchTransform)
 
 
-class Identity:
+class Identity(BatchTransform):
     """x ↦ x (a data set's transform when none is given)."""
 
     def __call__(self, x: Any) -> Any:
@@ -49,19 +63,17 @@ class Compose:
             img = t(img)
         return img
 
-    def __getattr__(self, name: str) -> Any:
-        # ``batch`` exists only when every transform has one (see ``batchable``)
-        if name == "batch" and all(batchable(t) for t in self.__dict__.get("transforms", ())):
-            return self._batch
-        raise AttributeError(name)
-
-    def _batch(self, xs: Any) -> Any:
+    def batch(self, xs: Any) -> Any:
+        """The transforms' ``batch`` one after another (when ``batchable``: all have one)."""
+        if not batchable(self):
+            raise TypeError("Compose.batch needs transforms that all have batch(xs); apply "
+                            "the Compose to each sample instead")
         for t in self.transforms:
             xs = t.batch(xs)
         return xs
 
 
-class Flatten:
+class Flatten(BatchTransform):
     """x (d₁, d₂, ...) ↦ a copy of shape (d₁·d₂·…,)."""
 
     def __call__(self, array: np.ndarray) -> np.ndarray:
@@ -72,7 +84,7 @@ class Flatten:
         return arrays.reshape(len(arrays), -1)
 
 
-class Normalize:
+class Normalize(BatchTransform):
     """x ↦ (x − mean) / std; mean and std a number or one value per channel (axis 0 of a
     sample, e.g. 3 values for a (3, H, W) image)."""
 
@@ -100,7 +112,7 @@ class Normalize:
         return (arrays - self._shaped(self.mean, arrays, 1)) / self._shaped(self.std, arrays, 1)
 
 
-class AsType:
+class AsType(BatchTransform):
     """x ↦ x as ``dtype`` (float32 by default)."""
 
     def __init__(self, dtype: Any = np.float32) -> None:
