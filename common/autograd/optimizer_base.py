@@ -20,7 +20,7 @@ import numpy as np
 from common.autograd.core import Parameter
 from common.autograd.cuda import get_array_module
 from common.autograd.layers import Layer
-from common.optim.base import SLOT_SEPARATOR, restore_number
+from common.optim.base import SLOT_SEPARATOR, split_state
 
 Hook = Callable[[list[Parameter]], None]
 
@@ -152,32 +152,22 @@ class Optimizer:
         """Restore what ``state_dict`` gave, for the same target (after ``setup``). Checks
         everything first: nothing changes when it raises ValueError."""
         who = f"{type(self).__name__}.load_state_dict"
-        missing = [name for name in self.settings if name not in state]
-        if missing:
-            raise ValueError(f"{who}: the state has no {', '.join(map(repr, missing))}; it was "
-                             f"not saved from a {type(self).__name__}")
-        numbers = {name: restore_number(getattr(self, name), state[name], who, name)
-                   for name in self.settings}
+        numbers, by_key = split_state(self, state)
         params = named_params(self.target) if self.target is not None else {}
         slots: dict[str, dict[int, Any]] = {name: {} for name in self.slots}
-        for key, value in state.items():
-            if key in self.settings:
-                continue
-            slot, sep, pname = key.partition(SLOT_SEPARATOR)
-            if not sep or slot not in slots:
-                raise ValueError(f"{who}: {key!r} is not part of a {type(self).__name__}'s state "
-                                 f"(settings {', '.join(self.settings)}; per-parameter state "
-                                 f"{', '.join(self.slots) or 'none'})")
-            if pname not in params:
-                hint = ("call setup(model) first" if self.target is None
-                        else f"its parameters are {', '.join(params) or 'none'}")
-                raise ValueError(f"{who}: {key!r} belongs to a parameter {pname!r} the target "
-                                 f"does not have; {hint}")
-            param, array = params[pname], np.asarray(value)
-            if param.data is not None and array.shape != param.data.shape:
-                raise ValueError(f"{who}: {key!r} has shape {array.shape}, but the parameter "
-                                 f"{pname!r} has shape {param.data.shape}")
-            slots[slot][id(param)] = array.copy()
+        for slot, arrays in by_key.items():
+            for pname, array in arrays.items():
+                if pname not in params:
+                    hint = ("call setup(model) first" if self.target is None
+                            else f"its parameters are {', '.join(params) or 'none'}")
+                    raise ValueError(f"{who}: {slot + SLOT_SEPARATOR + pname!r} belongs to a "
+                                     f"parameter {pname!r} the target does not have; {hint}")
+                param = params[pname]
+                if param.data is not None and array.shape != param.data.shape:
+                    raise ValueError(f"{who}: {slot + SLOT_SEPARATOR + pname!r} has shape "
+                                     f"{array.shape}, but the parameter {pname!r} has shape "
+                                     f"{param.data.shape}")
+                slots[slot][id(param)] = array
         for name, number in numbers.items():
             setattr(self, name, number)
         for name, store in slots.items():

@@ -125,6 +125,36 @@ def make_optimizer(name: str, **params: Any) -> Any:
     return cls(**params)
 
 
+def split_state(optimizer: Any, state: Mapping[str, Any]
+                ) -> tuple[dict[str, Any], dict[str, dict[str, np.ndarray]]]:
+    """An optimizer's saved ``state`` checked and split, before anything is restored: its
+    settings (numbers, by name) and, per slot, copies of the arrays by parameter key ('<slot>:
+    <key>' in the state). ValueError, naming the optimizer, for a missing setting, a key of
+    another optimizer's state or a slot value that is not an array of floats."""
+    who = f"{type(optimizer).__name__}.load_state_dict"
+    settings, slot_names = optimizer.settings, optimizer.slots
+    missing = [name for name in settings if name not in state]
+    if missing:
+        raise ValueError(f"{who}: the state has no {', '.join(map(repr, missing))}; it was "
+                         f"not saved from a {type(optimizer).__name__}")
+    numbers = {name: restore_number(getattr(optimizer, name), state[name], who, name)
+               for name in settings}
+    slots: dict[str, dict[str, np.ndarray]] = {name: {} for name in slot_names}
+    for key, value in state.items():
+        if key in settings:
+            continue
+        name, sep, param_key = key.partition(SLOT_SEPARATOR)
+        if not sep or name not in slots:
+            raise ValueError(f"{who}: {key!r} is not part of a {type(optimizer).__name__}'s "
+                             f"state (settings {', '.join(settings)}; per-parameter state "
+                             f"{', '.join(slot_names) or 'none'})")
+        array = np.asarray(value)
+        if array.dtype.kind != "f":
+            raise ValueError(f"{who}: {key!r} must be an array of floats, got {array.dtype}")
+        slots[name][param_key] = array.copy()
+    return numbers, slots
+
+
 class Stateful:
     """What every optimizer shares: its settings checked and kept, its slots started empty,
     ``state_dict`` and ``load_state_dict``. A class names its ``settings`` (numbers, saved
@@ -161,27 +191,8 @@ class Stateful:
         """Restore what ``state_dict`` returned, exactly. Checks everything first: keys that
         belong to another optimizer, a missing setting or a value that is not a number or an
         array raise ValueError and leave the optimizer unchanged."""
-        who = f"{type(self).__name__}.load_state_dict"
-        missing = [name for name in self.settings if name not in state]
-        if missing:
-            raise ValueError(f"{who}: the state has no {', '.join(map(repr, missing))}; it was "
-                             f"not saved from a {type(self).__name__}")
-        numbers_ = {name: restore_number(getattr(self, name), state[name], who, name)
-                    for name in self.settings}
-        slots: dict[str, Params] = {name: {} for name in self.slots}
-        for key, value in state.items():
-            if key in self.settings:
-                continue
-            name, sep, param_key = key.partition(SLOT_SEPARATOR)
-            if not sep or name not in slots:
-                raise ValueError(f"{who}: {key!r} is not part of a {type(self).__name__}'s "
-                                 f"state (settings {', '.join(self.settings)}; per-parameter "
-                                 f"state {', '.join(self.slots) or 'none'})")
-            array = np.asarray(value)
-            if array.dtype.kind != "f":
-                raise ValueError(f"{who}: {key!r} must be an array of floats, got {array.dtype}")
-            slots[name][param_key] = array.copy()
-        for name, value in numbers_.items():
+        numbers, slots = split_state(self, state)
+        for name, value in numbers.items():
             setattr(self, name, value)
         for name, store in slots.items():
             setattr(self, name, store)
