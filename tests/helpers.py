@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.image
+import numpy as np
 import pytest
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -37,3 +38,19 @@ def assert_usage_error(main: Callable[[list[str]], int], args: list[str], capsys
     assert exc.value.code == 2
     errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
     assert len(errors) == 1, errors
+
+
+def numerical(f, array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """d f() / d array by central differences (an independent reference for gradient
+    tests: f() is a number computed from ``array``, perturbed in place and restored)."""
+    grad = np.zeros_like(array)
+    flat, gflat = array.reshape(-1), grad.reshape(-1)
+    for i in range(flat.size):
+        kept = flat[i]
+        flat[i] = kept + eps
+        up = f()
+        flat[i] = kept - eps
+        down = f()
+        flat[i] = kept
+        gflat[i] = (up - down) / (2 * eps)
+    return grad

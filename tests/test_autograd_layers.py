@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import numerical
 
 import common.autograd  # noqa: F401 - installs the operators
 import common.layers as H
@@ -27,21 +28,6 @@ from common.autograd.losses import softmax_cross_entropy
 from common.autograd.models import MLP, Model, Sequential
 from common.autograd.optimizers import SGD
 from common.autograd.pooling import average_pooling, pooling, pooling_simple
-
-
-def numerical(f, array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """d f() / d array by central differences, perturbing ``array`` in place."""
-    grad = np.zeros_like(array)
-    flat, gflat = array.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        kept = flat[i]
-        flat[i] = kept + eps
-        up = f()
-        flat[i] = kept - eps
-        down = f()
-        flat[i] = kept
-        gflat[i] = (up - down) / (2 * eps)
-    return grad
 
 
 def value(y) -> float:

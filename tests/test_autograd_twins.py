@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import numerical
 
 import common.autograd  # noqa: F401 - installs the operators
 import common.layers as H
@@ -20,21 +21,6 @@ from common.autograd.conv import conv2d
 from common.autograd.core import Variable
 from common.autograd.layers_recurrent import LSTM
 from common.autograd.pooling import pooling
-
-
-def numerical(f, array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """d f() / d array by central differences, perturbing ``array`` in place."""
-    grad = np.zeros_like(array)
-    flat, gflat = array.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        kept = flat[i]
-        flat[i] = kept + eps
-        up = f()
-        flat[i] = kept - eps
-        down = f()
-        flat[i] = kept
-        gflat[i] = (up - down) / (2 * eps)
-    return grad
 
 
 def check(arrays: dict, hand, auto) -> None:
