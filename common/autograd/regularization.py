@@ -102,7 +102,7 @@ class BatchNorm(Function):
             xhat = centred * inv_std
         else:
             inv_std = self.inv_std
-            xhat = (rows.data - self.mean) * inv_std
+            xhat = (rows - self.mean) * inv_std  # a Variable: ggamma depends on x
         gbeta = sum(g, axis=0)
         ggamma = sum(xhat * g, axis=0)
         if self.train:
