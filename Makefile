@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
 	touch $(STAMP)
 
-# The fast suite (under 2 minutes on 2 cores); test-all adds the slow end-to-end checks and
-# the playground in headless Chromium (test-slow), each test run once.
-FAST := -m "not slow and not browser"
+# The fast suite (under 2 minutes on 2 cores), in WORKERS processes (pytest-xdist; 0 runs it
+# in this one); test-all adds the slow end-to-end checks and the playground in headless
+# Chromium (test-slow), each test run once.
+WORKERS ?= 2
+FAST := -m "not slow and not browser" -n $(WORKERS)
 
 test: $(STAMP)
 	$(PY) -m pytest $(FAST)
