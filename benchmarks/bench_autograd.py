@@ -57,10 +57,10 @@ FLAT_GROWTH = 1.05
 BATCHES = 50
 #: The variables that set the BLAS library's thread count (as ``common.threads``).
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-#: The worker started in another environment's Python: the project is put at the *end* of
-#: ``sys.path``, so that ``import dezero`` finds that environment's package, not ours.
-LAUNCH = ("import sys; sys.path.append({root!r}); "
-          "from benchmarks.autograd_worker import main; raise SystemExit(main(sys.argv[1:]))")
+#: The line that shows another environment where this project's ``benchmarks`` are: a
+#: ``.pth`` file in its site-packages, read after them, so that ``import dezero`` there still
+#: finds that environment's own package, not ours.
+PTH_NAME = "dlscratch-benchmarks.pth"
 
 
 def autograd_data(batches: int = BATCHES, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
@@ -100,10 +100,23 @@ def default_python(variable: str, env_name: str) -> str | None:
 
 def worker_command(framework: str, python: str | None) -> list[str]:
     """How to start the worker: ours in this Python from the project (its ``dezero`` first),
-    another environment's Python isolated (``-I``) with the project at the end of its path."""
+    another environment's Python isolated (``-I``: neither the working directory nor
+    PYTHONPATH), which finds ``benchmarks`` through a ``.pth`` file (``check_sees_project``)."""
     if python is None:
         return [sys.executable, "-m", "benchmarks.autograd_worker", "--framework", framework]
-    return [python, "-I", "-c", LAUNCH.format(root=str(ROOT)), "--framework", framework]
+    return [python, "-I", "-m", "benchmarks.autograd_worker", "--framework", framework]
+
+
+def check_sees_project(python: str) -> None:
+    """RuntimeError, saying the one line to add, unless ``python`` (another environment)
+    imports this project's ``benchmarks`` package."""
+    probe = subprocess.run([python, "-I", "-c", "import benchmarks.autograd_worker"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        site = subprocess.run([python, "-I", "-c", "import site; print(site.getsitepackages()[0])"],
+                              capture_output=True, text=True).stdout.strip() or "its site-packages"
+        raise RuntimeError(f"{python} does not see this project's benchmarks; show it where they "
+                           f"are (after its own packages) with: echo {ROOT} > {site}/{PTH_NAME}")
 
 
 def run_worker(command: list[str], data: Path, *options: str,
@@ -283,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, python, skip in (("torch", args.torch_python, args.no_torch),
                                ("book", args.book_python, args.no_book)):
         if not skip and python:
+            check_sees_project(python)
             pythons[name] = python
         elif not skip:
             print(f"no {name} environment: see --{name}-python", flush=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -87,3 +89,11 @@ def test_the_books_run_gets_its_own_labels_and_our_blas_kernel(monkeypatch):
     assert r["book"]["label_dtype"] == "uint8" and r["label_dtype"] == "int64"
     assert r["ratio_vs_book"] == 1.0 and r["target"] == {"ratio_vs_torch": 1.2,
                                                         "ratio_vs_book": 0.6}
+
+
+def test_an_environment_that_does_not_see_the_project_is_told_the_line_to_add():
+    bare = shutil.which("python3")
+    if bare is None or subprocess.run([bare, "-I", "-c", "import benchmarks"]).returncode == 0:
+        pytest.skip("needs a Python that does not see this project")
+    with pytest.raises(RuntimeError, match=r"echo .* > .*dlscratch-benchmarks\.pth"):
+        bench_autograd.check_sees_project(bare)
