@@ -2,7 +2,7 @@
 
 Loads the bundled Iris table with a stratified 80/20 split, trains a
 ``common.nets.multi_layer.MultiLayerNet`` with full-batch gradient descent (the
-common ``Trainer`` with all training rows in one batch), keeps the parameters
+training loop of ``common.training`` with all training rows in one batch), keeps the parameters
 with the best training accuracy and reports their training and test accuracy,
 the test confusion matrix and the learning curves.
 """
@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from common.batches import ShuffledBatches
 from common.cli import (
     INTERRUPTED,
     add_output_options,
@@ -29,7 +30,7 @@ from common.cli import (
     write_json,
 )
 from common.nets.multi_layer import MultiLayerNet
-from common.optim import OPTIMIZERS
+from common.optim import OPTIMIZERS, make_optimizer
 from common.plots.figures import (
     plot_confusion_matrix,
     plot_learning_curves,
@@ -37,7 +38,8 @@ from common.plots.figures import (
     show_figures,
 )
 from common.samples import confusion_matrix
-from common.training.trainer import Trainer
+from common.training.hooks import Evaluate, KeepLastFinite, accuracies
+from common.training.loop import Loop, fit
 from dataset import DatasetError
 from dataset.iris import CLASS_NAMES, load_iris
 
@@ -142,56 +144,60 @@ def train(
     iters: int = DEFAULT_ITERS,
     eval_every: int = DEFAULT_EVAL_EVERY,
     seed: int | None = None,
-) -> Trainer:
+) -> tuple[Loop, Evaluate]:
     """Train ``net`` for ``iters`` full-batch steps and finish with its best parameters.
 
     x_train (N, D), t_train (N,) labels; the same for the test set, which is only
     measured, never used to choose anything. After every ``eval_every``-th
     iteration and the last, both accuracies are recorded; the parameters of the
     first evaluation with the highest training accuracy are written back into
-    ``net`` (in place) at the end. Returns the finished ``Trainer``:
-    ``train_loss_list`` (the loss of every iteration, before its update),
-    ``eval_epochs`` (the iterations evaluated), ``train_acc_list``,
-    ``test_acc_list``, ``best_epoch``, ``best_acc``, ``diverged``.
+    ``net`` (in place) at the end. Returns the finished loop (``losses``: the loss of
+    every iteration, before its update; ``history``: 'eval_epoch', the iterations
+    evaluated, 'train_acc', 'test_acc'; ``diverged``) and its evaluation (``best_at``,
+    ``best_value``).
     """
     # The whole training set is one batch, as in the original experiment, so every
-    # Trainer "epoch" is one update and epochs count iterations.
-    trainer = Trainer(net, x_train, t_train, x_test, t_test, epochs=iters,
-                      mini_batch_size=len(x_train), optimizer=optimizer,
-                      optimizer_param={"lr": lr}, evaluate_every=eval_every, best_by="train",
-                      seed=seed, verbose=False)
-    trainer.train()
-    return trainer
+    # epoch of the loop is one update and epochs count iterations.
+    batches = ShuffledBatches(x_train, t_train, len(x_train), seed=seed)
+    sets = {"train": (x_train, t_train), "test": (x_test, t_test)}
+    evaluation = Evaluate(accuracies(net, sets), every_epochs=eval_every, best="train_acc",
+                          keep=net.params)
+    loop = fit(net, make_optimizer(optimizer, lr=lr), batches, epochs=iters,
+               hooks=[KeepLastFinite(net.params, loss=lambda batch: net.loss(*batch)),
+                      evaluation])
+    return loop, evaluation
 
 
-def print_progress(trainer: Trainer, iters: int, eval_every: int) -> None:
+def print_progress(loop: Loop, iters: int, eval_every: int) -> None:
     """About ten lines of the training record: loss, train and test accuracy at evaluations."""
     every = eval_every * max(1, round(iters / 10 / eval_every))
-    for i, train_acc, test_acc in zip(trainer.eval_epochs, trainer.train_acc_list,
-                                      trainer.test_acc_list, strict=True):
+    history = loop.history
+    for i, train_acc, test_acc in zip(history["eval_epoch"], history["train_acc"],
+                                      history["test_acc"], strict=True):
         if i % every == 0 or i == iters:
-            print(f"  iteration {i:>{len(str(iters))}}  loss {trainer.train_loss_list[i - 1]:.4f}  "
+            print(f"  iteration {i:>{len(str(iters))}}  loss {loop.losses[i - 1]:.4f}  "
                   f"train acc {train_acc:.4f}  test acc {test_acc:.4f}")
 
 
-def write_outputs(trainer: Trainer, matrix: np.ndarray, names: list[str],
+def write_outputs(loop: Loop, matrix: np.ndarray, names: list[str],
                   report: dict[str, Any], title: str, args: argparse.Namespace) -> None:
     """Write the learning curves and the confusion matrix into ``args.out`` as PNG and,
     with ``--json``, ``report``; print their paths."""
     show = args.show
     right = int(np.trace(matrix))
     figures = [
-        plot_learning_curves(trainer.train_loss_list[:trainer.updates],
-                             trainer.train_acc_list, trainer.test_acc_list,
+        plot_learning_curves(loop.losses[:loop.iteration],
+                             loop.history["train_acc"], loop.history["test_acc"],
                              args.out / "learning_curves.png",
                              title=f"{title} ({args.optimizer}, lr {args.lr:g}, seed {args.seed})",
-                             acc_xlabel="iteration", show=show, acc_x=trainer.eval_epochs),
+                             acc_xlabel="iteration", show=show,
+                             acc_x=loop.history["eval_epoch"]),
         plot_confusion_matrix(matrix, names, args.out / "confusion_matrix.png",
                               title=f"Iris test set: {right}/{int(matrix.sum())} right",
                               show=show),
     ]
     print("Figures: " + ", ".join(str(path) for path in figures))
-    note = short_run_note(len(trainer.eval_epochs),
+    note = short_run_note(len(loop.history["eval_epoch"]),
                           more="iterations (or a smaller --eval-every)")
     if note:
         print(note)
@@ -230,19 +236,18 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.optimizer} lr {args.lr:g}, L2 {args.weight_decay:g}, "
           f"{args.iters} full-batch iterations")
 
-    trainer = train(net, x_train, t_train, x_test, t_test, args.optimizer, args.lr, args.iters,
-                    args.eval_every, args.seed)
-    seconds = trainer.seconds
-    print_progress(trainer, args.iters, args.eval_every)
-    updates = trainer.updates
-    if trainer.diverged:
+    loop, evaluation = train(net, x_train, t_train, x_test, t_test, args.optimizer, args.lr,
+                             args.iters, args.eval_every, args.seed)
+    seconds, updates = loop.seconds, loop.iteration
+    print_progress(loop, args.iters, args.eval_every)
+    if loop.diverged:
         print(f"Training stopped at iteration {updates + 1}: the loss became infinite or NaN "
               "(the steps are too large).\nThe network keeps the last parameters with a "
               "finite loss.")
     else:
-        if trainer.interrupted:
-            print(trainer.stop_reason[0].upper() + trainer.stop_reason[1:])
-        print(f"Kept the parameters of iteration {trainer.best_epoch}, the first with the "
+        if loop.interrupted:
+            print(loop.stop_message())
+        print(f"Kept the parameters of iteration {evaluation.best_at}, the first with the "
               f"best training accuracy (checked every {args.eval_every}).")
 
     train_acc = net.accuracy(x_train, t_train)
@@ -258,15 +263,15 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "train_accuracy": train_acc,
         "test_accuracy": test_acc,
-        "best_iteration": trainer.best_epoch,
-        "best_train_accuracy": max(trainer.best_acc, 0.0),
-        "final_train_accuracy": trainer.train_acc_list[-1] if trainer.train_acc_list else None,
-        "final_test_accuracy": trainer.test_acc_list[-1] if trainer.test_acc_list else None,
+        "best_iteration": evaluation.best_at,
+        "best_train_accuracy": max(evaluation.best_value, 0.0),
+        "final_train_accuracy": (loop.history["train_acc"] or [None])[-1],
+        "final_test_accuracy": (loop.history["test_acc"] or [None])[-1],
         "loss": net.loss(x_train, t_train),
         "iterations": updates,
         "seconds": round(seconds, 4),
-        "diverged": trainer.diverged,
-        "interrupted": trainer.interrupted,
+        "diverged": loop.diverged,
+        "interrupted": loop.interrupted,
         "confusion_matrix": matrix.tolist(),
         "class_names": list(CLASS_NAMES),
         "n_train": len(t_train),
@@ -277,12 +282,12 @@ def main(argv: list[str] | None = None) -> int:
                      "standardize": args.standardize, "eval_every": args.eval_every},
     }
     try:
-        write_outputs(trainer, matrix, names, report, f"{label} on Iris", args)
+        write_outputs(loop, matrix, names, report, f"{label} on Iris", args)
     except OSError as err:  # e.g. --out names a file, or a folder without write access
         print(f"error: cannot write the results: {err}", file=sys.stderr)
         return 1
     show_figures(args.show)
-    if trainer.diverged:
+    if loop.diverged:
         print("error: training diverged; lower --lr", file=sys.stderr)
         return 1
-    return INTERRUPTED if trainer.interrupted else 0
+    return INTERRUPTED if loop.interrupted else 0

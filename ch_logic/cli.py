@@ -17,6 +17,7 @@ import numpy as np
 
 from ch_logic.options import CONFIDENT, GATES, build_parser
 from ch_logic.report import describe
+from common.batches import ShuffledBatches
 from common.cli import (
     INTERRUPTED,
     check_output_paths,
@@ -25,9 +26,11 @@ from common.cli import (
 )
 from common.nets.network import Network
 from common.nets.small import make_one_net, make_two_net, predicted_class, probability_of_one
+from common.optim import make_optimizer
 from common.plots.figures import short_run_note, show_figures
 from common.plots.logic import Panel, plot_decision_boundaries, plot_loss_curves, plot_xor_hidden
-from common.training.trainer import Trainer
+from common.training.hooks import KeepLastFinite
+from common.training.loop import Loop, fit
 from dataset.logic import logic_gate
 
 
@@ -35,8 +38,8 @@ from dataset.logic import logic_gate
 class GateRun:
     """One network trained on one truth table (x (N, D), t (N,)), and how it did.
 
-    ``trainer`` is the finished ``common.training.trainer.Trainer`` (its ``train_loss_list``
-    holds the loss of every iteration, before that iteration's update);
+    ``loop`` is the finished training loop (``common.training.loop.Loop``: its ``losses``
+    hold the loss of every iteration, before that iteration's update);
     ``final_loss`` is the loss of the parameters the network ends with;
     ``seconds`` the training time; ``probabilities`` P(output 1) per row (N,),
     ``predicted`` the predicted class per row (N,).
@@ -48,7 +51,7 @@ class GateRun:
     net: Network
     x: np.ndarray
     t: np.ndarray
-    trainer: Trainer
+    loop: Loop
     final_loss: float
     seconds: float
     probabilities: np.ndarray
@@ -57,17 +60,17 @@ class GateRun:
     @property
     def iterations(self) -> int:
         """Updates made (fewer than asked when training diverged)."""
-        return self.trainer.updates
+        return self.loop.iteration
 
     @property
     def losses(self) -> list[float]:
         """The (finite) loss of every update made, for the loss curves."""
-        return self.trainer.train_loss_list[:self.iterations]
+        return self.loop.losses[:self.iterations]
 
     @property
     def diverged(self) -> bool:
         """The loss became NaN or infinite, during training or after the last update."""
-        return self.trainer.diverged
+        return self.loop.diverged
 
     @property
     def correct(self) -> int:
@@ -116,15 +119,13 @@ def run_gate(key: str, gate: str, use_two_net: bool, args: argparse.Namespace) -
         net = make_two_net(x.shape[1], args.hidden, args.init_std, args.weight_decay, args.seed)
     else:
         net = make_one_net(x.shape[1], args.init_std, args.weight_decay, args.seed)
-    # Full batch: every Trainer "epoch" is one update on all rows of the truth table.
-    # The table is also all there is to measure, once, at the end.
-    trainer = Trainer(net, x, t, x, t, epochs=args.iters, mini_batch_size=len(x),
-                      optimizer=args.optimizer, optimizer_param={"lr": args.lr},
-                      evaluate_every=args.iters, seed=args.seed, verbose=False)
-    trainer.train()
+    # Full batch: every epoch of the loop is one update on all rows of the truth table.
+    batches = ShuffledBatches(x, t, len(x), seed=args.seed)
+    loop = fit(net, make_optimizer(args.optimizer, lr=args.lr), batches, epochs=args.iters,
+               hooks=[KeepLastFinite(net.params, loss=lambda batch: net.loss(*batch))])
     final_loss = net.loss(x, t)  # of the parameters kept: finite even after a divergence
-    return GateRun(key, gate.upper(), "TwoNet" if use_two_net else "OneNet", net, x, t, trainer,
-                   final_loss, trainer.seconds, probability_of_one(net, x).astype(np.float64),
+    return GateRun(key, gate.upper(), "TwoNet" if use_two_net else "OneNet", net, x, t, loop,
+                   final_loss, loop.seconds, probability_of_one(net, x).astype(np.float64),
                    predicted_class(net, x))
 
 
@@ -174,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
 
     runs: list[GateRun] = []
     for gate in gates:
-        if runs and runs[-1].trainer.interrupted:
+        if runs and runs[-1].loop.interrupted:
             break  # Ctrl-C: report the gates trained so far
         if gate == "xor":
             # the lesson first (a line fails), then the network that succeeds
@@ -204,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     diverged = any(run.diverged for run in runs)
     if diverged:
         print("error: a training run diverged; lower --lr", file=sys.stderr)
-    if runs[-1].trainer.interrupted:
+    if runs[-1].loop.interrupted:
         print(f"interrupted (Ctrl-C) while training {runs[-1].gate}", file=sys.stderr)
         return INTERRUPTED
     return 1 if diverged else 0

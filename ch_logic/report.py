@@ -59,7 +59,7 @@ def describe(run: GateRun) -> str:
     else:
         for name in ("W1", "b1", "W2", "b2"):
             lines.append(f"  {name} = {_array(params[name], 7)}")
-    if run.trainer.diverged:
+    if run.loop.diverged:
         lines.append("  Training stopped: the loss became infinite or NaN; lower --lr.\n"
                      "  The parameters shown are the last ones with a finite loss.")
     elif run.diverged:

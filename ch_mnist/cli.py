@@ -1,8 +1,8 @@
 """``python -m ch_mnist``: train a network on MNIST and show what it gets wrong.
 
 The chapter in one screen: load MNIST, build a network from ``common`` (a
-``MultiLayerNet``, or the book's SimpleConvNet or DeepConvNet), train it with
-``common.training.trainer.Trainer`` (one progress line per epoch), then evaluate the final
+``MultiLayerNet``, or the book's SimpleConvNet or DeepConvNet), train it with the loop of
+``common.training`` (``ch_mnist.training``: one line per epoch), then evaluate the final
 parameters on the 10000 test images and draw the learning curves, the confusion
 matrix and the misclassified digits, and for a conv net its first layer's filters
 before and after training and the feature maps they make of a test digit.
@@ -30,6 +30,7 @@ from ch_mnist.networks import (
 )
 from ch_mnist.options import add_data_dir, report_dataset_error
 from ch_mnist.report import conv_figures, evaluate
+from ch_mnist.training import Run, train_network
 from common.cli import (
     INTERRUPTED,
     add_checkpoint_options,
@@ -52,7 +53,6 @@ from common.optim import OPTIMIZERS, make_optimizer
 from common.plots.figures import plot_learning_curves, short_run_note, show_figures
 from common.samples import split_validation
 from common.training.checkpoint import CheckpointError
-from common.training.trainer import Trainer
 from dataset import DatasetError, load_mnist
 
 PROGRAM = "ch_mnist"
@@ -71,11 +71,6 @@ DEFAULT_LR = {
     "adam": 0.001,
     "adamw": 0.001,
 }
-
-#: Training images whose accuracy is measured after every epoch (all 10000 test
-#: images are always used): enough for a steady number, cheap next to an epoch.
-TRAIN_ACC_SAMPLES = 10000
-
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m ch_mnist``."""
@@ -160,14 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def train(net: Network, name: str, args: argparse.Namespace,
           train_set: tuple[np.ndarray, np.ndarray], test_set: tuple[np.ndarray, np.ndarray],
-          report: dict[str, Any]) -> Trainer:
-    """Train ``net`` with the Trainer (holding out --validation images), draw the learning
-    curves and fill ``report``; returns the finished Trainer."""
-    (x_train, t_train), (x_test, t_test) = train_set, test_set
-    x_val = t_val = None
+          report: dict[str, Any]) -> Run:
+    """Train ``net`` (holding out --validation images), draw the learning curves and fill
+    ``report``; returns the finished run."""
+    (x_train, t_train), val_set = train_set, None
     if args.validation:
-        (x_train, t_train), (x_val, t_val) = split_validation(x_train, t_train,
-                                                              args.validation, args.seed)
+        (x_train, t_train), val_set = split_validation(x_train, t_train, args.validation,
+                                                       args.seed)
     lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
     decay_epochs = args.epochs // 5 if args.lr_decay_epochs is None else args.lr_decay_epochs
     decay_epochs = min(decay_epochs, args.epochs)
@@ -176,68 +170,42 @@ def train(net: Network, name: str, args: argparse.Namespace,
     plural = "s" if decay_epochs > 1 else ""
     schedule = (f", x{args.lr_decay:g} for the last {decay_epochs} epoch{plural}"
                 if decay_epochs and args.lr_decay != 1 else "")
-    held_out = f", {len(t_val)} held out for validation" if args.validation else ""
+    held_out = f", {args.validation} held out for validation" if args.validation else ""
     print(f"{name}, {args.optimizer} lr {lr:g}{schedule}, batch {args.batch_size}, "
           f"weight decay {args.weight_decay:g}, {args.epochs} epochs on {len(x_train)} "
           f"training images{held_out}, float32, seed {args.seed}", flush=True)
 
-    trainer = Trainer(net, x_train, t_train, x_test, t_test, epochs=args.epochs,
-                      mini_batch_size=args.batch_size, optimizer=optimizer,
-                      evaluate_sample_num_per_epoch=TRAIN_ACC_SAMPLES, seed=args.seed,
-                      verbose=True, x_val=x_val, t_val=t_val, patience=args.patience,
-                      checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every,
-                      checkpoint_config={"program": PROGRAM, "options": run_settings(args)})
-    if args.resume:
-        trainer.resume(args.resume)  # CheckpointError (nothing changed) if it does not fit
-        print(f"resumed from {args.resume} at iteration {trainer.current_iter} (epoch "
-              f"{trainer.current_epoch + 1} of {args.epochs})", flush=True)
     start = time.perf_counter()
-    trainer.train()
+    run = train_network(net, optimizer, args, (x_train, t_train), val_set, test_set, PROGRAM)
     seconds = time.perf_counter() - start
 
+    loop, epochs = run.loop, run.curve("eval_epoch")
     curves = plot_learning_curves(
-        trainer.train_loss_list, trainer.train_acc_list, trainer.test_acc_list,
+        loop.losses, run.curve("train_acc"), run.curve("test_acc"),
         Path(args.out) / "learning_curves.png", title=name, show=args.show,
-        acc_x=trainer.eval_epochs, val_acc_list=trainer.val_acc_list,
-        kept_x=trainer.best_epoch if trainer.best_params is not None else None)
-    note = short_run_note(len(trainer.eval_epochs))
+        acc_x=epochs, val_acc_list=run.curve("val_acc"),
+        kept_x=run.evaluation.best_at if run.kept == "best_validation" else None)
+    note = short_run_note(len(epochs))
     if note:
         print(note)
-    per_epoch = trainer.iter_per_epoch
-    losses = trainer.train_loss_list
     report.update(
         optimizer=args.optimizer, lr=lr, lr_decay=args.lr_decay, lr_decay_epochs=decay_epochs,
         batch_size=args.batch_size, epochs=args.epochs, seed=args.seed,
         train_size=len(x_train), validation_size=args.validation, patience=args.patience,
         # a diverged run has a NaN loss, which write_json turns into null
-        epoch_loss=[float(np.mean(losses[i:i + per_epoch]))
-                    for i in range(0, len(losses), per_epoch)],
-        epochs_evaluated=trainer.eval_epochs,
-        train_accuracy=trainer.train_acc_list,
-        validation_accuracy_per_epoch=trainer.val_acc_list,
-        test_accuracy_per_epoch=trainer.test_acc_list,
-        parameters=kept_parameters(trainer),
-        diverged=trainer.diverged, interrupted=trainer.interrupted,
-        stopped_early=trainer.stopped_early,
+        epoch_loss=loop.epoch_losses(),
+        epochs_evaluated=epochs,
+        train_accuracy=run.curve("train_acc"),
+        validation_accuracy_per_epoch=run.curve("val_acc"),
+        test_accuracy_per_epoch=run.curve("test_acc"),
+        parameters=run.parameters(),
+        diverged=loop.diverged, interrupted=loop.interrupted,
+        stopped_early=(loop.stop_reason or "").startswith("stopped early"),
         resumed_from=str(args.resume) if args.resume else None,
         seconds=round(seconds, 2),
         figures={"learning_curves": str(curves)},
     )
-    return trainer
-
-
-def run_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """The options that shape a training run, stored in its checkpoints: a run is resumed
-    only with the same ones (the files, --checkpoint-every and the outputs may change)."""
-    skipped = {"data_dir", "save", "load", "checkpoint", "checkpoint_every", "resume", "out",
-               "json", "show"}
-    return {key: value for key, value in sorted(vars(args).items()) if key not in skipped}
-
-
-def kept_parameters(trainer: Trainer) -> dict[str, Any]:
-    """Which parameters the reported test accuracy belongs to, for the JSON report."""
-    epoch = trainer.best_epoch if trainer.kept.startswith("best") else trainer.current_epoch
-    return {"kept": trainer.kept, "epoch": epoch, "description": trainer.params_from}
+    return run
 
 
 @exit_130_on_ctrl_c
@@ -294,15 +262,15 @@ def main(argv: list[str] | None = None) -> int:
     else:
         report["mode"] = "train"
         try:
-            trainer = train(net, name, args, (x_train, t_train), (x_test, t_test), report)
+            run = train(net, name, args, (x_train, t_train), (x_test, t_test), report)
         except CheckpointError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
-        status = INTERRUPTED if trainer.interrupted else 1 if trainer.diverged else 0
+        status = INTERRUPTED if run.loop.interrupted else 1 if run.loop.diverged else 0
         results = evaluate(net, x_test, t_test, out, name, args.show)
         results["figures"] = {**report["figures"], **results["figures"]}
         report.update(results)
-        which = trainer.params_from
+        which = run.parameters()["description"]
         if args.save:
             save_params(net, args.save)
             print(f"parameters saved to {args.save}")

@@ -1,7 +1,7 @@
 """Lowering the learning rate for the last epochs, with ``common.optim.StepDecay``.
 
-``Trainer`` accepts any object with ``update(params, grads)`` as its optimizer, so
-a step decay needs no change to the trainer: ``StepDecay`` passes every update
+The training loop accepts any object with ``update(params, grads)`` as its optimizer,
+so a step decay needs no change to the loop: ``StepDecay`` passes every update
 on to a real optimizer and multiplies that optimizer's ``lr`` by ``factor`` once,
 when ``decay_at`` updates have been made. Here: when the last epochs begin.
 
@@ -23,9 +23,9 @@ def decay_last_epochs(optimizer: Any, epochs: int, decay_epochs: int, train_size
                       batch_size: int, factor: float) -> Any:
     """``optimizer`` with its lr times ``factor`` for the last ``decay_epochs`` epochs.
 
-    The number of updates per epoch is the Trainer's: ceil(train_size / batch_size),
-    the last mini-batch of an epoch being smaller. Returns ``optimizer`` itself when
-    nothing is to be decayed.
+    The number of updates per epoch is the loop's (``ShuffledBatches``):
+    ceil(train_size / batch_size), the last mini-batch of an epoch being smaller.
+    Returns ``optimizer`` itself when nothing is to be decayed.
     """
     if decay_epochs <= 0 or factor == 1:
         return optimizer

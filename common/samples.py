@@ -1,10 +1,7 @@
 """Samples and labels: one-hot labels, shuffles and stratified splits (a validation split
-among them, and ``choose_validation``, where a Trainer's validation data come from), the
-confusion matrix, and a smoothed copy of a curve (a loss per iteration)."""
+among them), the confusion matrix, and a smoothed copy of a curve (a loss per iteration)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 
@@ -122,40 +119,3 @@ def split_validation(x: np.ndarray, t: np.ndarray, size: float | int, seed: int 
         return train_test_split(x, t, size, seed=rng, stratify=True)
     except ValueError as err:
         raise ValueError(f"validation_split: {err}") from None
-
-
-def choose_validation(
-    x_train: np.ndarray, t_train: np.ndarray, x_val: np.ndarray | None,
-    t_val: np.ndarray | None, validation_split: float | int | None, seed: int | None,
-    best_by: str | None, patience: int | None,
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[Any, Any], str | None]:
-    """The Trainer's training and validation sets, and what chooses the parameters kept.
-
-    Validation data come as (x_val, t_val) or as ``validation_split`` of the training
-    set (see ``split_validation``). ``best_by`` None becomes 'validation' when there
-    are validation data (and stays None, the final parameters, otherwise). Raises
-    ValueError for 'test' (the test set never chooses), and for ``best_by='validation'``
-    or ``patience`` without validation data.
-    """
-    if (x_val is None) != (t_val is None):
-        raise ValueError("give both x_val and t_val, or neither")
-    if x_val is not None and validation_split is not None:
-        raise ValueError("give validation data either as x_val, t_val or as "
-                         "validation_split, not both")
-    if validation_split is not None:
-        (x_train, t_train), (x_val, t_val) = split_validation(x_train, t_train,
-                                                              validation_split, seed)
-    has_val = x_val is not None
-    if best_by == "test":
-        raise ValueError("the test set must not choose the parameters (its accuracy would "
-                         "be optimistic): give validation data (x_val and t_val, or "
-                         "validation_split) and the best validation epoch is kept")
-    if best_by not in (None, "validation", "train"):
-        raise ValueError(f"best_by must be None, 'validation' or 'train', got {best_by!r}")
-    if best_by == "validation" and not has_val:
-        raise ValueError("best_by='validation' needs validation data: x_val and t_val, or "
-                         "validation_split")
-    if patience is not None and not has_val:
-        raise ValueError("patience (early stopping) needs validation data: x_val and t_val, "
-                         "or validation_split")
-    return (x_train, t_train), (x_val, t_val), best_by or ("validation" if has_val else None)

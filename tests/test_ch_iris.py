@@ -77,17 +77,19 @@ def test_best_parameters_are_written_back_into_the_network():
     (x_train, t_train), (x_test, t_test) = load_iris(seed=1)
     net = MultiLayerNet(4, [20, 20], 3, weight_decay_lambda=1e-3, seed=1)
     arrays = {key: p for key, p in net.params.items()}
-    trainer = train(net, x_train, t_train, x_test, t_test, "sgd", 0.05, iters=1000,
-                    eval_every=50, seed=1)
+    loop, evaluation = train(net, x_train, t_train, x_test, t_test, "sgd", 0.05, iters=1000,
+                             eval_every=50, seed=1)
+    train_acc, test_acc, at = (loop.history[name] for name in ("train_acc", "test_acc",
+                                                               "eval_epoch"))
     # full batch: one update, and one loss, per iteration
-    assert len(trainer.train_loss_list) == 1000
-    assert trainer.eval_epochs == list(range(50, 1001, 50))
-    assert trainer.best_acc == max(trainer.train_acc_list)
+    assert len(loop.losses) == 1000
+    assert at == list(range(50, 1001, 50))
+    assert evaluation.best_value == max(train_acc)
     # the first evaluation with the best training accuracy is the one kept
-    index = trainer.eval_epochs.index(trainer.best_epoch)
-    assert index == trainer.train_acc_list.index(trainer.best_acc)
-    assert net.accuracy(x_train, t_train) == trainer.train_acc_list[index]
-    assert net.accuracy(x_test, t_test) == trainer.test_acc_list[index]
+    index = at.index(evaluation.best_at)
+    assert index == train_acc.index(evaluation.best_value)
+    assert net.accuracy(x_train, t_train) == train_acc[index]
+    assert net.accuracy(x_test, t_test) == test_acc[index]
     # written in place: the layers still hold the very same arrays
     assert all(net.params[key] is arrays[key] for key in arrays)
 

@@ -1,7 +1,8 @@
-"""Checkpoints: a resumed run is bit for bit the uninterrupted one (in the Trainer, also from
-the middle of an epoch, and after a real SIGKILL to ``python -m ch_mnist``); a damaged or
+"""Checkpoints: a resumed run is bit for bit the uninterrupted one (in ``ch_mnist``'s run, also
+from the middle of an epoch, and after a real SIGKILL to ``python -m ch_mnist``); a damaged or
 mismatched checkpoint is refused with a clear error and changes nothing."""
 
+import argparse
 import copy
 import json
 import os
@@ -16,15 +17,21 @@ import numpy as np
 import pytest
 from test_trainer import blobs
 
+from ch_mnist.training import train_network
 from common.batches import ShuffledBatches
 from common.nets.files import save_params
 from common.nets.multi_layer import MultiLayerNet
 from common.nets.multi_layer_extend import MultiLayerNetExtend
 from common.optim import Adam, AdamW, StepDecay, WarmupCosine
+from common.samples import split_validation
 from common.training import checkpoint as checkpoint_module
-from common.training.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
-from common.training.loop import Loop
-from common.training.trainer import Trainer
+from common.training.checkpoint import (
+    CheckpointError,
+    SaveCheckpoints,
+    read_checkpoint,
+    save_checkpoint,
+)
+from common.training.loop import Loop, fit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -155,24 +162,26 @@ def test_a_failed_save_leaves_the_previous_checkpoint_whole(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
 
 
-def make_trainer(checkpoint=None, epochs=4, every=5):
+def train_ch_mnist_run(epochs=4, **options):
+    """``ch_mnist``'s run (``train_network``) on blobs: dropout, batch norm, a scheduled Adam,
+    30 validation samples; ``options``: its checkpoint options. Returns the network and run."""
     x, t = blobs(203)
     x[:, 0] = 0
     net = MultiLayerNetExtend(4, [16, 8], 3, seed=1, use_dropout=True, dropout_ratio=0.3,
-                        use_batchnorm=True)
-    trainer = Trainer(net, x[:180], t[:180], x[180:], t[180:], epochs=epochs,
-                      mini_batch_size=16, optimizer=StepDecay(Adam(0.01), 20), seed=3,
-                      verbose=False, validation_split=30, checkpoint=checkpoint,
-                      checkpoint_every=every)
-    return net, trainer
+                              use_batchnorm=True)
+    train, val = split_validation(x[:180], t[:180], 30, seed=3)
+    args = argparse.Namespace(**{"epochs": epochs, "batch_size": 16, "seed": 3, "patience": None,
+                                 "checkpoint": None, "checkpoint_every": 5, "resume": None,
+                                 **options})
+    run = train_network(net, StepDecay(Adam(0.01), 20), args, train, val, (x[180:], t[180:]),
+                        "test")
+    return net, run
 
 
-def test_trainer_resumes_from_the_middle_of_an_epoch_exactly(tmp_path, monkeypatch):
-    reference, whole = make_trainer()
-    whole.train()
+def test_a_run_resumes_from_the_middle_of_an_epoch_exactly(tmp_path, monkeypatch, capsys):
+    reference, whole = train_ch_mnist_run()
 
-    path = tmp_path / "trainer.ckpt.npz"
-    _, first = make_trainer(path)
+    path = tmp_path / "run.ckpt.npz"
     saves = []
 
     def save_and_keep(target, loop, config=None):
@@ -182,31 +191,27 @@ def test_trainer_resumes_from_the_middle_of_an_epoch_exactly(tmp_path, monkeypat
             shutil.copy(path, tmp_path / "at25.npz")
 
     monkeypatch.setattr(checkpoint_module, "save_checkpoint", save_and_keep)
-    first.train()
+    train_ch_mnist_run(checkpoint=path)
     monkeypatch.undo()
     assert saves == [5, 10, 15, 20, 25, 30, 35, 40, 40]  # every 5, and at the end
 
-    net, resumed = make_trainer(tmp_path / "again.npz")
-    resumed.resume(tmp_path / "at25.npz")
-    assert (resumed.current_iter, resumed.current_epoch) == (25, 2)
-    resumed.train()
-    assert resumed.train_loss_list == whole.train_loss_list
-    assert resumed.val_acc_list == whole.val_acc_list and resumed.best_epoch == whole.best_epoch
+    capsys.readouterr()
+    net, resumed = train_ch_mnist_run(checkpoint=tmp_path / "again.npz",
+                                      resume=tmp_path / "at25.npz")
+    assert "at iteration 25 (epoch 3 of 4)" in capsys.readouterr().out
+    assert resumed.loop.losses == whole.loop.losses
+    assert resumed.curve("val_acc") == whole.curve("val_acc")
+    assert resumed.evaluation.best_at == whole.evaluation.best_at
     for key, value in {**reference.params, **reference.buffers}.items():
         np.testing.assert_array_equal({**net.params, **net.buffers}[key], value, err_msg=key)
 
 
-def test_trainer_refuses_a_checkpoint_of_other_settings(tmp_path):
-    path = tmp_path / "trainer.ckpt.npz"
-    _, trainer = make_trainer(path, epochs=1)
-    trainer.train()
-    net, longer = make_trainer(epochs=2)
-    before = {k: v.copy() for k, v in net.params.items()}
+def test_ch_mnist_refuses_a_checkpoint_of_other_settings(tmp_path):
+    path = tmp_path / "run.ckpt.npz"
+    train_ch_mnist_run(epochs=1, checkpoint=path)
     with pytest.raises(CheckpointError,
-                       match=r"other settings \(trainer.epochs: 1 in the file, 2 now\)"):
-        longer.resume(path)
-    assert all(np.array_equal(before[k], v) for k, v in net.params.items())
-    assert longer.current_iter == 0 and longer.train_loss_list == []
+                       match=r"other settings \(options.epochs: 1 in the file, 2 now\)"):
+        train_ch_mnist_run(epochs=2, resume=path)
 
 
 def run_ch_mnist(args, **kwargs):
@@ -283,7 +288,10 @@ def test_an_optimizer_without_state_is_refused_before_training(tmp_path):
                 params[key] -= self.lr * grads[key]
 
     x, t = blobs(50)
+    net = MultiLayerNet(4, [5], 3)
+    before = {key: p.copy() for key, p in net.params.items()}
     with pytest.raises(ValueError, match="Plain has no state_dict.*cannot be checkpointed"):
-        Trainer(MultiLayerNet(4, [5], 3), x, t, x, t, optimizer=Plain(),
-                checkpoint=tmp_path / "c.npz")
+        fit(net, Plain(), ShuffledBatches(x, t, 10), epochs=1,
+            hooks=[SaveCheckpoints(tmp_path / "c.npz")])
     assert not (tmp_path / "c.npz").exists()
+    assert all(np.array_equal(p, before[key]) for key, p in net.params.items())

@@ -246,8 +246,8 @@ def test_the_trainer_checks_labels_before_training(net):
                        trainer_on, net, X, T[:7])
     with pytest.raises(ValueError, match=r"t_test: label -1"):
         Trainer(net, X, T, X, np.full(8, -1), verbose=False)
-    with pytest.raises(ValueError, match=r"t_val: one-hot labels 3 wide"):
-        trainer_on(net, X, T, x_val=X, t_val=np.eye(3)[T % 3])
+    with pytest.raises(ValueError, match=r"t_test: one-hot labels 3 wide"):
+        Trainer(net, X, T, X, np.eye(3)[T % 3], verbose=False)
 
 
 def test_the_trainer_refuses_nan_and_empty_data(net):

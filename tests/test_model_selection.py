@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -12,11 +13,13 @@ import numpy as np
 import pytest
 from helpers import assert_png, needs_mnist
 
+from ch_mnist.training import train_network
 from common.interrupt import stop_on_interrupt
 from common.nets.conv import SimpleConvNet
 from common.nets.multi_layer import MultiLayerNet
 from common.nets.multi_layer_extend import MultiLayerNetExtend
 from common.nets.summary import summary
+from common.optim import SGD
 from common.samples import split_validation
 from common.training.trainer import Trainer
 from common.util import train_test_split
@@ -42,42 +45,40 @@ class Sabotage:
             p -= self.lr * grads[key] * (-5.0 if self.updates > self.after else 1.0)
 
 
+def run_settings(**options):
+    """The command-line options ``ch_mnist.training.train_network`` reads."""
+    defaults = {"epochs": 6, "batch_size": 30, "seed": 0, "patience": None,
+                "checkpoint": None, "checkpoint_every": 250, "resume": None}
+    return argparse.Namespace(**{**defaults, **options})
+
+
 def test_without_validation_the_final_parameters_are_kept():
     x, t = blobs(300)
     net = MultiLayerNet(4, [8], 3, seed=0)
     trainer = Trainer(net, x, t, x, t, epochs=6, mini_batch_size=30,
                       optimizer=Sabotage(after=3 * 10), seed=0, verbose=False)
     trainer.train()
-    assert trainer.best_by is None and trainer.best_params is None
     # the last epochs made it worse, and the network keeps the worse, final parameters
     assert trainer.test_acc_list[-1] < max(trainer.test_acc_list)
     assert net.accuracy(x, t) == trainer.test_acc_list[-1]
-    assert trainer.params_from == "after the last epoch (6)"
 
 
-def test_the_test_set_cannot_choose():
-    x, t = blobs(30)
-    with pytest.raises(ValueError, match="test set must not choose.*validation"):
-        Trainer(MultiLayerNet(4, [3], 3), x, t, x, t, best_by="test")
-    with pytest.raises(ValueError, match="patience.*needs validation data"):
-        Trainer(MultiLayerNet(4, [3], 3), x, t, x, t, patience=2)
-    with pytest.raises(ValueError, match="either as x_val, t_val or as validation_split"):
-        Trainer(MultiLayerNet(4, [3], 3), x, t, x, t, x_val=x, t_val=t, validation_split=5)
-
-
-def test_validation_picks_the_epoch_and_the_test_set_only_watches():
+def test_validation_picks_the_epoch_and_the_test_set_only_watches(capsys):
     x, t = blobs(600)
-    (x_train, t_train), (x_val, t_val) = split_validation(x[:450], t[:450], 90, seed=0)
+    train, val = split_validation(x[:450], t[:450], 90, seed=0)
     net = MultiLayerNet(4, [8], 3, seed=0)
-    trainer = Trainer(net, x_train, t_train, x[450:], t[450:], epochs=6, mini_batch_size=30,
-                      optimizer=Sabotage(after=3 * 12), seed=0, verbose=False,
-                      x_val=x_val, t_val=t_val)
-    trainer.train()
-    assert len(trainer.val_acc_list) == len(trainer.test_acc_list) == 6
-    best = int(np.argmax(trainer.val_acc_list))  # the first of the best
-    assert trainer.best_epoch == best + 1 and trainer.best_acc == trainer.val_acc_list[best]
-    assert net.accuracy(x_val, t_val) == trainer.best_acc
-    assert net.accuracy(x[450:], t[450:]) == trainer.test_acc_list[best]
+    run = train_network(net, Sabotage(after=3 * 12), run_settings(), train, val,
+                        (x[450:], t[450:]), "test")
+    val_acc, test_acc = run.curve("val_acc"), run.curve("test_acc")
+    assert len(val_acc) == len(test_acc) == 6
+    best = int(np.argmax(val_acc))  # the first of the best
+    assert run.evaluation.best_at == best + 1 and run.evaluation.best_value == val_acc[best]
+    assert net.accuracy(*val) == val_acc[best]
+    assert net.accuracy(x[450:], t[450:]) == test_acc[best]
+    assert run.parameters() == {"kept": "best_validation", "epoch": best + 1, "description":
+                                f"of epoch {best + 1}, the best on validation accuracy "
+                                f"({val_acc[best]:.4f})"}
+    assert f"kept the parameters of epoch {best + 1}" in capsys.readouterr().out
 
 
 def test_validation_split_is_stratified_seeded_and_exact():
@@ -105,37 +106,38 @@ def test_train_test_split_takes_a_count():
     assert sorted(np.bincount(t_test, minlength=3)) == [2, 2, 3]
 
 
-def test_validation_split_inside_the_trainer_and_early_stopping(capsys):
+def test_early_stopping_after_patience_epochs_without_a_better_validation_accuracy(capsys):
     x, t = blobs(400)
+    train, val = split_validation(x, t, 0.1, seed=0)
+    assert len(val[1]) == 40 and len(train[1]) == 360
     net = MultiLayerNet(4, [8], 3, seed=0)
-    trainer = Trainer(net, x, t, x[:60], t[:60], epochs=30, mini_batch_size=20,
-                      optimizer=Sabotage(after=2 * 18), seed=0, verbose=True,
-                      validation_split=0.1, patience=3)
-    assert len(trainer.x_val) == 40 and trainer.train_size == 360
-    trainer.train()
-    assert trainer.stopped_early and not trainer.interrupted
-    since_best = len(trainer.eval_epochs) - trainer.eval_epochs.index(trainer.best_epoch) - 1
-    assert since_best == 3 and trainer.current_epoch < 30
-    assert all(acc <= trainer.best_acc for acc in trainer.val_acc_list)
+    run = train_network(net, Sabotage(after=2 * 18), run_settings(epochs=30, batch_size=20,
+                                                                 patience=3),
+                        train, val, (x[:60], t[:60]), "test")
+    epochs, best = run.curve("eval_epoch"), run.evaluation.best_at
+    assert run.loop.stop_reason.startswith("stopped early") and not run.loop.interrupted
+    assert len(epochs) - epochs.index(best) - 1 == 3 and run.loop.epoch < 30
+    assert all(acc <= run.evaluation.best_value for acc in run.curve("val_acc"))
     out = capsys.readouterr().out
     assert "val acc" in out and "Stopped early" in out
-    assert f"kept the parameters of epoch {trainer.best_epoch}" in out
+    assert f"kept the parameters of epoch {best}" in out
 
 
 class InterruptingNet(MultiLayerNet):
-    """Sends itself Ctrl-C (SIGINT) during its ``at``-th gradient (and again at ``twice``)."""
+    """Sends itself Ctrl-C (SIGINT) during its ``at``-th training pass (and again at
+    ``twice``)."""
 
     def __init__(self, at: int, twice: bool = False) -> None:
         super().__init__(4, [8], 3, seed=0)
         self.at, self.twice, self.calls = at, twice, 0
 
-    def gradient(self, x, t):
+    def forward(self, x, t, train_flg=True):
         self.calls += 1
         if self.calls == self.at:
             os.kill(os.getpid(), signal.SIGINT)
             if self.twice:
                 os.kill(os.getpid(), signal.SIGINT)
-        return super().gradient(x, t)
+        return super().forward(x, t, train_flg)
 
 
 def test_ctrl_c_stops_after_the_current_mini_batch():
@@ -145,21 +147,20 @@ def test_ctrl_c_stops_after_the_current_mini_batch():
                       seed=0, verbose=False)
     trainer.train()  # returns: no KeyboardInterrupt escapes
     assert trainer.interrupted and trainer.updates == 13 and net.calls == 13
-    assert trainer.stop_reason == "interrupted (Ctrl-C) in epoch 2, iteration 13"
+    assert trainer.stop_reason == "interrupted (Ctrl-C) at iteration 13"
     assert trainer.eval_epochs == [1]
-    assert trainer.params_from == "at the interruption (iteration 13)"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
 
 
 def test_ctrl_c_with_validation_keeps_the_best_parameters():
     x, t = blobs(200)
     net = InterruptingNet(at=35)
-    trainer = Trainer(net, x, t, x, t, epochs=5, mini_batch_size=20, optimizer="sgd",
-                      seed=0, verbose=False, x_val=x[:50], t_val=t[:50])
-    trainer.train()
-    assert trainer.interrupted and trainer.best_epoch in (1, 2, 3)
+    run = train_network(net, SGD(lr=0.01), run_settings(epochs=5, batch_size=20),
+                        (x, t), (x[:50], t[:50]), (x, t), "test")
+    assert run.loop.interrupted and run.evaluation.best_at in (1, 2, 3)
+    assert run.kept == "best_validation"
     for key, p in net.params.items():
-        np.testing.assert_array_equal(p, trainer.best_params[key])
+        np.testing.assert_array_equal(p, run.evaluation.best_state[key])
 
 
 def test_a_second_ctrl_c_raises_at_once():

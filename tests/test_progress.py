@@ -63,22 +63,22 @@ def test_trainer_reports_progress_within_a_long_epoch(capsys):
     rng = np.random.default_rng(0)
     x, t = rng.standard_normal((200, 5)).astype(np.float32), rng.integers(0, 3, 200)
     trainer = Trainer(MultiLayerNet(5, [8], 3, seed=0), x, t, x, t, epochs=1,
-                      mini_batch_size=10, optimizer="sgd", seed=0, best_by=None)
-    trainer.progress.delay = 0.0  # as if the epoch were long
-    trainer.progress.interval = 0.0
+                      mini_batch_size=10, optimizer="sgd", seed=0)
+    progress = next(hook for hook in trainer.loop.hooks if isinstance(hook, EpochProgress))
+    progress.delay = 0.0  # as if the epoch were long
+    progress.interval = 0.0
     trainer.train()
     lines = [line for line in capsys.readouterr().out.splitlines() if "batches" in line]
     assert len(lines) == 20 and lines[-1].startswith("epoch 1: 20/20 batches")
 
 
-def test_trainer_without_best_by_keeps_the_final_parameters():
+def test_trainer_keeps_the_final_parameters():
     rng = np.random.default_rng(1)
     x, t = rng.standard_normal((60, 4)).astype(np.float32), rng.integers(0, 2, 60)
     net = MultiLayerNet(4, [6], 2, seed=0)
     trainer = Trainer(net, x, t, x, t, epochs=3, mini_batch_size=20, optimizer="adam",
-                      optimizer_param={"lr": 0.05}, seed=0, verbose=False, best_by=None)
+                      optimizer_param={"lr": 0.05}, seed=0, verbose=False)
     trainer.train()
-    assert trainer.best_params is None
     # the network's accuracy now is the one measured after the last epoch
     assert net.accuracy(x, t) == trainer.test_acc_list[-1]
 

@@ -1,13 +1,17 @@
-"""Trainer: real epochs, the best parameters kept, a clean stop when the loss diverges."""
+"""Trainer: real epochs, a clean stop when the loss diverges; and the best parameters kept
+by the run a program composes from the loop (shuffled epochs, ``Evaluate``'s best)."""
 
 import math
 
 import numpy as np
 import pytest
 
+from common.batches import ShuffledBatches
 from common.nets.multi_layer import MultiLayerNet
 from common.nets.multi_layer_extend import MultiLayerNetExtend
-from common.optim import SGD
+from common.optim import SGD, Adam
+from common.training.hooks import Evaluate, accuracies
+from common.training.loop import fit
 from common.training.trainer import Trainer
 
 
@@ -22,15 +26,27 @@ def blobs(n, seed=0):
 
 
 class RecordingNet(MultiLayerNet):
-    """Records which samples (by the index in column 0) each gradient call saw."""
+    """Records which samples (by the index in column 0) each training pass saw."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.seen = []
 
-    def gradient(self, x, t):
+    def forward(self, x, t, train_flg=True):
         self.seen.append(x[:, 0].astype(int))
-        return super().gradient(x, t)
+        return super().forward(x, t, train_flg)
+
+
+def fit_keeping_the_best(net, optimizer, x, t, epochs, batch_size, every=1, best="val_acc",
+                         report=False):
+    """The run a program composes (``ch_mnist.training``): shuffled epochs, the accuracies
+    measured every ``every`` epochs (the training set doubling as validation set), the
+    parameters and running statistics of the best kept."""
+    evaluation = Evaluate(accuracies(net, {"train": (x, t), "val": (x, t)}), every_epochs=every,
+                          best=best, keep={**net.params, **net.buffers}, report=report)
+    loop = fit(net, optimizer, ShuffledBatches(x, t, batch_size, seed=0), epochs=epochs,
+               hooks=[evaluation])
+    return loop, evaluation
 
 
 def test_each_epoch_visits_every_sample_exactly_once():
@@ -102,14 +118,11 @@ def test_the_best_parameters_are_kept():
 
     steps_per_epoch = 400 // 20
     opt = SabotageAfter(good_steps=3 * steps_per_epoch, ruin=flip)
-    trainer = Trainer(net, x, t, x[:50], t[:50], epochs=5, mini_batch_size=20, optimizer=opt,
-                      seed=0, verbose=False, x_val=x, t_val=t)
-    trainer.train()
-    assert trainer.best_by == "validation" and trainer.best_epoch == 3
-    assert trainer.val_acc_list[2] == max(trainer.val_acc_list) > 0.9
+    loop, evaluation = fit_keeping_the_best(net, opt, x, t, epochs=5, batch_size=20)
+    val_acc = loop.history["val_acc"]
+    assert evaluation.best_at == 3 and val_acc[2] == max(val_acc) > 0.9
     np.testing.assert_array_equal(net.params["W2"], opt.before_ruin["W2"])
-    assert net.accuracy(x, t) == trainer.val_acc_list[2]
-    assert trainer.params_from.startswith("of epoch 3, the best on validation accuracy")
+    assert net.accuracy(x, t) == val_acc[2]
 
 
 def test_a_nan_loss_stops_training_and_keeps_the_last_good_parameters(capsys):
@@ -163,14 +176,11 @@ def test_the_best_epoch_keeps_its_batchnorm_statistics():
     def run(epochs):
         net = MultiLayerNetExtend(4, [8], 3, seed=0, use_batchnorm=True)
         opt = SabotageAfter(good_steps=3 * 20, ruin=flip)
-        trainer = Trainer(net, x, t, x, t, epochs=epochs, mini_batch_size=20, optimizer=opt,
-                          seed=0, verbose=False, x_val=x, t_val=t)
-        trainer.train()
-        return net, trainer
+        return net, fit_keeping_the_best(net, opt, x, t, epochs=epochs, batch_size=20)[1]
 
     reference, _ = run(epochs=3)  # the same run, stopped after its best epoch
-    net, trainer = run(epochs=6)
-    assert trainer.best_epoch == 3
+    net, evaluation = run(epochs=6)
+    assert evaluation.best_at == 3
     for key in ("running_mean1", "running_var1", "W1"):
         np.testing.assert_array_equal(net.buffers.get(key, net.params.get(key)),
                                       reference.buffers.get(key, reference.params.get(key)))
@@ -180,13 +190,13 @@ def test_full_batch_training_evaluated_every_k_epochs(capsys):
     x, t = blobs(90)
     x[:, 0] = 0
     net = RecordingNet(4, [8], 3, seed=0)
-    trainer = Trainer(net, x, t, x, t, epochs=25, mini_batch_size=len(x), optimizer="adam",
-                      optimizer_param={"lr": 0.05}, seed=0, best_by="train", evaluate_every=10)
-    trainer.train()
+    loop, evaluation = fit_keeping_the_best(net, Adam(lr=0.05), x, t, epochs=25,
+                                            batch_size=len(x), every=10, best="train_acc",
+                                            report=True)
     assert [len(batch) for batch in net.seen] == [90] * 25  # one update per epoch
-    assert trainer.eval_epochs == [10, 20, 25]
-    assert len(trainer.train_acc_list) == len(trainer.test_acc_list) == 3
-    assert trainer.best_epoch in trainer.eval_epochs
+    assert loop.history["eval_epoch"] == [10, 20, 25]
+    assert len(loop.history["train_acc"]) == len(loop.history["val_acc"]) == 3
+    assert evaluation.best_at in loop.history["eval_epoch"]
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch")]
     assert [line.split()[1] for line in lines] == ["10/25", "20/25", "25/25"]
 

@@ -1,8 +1,9 @@
 """The hooks of the training loop (``common.training.loop``): what a run does besides steps.
 
-- ``Evaluate``: measures, every so many epochs or steps and at the last, records the values
-  in the loop's ``history``, keeps the parameters of the best value, and when it stops
-  improving stops the run (``patience``) or divides the learning rate (``decay``);
+- ``Evaluate``: measures (a classifier's ``accuracies``, ...), every so many epochs or steps
+  and at the last, records the values in the loop's ``history``, keeps the parameters of the
+  best value, and when it stops improving stops the run (``patience``) or divides the
+  learning rate (``decay``);
 - ``KeepLastFinite``: a run that diverges ends with the last parameters whose loss was finite;
 - ``EpochProgress``: how far a long epoch has got; ``StepLog``: a line every n steps.
 
@@ -42,6 +43,14 @@ def mean_loss(model: Any, x: np.ndarray, t: np.ndarray, batch_size: int = 50) ->
         chunk = slice(start, start + batch_size)
         total += model.loss(x[chunk], t[chunk]) * len(x[chunk])
     return total / len(x)
+
+
+def accuracies(network: Any, sets: Mapping[str, tuple[np.ndarray, np.ndarray]],
+               limit: int | None = None) -> dict[str, Callable[[], float]]:
+    """Metrics for ``Evaluate``: '<name>_acc' -> the network's accuracy on the first
+    ``limit`` samples (all of them with None) of each set (name -> (x, t))."""
+    return {f"{name}_acc": (lambda x=x, t=t: network.accuracy(x[:limit], t[:limit]))
+            for name, (x, t) in sets.items()}
 
 
 class Evaluate(Hook):
@@ -88,6 +97,8 @@ class Evaluate(Hook):
     def start(self, loop: Loop) -> None:
         self.started, self.first_epoch = time.perf_counter(), loop.epoch
         self.last_iteration = loop.iteration
+        for name in (*self.metrics, self.at):  # a run stopped before any evaluation has them
+            loop.history.setdefault(name, [])
 
     def after_epoch(self, loop: Loop) -> None:
         if self.every_epochs and (loop.epoch % self.every_epochs == 0 or loop.epoch == loop.epochs):
