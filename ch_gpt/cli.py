@@ -33,12 +33,13 @@ from common.cli import (
 )
 from common.memory import peak_memory_mb
 from common.nets.files import save_params
+from common.nets.perplexity import mean_loss
 from common.nets.summary import summary
 from common.optim import AdamW, WarmupCosine
 from common.plots.attention import plot_attention, plot_loss_curves
 from common.plots.figures import short_run_note, show_figures
 from common.training.checkpoint import CheckpointError, SaveCheckpoints, read_checkpoint
-from common.training.hooks import Evaluate, StepLog, mean_loss
+from common.training.hooks import Evaluate, StepLog
 from common.training.loop import Hook, Loop
 from common.training.model_trainer import ClipGrads
 from dataset import DatasetError

@@ -11,10 +11,11 @@ from test_trainer import blobs
 from common.batches import ShuffledBatches
 from common.nets.list_model import ListView
 from common.nets.multi_layer import MultiLayerNet
+from common.nets.perplexity import mean_loss
 from common.optim import SGD, AdamW, WarmupCosine
 from common.training import checkpoint as checkpoint_module
 from common.training.checkpoint import CheckpointError, SaveCheckpoints, read_checkpoint
-from common.training.hooks import Evaluate, Hook, mean_loss
+from common.training.hooks import Evaluate, Hook
 from common.training.loop import Loop, fit
 from common.training.model_trainer import ClipGrads, MeanLoss
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -18,26 +19,29 @@ class FakeTerminal(io.StringIO):
         return True
 
 
+def run_epoch(progress, batches, epoch=0):
+    """What the loop calls on ``progress`` for ``batches`` steps of epoch ``epoch + 1``."""
+    loop = SimpleNamespace(epoch=epoch)
+    progress.start(loop)
+    for _ in range(batches):
+        progress.after_step(loop)
+    progress.after_epoch(loop)
+
+
 def test_log_lines_report_batches_rate_and_eta():
     stream = io.StringIO()
-    progress = EpochProgress(10, stream=stream, delay=0.0, log_interval=0.0)
-    progress.start(3)
-    progress.update(4, 400)
-    progress.update(5, 500)
-    progress.finish()
+    progress = EpochProgress(10, batch_size=100, stream=stream, delay=0.0, log_interval=0.0)
+    run_epoch(progress, 2, epoch=2)
     lines = stream.getvalue().splitlines()
     assert len(lines) == 2 and "\r" not in stream.getvalue()
-    assert lines[0].startswith("epoch 3: 4/10 batches") and "samples/s" in lines[0]
-    assert "epoch ETA" in lines[1]
+    assert lines[0].startswith("epoch 3: 1/10 batches") and "samples/s" in lines[0]
+    assert lines[1].startswith("epoch 3: 2/10 batches") and "epoch ETA" in lines[1]
 
 
 def test_terminal_line_is_rewritten_in_place_and_erased_at_the_end():
     stream = FakeTerminal()
     progress = EpochProgress(10, stream=stream, delay=0.0, tty_interval=0.0)
-    progress.start(1)
-    progress.update(1, 100)
-    progress.update(2, 200)
-    progress.finish()
+    run_epoch(progress, 2)
     text = stream.getvalue()
     assert "\n" not in text
     assert text.count("\r") == 3 and text.endswith("\r\x1b[K")
@@ -47,10 +51,7 @@ def test_terminal_line_is_rewritten_in_place_and_erased_at_the_end():
 def test_short_epochs_print_nothing():
     stream = FakeTerminal()
     progress = EpochProgress(10, stream=stream)  # the default delay: a few seconds
-    progress.start(1)
-    for batch in range(1, 11):
-        progress.update(batch, batch * 100)
-    progress.finish()
+    run_epoch(progress, 10)
     assert stream.getvalue() == ""
 
 

@@ -9,7 +9,8 @@
   accuracy, forward and backward, gradient; the rest from ``LayeredModel``);
 - ``list_model``: ``ListModel``, the second book's ``BaseModel``: a model whose weights
   and gradients are lists gathered from its layers, with save/load; ``ListView``, any
-  such model with its arrays named, each once (``merge_duplicates``);
+  such model with its arrays named, each once (``merge_duplicates``); ``book_network``:
+  ``BookNetwork``, a first book's network (trained by ``gradient``) seen the same way;
 - ``summary``: ``summary(net)``, a network in one table (output shapes, parameter counts);
 - ``multi_layer``: the book's ``MultiLayerNet`` and ``TwoLayerNet``; ``multi_layer_extend``:
   its ``MultiLayerNetExtend`` (batch normalisation and dropout);
@@ -22,7 +23,7 @@
 - ``rnnlm``: ``RnnlmBase``, what the recurrent language models share, and ``Rnnlm``
   (an LSTM); ``simple_rnnlm``: ``SimpleRnnlm`` (a simple RNN); ``better_rnnlm``:
   ``BetterRnnlm`` (two LSTMs, dropout, weight tying); ``perplexity``: a corpus of word
-  ids checked, and ``eval_perplexity``;
+  ids checked, ``eval_perplexity`` and ``mean_loss`` (over fixed windows);
 - ``encoder_decoder``: the frame of an encoder and a decoder trained as one model;
   ``seq2seq``: ``Seq2seq`` and ``PeekySeq2seq``; ``seq2seq_answers``: greedy answers and
   their exact-match accuracy (the book's ``eval_seq2seq``); ``attention_seq2seq``:

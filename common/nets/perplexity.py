@@ -1,5 +1,5 @@
 """A corpus as one stream of word ids: its check, and a language model's perplexity on it
-(the second book's ``eval_perplexity``).
+(the second book's ``eval_perplexity``); ``mean_loss``, a model's loss on fixed windows.
 
     model.reset_state()
     print(eval_perplexity(model, corpus_test))
@@ -84,3 +84,13 @@ def eval_perplexity(model: Any, corpus: np.ndarray, batch_size: int = 10,
         print()
     model.reset_state()
     return math.exp(total_loss / max_iters)
+
+
+def mean_loss(model: Any, x: np.ndarray, t: np.ndarray, batch_size: int = 50) -> float:
+    """The model's loss averaged over the rows of x, t (e.g. fixed text windows), computed
+    ``batch_size`` rows at a time in inference mode, each chunk weighted by its rows."""
+    total = 0.0
+    for start in range(0, len(x), batch_size):
+        chunk = slice(start, start + batch_size)
+        total += model.loss(x[chunk], t[chunk]) * len(x[chunk])
+    return total / len(x)

@@ -35,16 +35,6 @@ def write_into(arrays: Mapping[str, np.ndarray], values: Mapping[str, np.ndarray
         np.copyto(array, values[key])
 
 
-def mean_loss(model: Any, x: np.ndarray, t: np.ndarray, batch_size: int = 50) -> float:
-    """The model's loss averaged over the rows of x, t (e.g. fixed text windows), computed
-    ``batch_size`` rows at a time in inference mode, each chunk weighted by its rows."""
-    total = 0.0
-    for start in range(0, len(x), batch_size):
-        chunk = slice(start, start + batch_size)
-        total += model.loss(x[chunk], t[chunk]) * len(x[chunk])
-    return total / len(x)
-
-
 def accuracies(network: Any, sets: Mapping[str, tuple[np.ndarray, np.ndarray]],
                limit: int | None = None) -> dict[str, Callable[[], float]]:
     """Metrics for ``Evaluate``: '<name>_acc' -> the network's accuracy on the first
@@ -198,73 +188,50 @@ def format_seconds(seconds: float) -> str:
 
 
 class EpochProgress(Hook):
-    """Reports how far an epoch has got, but only once it has run for ``delay`` seconds.
-
-    On a terminal the report is one line rewritten in place every ``tty_interval``
-    seconds (and erased when the epoch ends); elsewhere (a log file, CI) it is a
-    plain line every ``log_interval`` seconds, so logs stay short. Call ``start``
-    at the beginning of an epoch, ``update`` after every batch and ``finish`` at
-    the end; as a hook of the training loop it calls them itself, counting ``batch_size``
-    samples a batch out of ``samples`` an epoch. Short epochs print nothing.
-    """
+    """How far an epoch of ``total_batches`` batches has got (``batch_size`` samples a
+    batch, ``samples`` an epoch), once it has run for ``delay`` seconds: on a terminal, one
+    line rewritten in place every ``tty_interval`` seconds and erased when the epoch ends,
+    so that the epoch's own line takes its place; elsewhere (a log file, CI) a plain line
+    every ``log_interval`` seconds, so logs stay short. Short epochs print nothing."""
 
     def __init__(self, total_batches: int, batch_size: int = 1, samples: int | None = None,
                  stream: TextIO | None = None, delay: float = 3.0, tty_interval: float = 0.5,
                  log_interval: float = 30.0) -> None:
         self.total_batches, self.batch_size = total_batches, batch_size
         self.samples = samples if samples is not None else total_batches * batch_size
-        self.batches_done = 0
         self.stream = stream if stream is not None else sys.stdout
         self.in_place = self.stream.isatty()
         self.delay = delay
         self.interval = tty_interval if self.in_place else log_interval
-        self.epoch = 0
-        self.started = 0.0
-        self.next_report = 0.0
-        self.shown = False
+        self.batches_done, self.started, self.next_report, self.shown = 0, 0.0, 0.0, False
 
-    def start(self, epoch: int) -> None:
-        """A new epoch begins now."""
-        self.epoch = epoch
-        self.started = time.perf_counter()
-        self.next_report = self.started + self.delay
-        self.shown = False
+    def start(self, loop: Loop) -> None:
+        self.batches_done, self.started = 0, time.perf_counter()
+        self.next_report, self.shown = self.started + self.delay, False
 
-    def update(self, batches_done: int, samples_done: int) -> None:
-        """Report, if it is time to: ``batches_done`` batches of ``samples_done`` samples."""
+    def after_step(self, loop: Loop) -> None:
+        self.batches_done += 1
         now = time.perf_counter()
-        if now < self.next_report or not batches_done:
+        if now < self.next_report:
             return
-        elapsed = now - self.started
-        eta = elapsed / batches_done * (self.total_batches - batches_done)
-        line = (f"epoch {self.epoch}: {batches_done}/{self.total_batches} batches  "
-                f"{samples_done / elapsed:.0f} samples/s  epoch ETA {format_seconds(eta)}")
-        if self.in_place:
-            self.stream.write("\r" + line + "\x1b[K")  # \x1b[K erases what a longer line left
-        else:
-            self.stream.write(line + "\n")
+        done, elapsed = self.batches_done, now - self.started
+        eta = elapsed / done * (self.total_batches - done)
+        rate = min(done * self.batch_size, self.samples) / elapsed
+        line = (f"epoch {loop.epoch + 1}: {done}/{self.total_batches} batches  "
+                f"{rate:.0f} samples/s  epoch ETA {format_seconds(eta)}")
+        # \x1b[K erases what a longer line left
+        self.stream.write("\r" + line + "\x1b[K" if self.in_place else line + "\n")
         self.stream.flush()
-        self.shown = True
-        self.next_report = now + self.interval
+        self.shown, self.next_report = True, now + self.interval
 
-    def finish(self) -> None:
-        """The epoch is over: erase the in-place line, so the epoch's summary takes its place."""
+    def after_epoch(self, loop: Loop) -> None:
+        self.end(loop)
+        self.start(loop)  # the next epoch begins
+
+    def end(self, loop: Loop) -> None:
         if self.in_place and self.shown:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
-
-    def after_step(self, loop: Loop) -> None:
-        if self.batches_done == 0:
-            self.start(loop.epoch + 1)
-        self.batches_done += 1
-        self.update(self.batches_done, min(self.batches_done * self.batch_size, self.samples))
-
-    def after_epoch(self, loop: Loop) -> None:
-        self.finish()
-        self.batches_done = 0
-
-    def end(self, loop: Loop) -> None:
-        self.finish()
 
 
 class StepLog(Hook):

@@ -6,8 +6,8 @@
 A step is the second book's: ``loss = model.forward(x, t)``, ``model.backward()``, then
 ``optimizer.update(model.params, model.grads)``, two dicts of arrays keyed alike (a model
 of the second book's, whose lists may name an array twice, is trained through
-``common.nets.list_model.ListView``; one of the first book's, through ``BookNetwork``
-of ``common.training.trainer``). Everything else a run needs (evaluation and early
+``common.nets.list_model.ListView``; one of the first book's, through
+``common.nets.book_network.BookNetwork``). Everything else a run needs (evaluation and early
 stopping, checkpoints, clipping, progress lines) is a ``Hook``, called at fixed points of
 the loop; a learning-rate schedule wraps the optimizer (``common.optim.schedule``). A loss
 that is NaN or infinite stops the run before its update (``diverged``); Ctrl-C stops it

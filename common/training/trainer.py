@@ -1,6 +1,6 @@
 """The first book's ``Trainer``, a face over the one training loop (``common.training.loop``):
 shuffled epochs (``ShuffledBatches``), the accuracies after each (``Evaluate``), the book's
-attribute names; and ``BookNetwork``, how it trains the book's own classes. Its data are
+attribute names; the network trained through ``common.nets.book_network``. Its data are
 checked before the first update (``common.validation.check_dataset``: 785 features, a label
 of 10, a NaN stop it at once with a message that says what is wrong).
 
@@ -15,37 +15,11 @@ from typing import Any
 import numpy as np
 
 from common.batches import ShuffledBatches
+from common.nets.book_network import BookNetwork
 from common.optim.base import make_optimizer
 from common.training.hooks import EpochProgress, Evaluate, KeepLastFinite, accuracies
 from common.training.loop import Loop
 from common.validation import check_dataset, whole_number
-
-
-class BookNetwork:
-    """A network as the first book's ``Trainer`` trains it, by ``gradient(x, t)`` (which a
-    subclass may override), seen as a model of the training loop: ``forward(x, t)`` runs
-    ``gradient`` and returns the loss of that pass, ``grads`` are its gradients. Works for
-    the library's networks and for the book's own classes (``TwoLayerNet``, ...), which
-    keep no ``last_loss`` or ``buffers``: this is where their differences are read, once."""
-
-    def __init__(self, network: Any) -> None:
-        self.network, self.params = network, network.params
-        self.buffers = getattr(network, "buffers", {})  # running statistics (batch norm)
-        # the book's chapter 5 calls its loss layer lastLayer
-        self.last_layer = getattr(network, "last_layer", None) or network.lastLayer
-        self.grads: dict[str, np.ndarray] = {}
-
-    def forward(self, x: np.ndarray, t: np.ndarray) -> float:
-        """The loss of x against t, its gradients kept in ``grads``."""
-        self.grads = self.network.gradient(x, t)
-        loss = getattr(self.network, "last_loss", None)
-        if loss is None:  # the book's classes leave it in their loss layer, without decay
-            decayed = getattr(self.network, "weight_decay_lambda", 0)
-            loss = self.network.loss(x, t) if decayed else self.last_layer.loss
-        return float(loss)
-
-    def backward(self) -> None:
-        """Nothing left to do: ``forward`` ran the book's ``gradient``."""
 
 
 class Trainer:
