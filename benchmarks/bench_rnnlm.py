@@ -13,7 +13,8 @@ iteration time of ours and of the PyTorch copy (``benchmarks.torch_rnnlm``: nn.L
 same embedding and output layer, cross-entropy, ``clip_grad_norm_``, SGD; the same
 initial weights and batches), run interleaved, and their ratio (target <= 1.0).
 
-Quality (``--quality``): for each seed, ours (``RnnlmTrainer``) and the PyTorch copy
+Quality (``--quality``): for each seed, ours (``ch_rnnlm.training.train_rnnlm``: the
+book's ``RnnlmTrainer`` loop with the chapter's validation hooks) and the PyTorch copy
 (``TorchRnnlmTrainer``) train from the same initial weights with the recipe of
 ``python -m ch_rnnlm`` (the validation perplexity after each epoch keeps the best epoch and
 divides the learning rate by 4 when an epoch does not improve); then the test perplexity
@@ -32,13 +33,13 @@ from typing import Any
 import numpy as np
 
 from benchmarks.timing import summary
+from ch_rnnlm.training import train_rnnlm
 from common.batches import SequentialWindows
 from common.cli import write_json
 from common.memory import keep_freed_memory
 from common.nets.perplexity import eval_perplexity
 from common.nets.rnnlm import Rnnlm
 from common.optim import SGD, clip_grads
-from common.training.rnnlm_trainer import RnnlmTrainer
 
 #: The book's chapter 6 Rnnlm setting.
 SIZES = {"wordvec_size": 100, "hidden_size": 100}
@@ -208,12 +209,12 @@ def quality_case(seeds: Sequence[int], epochs: int, lr: float = SETTINGS["lr"],
         model = torch_rnnlm(net) if "torch" in sides else None
         if "ours" in sides:
             start = time.perf_counter()
-            trainer = RnnlmTrainer(net, SGD(lr=lr), verbose=False)
-            trainer.fit(train[:-1], train[1:], epochs, BATCH_SIZE, TIME_SIZE, max_grad,
-                        eval_interval=None, val_corpus=val)
-            trainer.use_best()
+            ours = train_rnnlm(net, SGD(lr=lr), train, val, epochs=epochs,
+                               batch_size=BATCH_SIZE, time_size=TIME_SIZE, max_grad=max_grad,
+                               eval_interval=None, verbose=False)  # ends with the best epoch
             run["ours"] = {"test_ppl": eval_perplexity(net, test),
-                           "val_ppl": trainer.val_ppl_list, "best_epoch": trainer.best_epoch,
+                           "val_ppl": ours.curves()["val_ppl"],
+                           "best_epoch": ours.validation.best_at,
                            "seconds": time.perf_counter() - start}
         if "torch" in sides:
             start = time.perf_counter()

@@ -6,10 +6,11 @@ weights: ``nn.Embedding`` (the same table), ``nn.LSTM`` (our Wx (D, 4H) with gat
 f, g, i, o becomes ``weight_ih_l0`` (4H, D) with PyTorch's blocks i, f, g, o; one bias,
 ``bias_ih_l0``, the second one held at zero, so that SGD moves one bias as ours does) and
 ``nn.Linear`` (our affine W is the transpose of its weight). Training mirrors
-``RnnlmTrainer``: the same sequential batches, the hidden state carried from batch to
-batch and detached (truncated BPTT), mean cross-entropy, ``clip_grad_norm_``, plain SGD;
-with a validation corpus, the best epoch kept and the learning rate divided by 4 when an
-epoch does not improve. Import only after checking
+``RnnlmTrainer`` (and, with a validation corpus, ``ch_rnnlm.training.train_rnnlm``): the
+same sequential batches, the hidden state carried from batch to batch and detached
+(truncated BPTT), mean cross-entropy, ``clip_grad_norm_``, plain SGD; with a validation
+corpus, the best epoch kept and the learning rate divided by 4 when an epoch does not
+improve. Import only after checking
 ``benchmarks.torch_mlp.torch_available()``.
 """
 
@@ -81,8 +82,9 @@ def _detached(state: Any) -> Any:
 
 
 class TorchRnnlmTrainer:
-    """``RnnlmTrainer``'s training loop for a ``torch_rnnlm`` model (see the module
-    docstring); ``fit`` takes the same arguments (without checkpoints or printing)."""
+    """``RnnlmTrainer``'s training loop for a ``torch_rnnlm`` model, validated after each
+    epoch as ``ch_rnnlm.training.train_rnnlm`` validates (see the module docstring);
+    without checkpoints or printing."""
 
     def __init__(self, model: Any, lr: float) -> None:
         import torch

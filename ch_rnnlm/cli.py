@@ -4,11 +4,11 @@ word-level tiny Shakespeare.
 The chapter in one screen: load the three splits of the word stream (``dataset.text.
 load_words``, or ``dataset.ptb.load_data`` with ``--data ptb``), then for each model
 (SimpleRnnlm, Rnnlm, BetterRnnlm of ``common.nets``) train it with SGD, gradient
-clipping and truncated BPTT (``common.training.rnnlm_trainer.RnnlmTrainer``), measuring
-the validation perplexity after every epoch: the best epoch's parameters are kept and the
-learning rate is divided by ``--lr-decay`` after an epoch that does not improve. The test
-perplexity is measured once, on the kept parameters. Each model then writes a text, and
-one figure shows the perplexity curves of all of them.
+clipping and truncated BPTT (``ch_rnnlm.training.train_rnnlm``: the training loop and its
+hooks), measuring the validation perplexity after every epoch: the best epoch's parameters
+are kept and the learning rate is divided by ``--lr-decay`` after an epoch that does not
+improve. The test perplexity is measured once, on the kept parameters. Each model then
+writes a text, and one figure shows the perplexity curves of all of them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ch_rnnlm.options import DEFAULT_LR, MODELS, PROGRAM, build_parser
+from ch_rnnlm.training import train_rnnlm
 from common.cli import (
     INTERRUPTED,
     check_checkpoint_options,
@@ -40,7 +41,6 @@ from common.optim import SGD
 from common.plots.figures import short_run_note, show_figures
 from common.plots.perplexity import plot_perplexities
 from common.training.checkpoint import CheckpointError
-from common.training.rnnlm_trainer import RnnlmTrainer
 from dataset import DatasetError
 from dataset.text import detokenize
 
@@ -85,7 +85,7 @@ def learning_rate(name: str, args: argparse.Namespace) -> float:
 
 
 def settings(name: str, args: argparse.Namespace) -> dict[str, Any]:
-    """What a checkpoint must agree with to be resumed (the trainer adds fit's arguments)."""
+    """What a checkpoint must agree with to be resumed (``train_rnnlm`` adds its own)."""
     keys = ("data", "max_words", "size", "better_size", "dropout", "seed")
     return {"program": PROGRAM, "model": name, "lr": learning_rate(name, args),
             **{k: getattr(args, k) for k in keys}}
@@ -100,37 +100,32 @@ def train_one(name: str, corpora: Corpora, args: argparse.Namespace) -> dict[str
     lr = learning_rate(name, args)
     print(f"\n=== {cls} ({params:,} parameters), SGD learning rate {lr:g} ===", flush=True)
     summary(model)
-    trainer = RnnlmTrainer(model, SGD(lr=lr), checkpoint=args.checkpoint,
-                           checkpoint_every=args.checkpoint_every, config=settings(name, args))
-    if args.resume:
-        trainer.resume(args.resume)
-        print(f"resuming the run checkpointed in {args.resume}", flush=True)
-    trainer.fit(train[:-1], train[1:], args.epochs, args.batch_size, args.time_size,
-                args.max_grad, args.eval_interval, val_corpus=val, lr_decay=args.lr_decay)
-    kept = "the best validated epoch's" if trainer.use_best() else "the last"
-    model.reset_state()
-    test_ppl = eval_perplexity(model, test) if not trainer.diverged else math.nan
-    epoch_iters = len(train[:-1]) // (args.batch_size * args.time_size)
+    run = train_rnnlm(model, SGD(lr=lr), train, val, epochs=args.epochs,
+                      batch_size=args.batch_size, time_size=args.time_size,
+                      max_grad=args.max_grad, eval_interval=args.eval_interval,
+                      lr_decay=args.lr_decay, checkpoint=args.checkpoint,
+                      checkpoint_every=args.checkpoint_every, resume=args.resume,
+                      settings=settings(name, args))
+    loop, validation = run.loop, run.validation
+    kept = "the best validated epoch's" if run.kept_best else "the last"
+    test_ppl = eval_perplexity(model, test) if not loop.diverged else math.nan
     print(f"{cls}: test perplexity {test_ppl:.2f} with {kept} parameters (epoch "
-          f"{trainer.best_epoch or trainer.current_epoch}); best validation perplexity "
-          f"{trainer.best_ppl:.2f}", flush=True)
+          f"{validation.best_at or loop.epoch}); best validation perplexity "
+          f"{validation.best_value:.2f}", flush=True)
     skip = [word_to_id[w] for w in SKIP[args.data] if w in word_to_id]
     ids = model.generate(word_to_id[args.start], skip, args.sample_size,
                          seed=np.random.default_rng([args.seed, 7]))
     sample = detokenize([id_to_word[i] for i in ids])
     print(f"{cls} writes:\n{sample}\n", flush=True)
+    curves = run.curves()
     return {
         "class": cls, "parameters": params, "sizes": model.sizes, "lr": lr,
-        "epochs": trainer.current_epoch, "iterations": trainer.iteration,
-        "seconds": round(trainer.seconds, 2),
-        "iterations_per_second": round(trainer.iteration / trainer.seconds, 2)
-        if trainer.seconds else None,
-        "interrupted": trainer.interrupted, "diverged": trainer.diverged,
-        "ppl": trainer.ppl_list, "ppl_iteration": trainer.ppl_iterations,
-        "val_ppl": trainer.val_ppl_list,
-        "val_iteration": [e * epoch_iters for e in trainer.val_epochs],
-        "lr_per_epoch": trainer.lr_list, "best_epoch": trainer.best_epoch,
-        "best_val_ppl": trainer.best_ppl if trainer.val_ppl_list else None,
+        "epochs": loop.epoch, "iterations": loop.iteration, "seconds": round(loop.seconds, 2),
+        "iterations_per_second": round(loop.iteration / loop.seconds, 2)
+        if loop.seconds else None,
+        "interrupted": loop.interrupted, "diverged": loop.diverged, **curves,
+        "best_epoch": validation.best_at,
+        "best_val_ppl": validation.best_value if curves["val_ppl"] else None,
         "test_ppl": test_ppl, "sample": sample,
     }
 

@@ -192,8 +192,8 @@ def test_a_model_built_the_second_books_way_trains():
 
 @pytest.mark.parametrize("tied", [False, True])
 def test_the_rnnlm_trainer_trains_a_list_model(tied):
-    """The second book's ``RnnlmTrainer`` use, with validation: a tied array is updated
-    once, by the sum of its two gradients, and the best epoch is put back."""
+    """The second book's ``RnnlmTrainer`` use: a tied array is updated once, by the sum
+    of its two gradients."""
     from common.nets.perplexity import eval_perplexity
     from common.training.rnnlm_trainer import RnnlmTrainer
 
@@ -202,10 +202,28 @@ def test_the_rnnlm_trainer_trains_a_list_model(tied):
     before = eval_perplexity(model, corpus)
     trainer = RnnlmTrainer(model, SGD(lr=1.0), verbose=False)
     trainer.fit(corpus[:-1], corpus[1:], max_epoch=6, batch_size=4, time_size=8,
-                max_grad=5.0, val_corpus=corpus)
-    assert trainer.use_best()
+                max_grad=5.0)
+    assert before > 6 and eval_perplexity(model, corpus) < 0.5 * before
+    assert trainer.iteration == 6 * ((len(corpus) - 1) // (4 * 8))
+    if tied:
+        assert model.layers[2].W.base is model.layers[0].W  # still the one array
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_the_chapters_training_validates_a_list_model_and_puts_its_best_epoch_back(tied):
+    """``ch_rnnlm``'s training (the loop with validation hooks) on a model of the book's
+    lists: the best epoch's parameters are written back into the model's own arrays."""
+    from ch_rnnlm.training import train_rnnlm
+    from common.nets.perplexity import eval_perplexity
+
+    corpus = np.tile(np.array([0, 1, 2, 3, 4, 5, 6, 2, 4, 6]), 40)
+    model = ListRnnlm(tied=tied)
+    before = eval_perplexity(model, corpus)
+    run = train_rnnlm(model, SGD(lr=1.0), corpus, corpus, epochs=6, batch_size=4, time_size=8,
+                      max_grad=5.0, verbose=False)
+    assert run.kept_best and len(run.curves()["val_ppl"]) == 6
     after = eval_perplexity(model, corpus)
-    assert after == pytest.approx(trainer.best_ppl, rel=1e-4)
+    assert after == pytest.approx(run.validation.best_value, rel=1e-4)
     assert before > 6 and after < 0.5 * before
     if tied:
         assert model.layers[2].W.base is model.layers[0].W  # still the one array

@@ -1,13 +1,24 @@
-"""The recurrent language models (SimpleRnnlm, Rnnlm, BetterRnnlm), weight tying, their
-trainer and eval_perplexity: gradients against central differences, learning, generation,
-sequential batches, checkpoints, and clear errors."""
+"""The recurrent language models (SimpleRnnlm, Rnnlm, BetterRnnlm), weight tying, the
+book's RnnlmTrainer, the chapter's training (``ch_rnnlm.training.train_rnnlm``: validation,
+learning-rate decay, the best epoch, checkpoints) and eval_perplexity: gradients against
+central differences, learning, generation, sequential batches, a resumed run identical to
+an uninterrupted one (after Ctrl-C in process, after SIGKILL of ``python -m ch_rnnlm``),
+and clear errors."""
 
+import json
 import math
+import re
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import headless_env
 
+from ch_rnnlm.training import train_rnnlm
 from common.batches import SequentialWindows
 from common.checks import check_gradients, gradient_check
 from common.checks.gradients import frozen_randomness
@@ -17,6 +28,7 @@ from common.nets.perplexity import eval_perplexity
 from common.nets.rnnlm import Rnnlm
 from common.nets.simple_rnnlm import SimpleRnnlm
 from common.optim import SGD
+from common.training.checkpoint import CheckpointError, read_checkpoint
 from common.training.rnnlm_trainer import RnnlmTrainer
 
 V = 7
@@ -222,30 +234,63 @@ def test_sequential_batches_continue_each_row():
     np.testing.assert_array_equal(wrapped[0], [98, 99, 0, 1, 2])
 
 
-def test_validation_keeps_the_best_epoch_and_decays_the_learning_rate():
+class SpoilingSGD(SGD):
+    """SGD that, from its ``after``-th update on, zeroes the output weights: the epochs
+    that follow are worse than the best one."""
+
+    def __init__(self, lr, after):
+        super().__init__(lr=lr)
+        self.after, self.updates = after, 0
+
+    def update(self, params, grads):
+        super().update(params, grads)
+        self.updates += 1
+        if self.updates >= self.after:
+            params["affine.W"][...] = 0
+
+
+def test_validation_keeps_the_best_epoch_and_puts_it_back():
     corpus = repetitive_corpus()
     model = MODELS["lstm"]()
-    optimizer = SGD(lr=2.0)
-    trainer = RnnlmTrainer(model, optimizer, verbose=False)
-    trainer.fit(corpus[:-1], corpus[1:], 3, 5, 8, 5.0, val_corpus=corpus)
-    assert len(trainer.val_ppl_list) == 3 and trainer.val_epochs == [1, 2, 3]
-    assert trainer.best_ppl == min(trainer.val_ppl_list)
-    model.params["affine.W"][...] = 0  # spoilt: use_best brings the best epoch back
-    assert trainer.use_best()
-    assert eval_perplexity(model, corpus) == pytest.approx(trainer.best_ppl, rel=1e-6)
-    # an epoch that does not improve (a learning rate too small to move anything)
-    optimizer.lr = 1e-30
-    trainer.fit(corpus[:-1], corpus[1:], 1, 5, 8, 5.0, val_corpus=corpus, lr_decay=4.0)
-    assert trainer.val_ppl_list[-1] == pytest.approx(trainer.best_ppl, rel=1e-6)
-    assert optimizer.lr == pytest.approx(1e-30 / 4) and trainer.lr_list[-1] == 1e-30
-    assert trainer.best_epoch <= 3
+    per_epoch = (len(corpus) - 1) // (5 * 8)
+    optimizer = SpoilingSGD(2.0, after=2 * per_epoch + 1)  # the third epoch is spoilt
+    run = train_rnnlm(model, optimizer, corpus, corpus, epochs=3, batch_size=5, time_size=8,
+                      max_grad=5.0, lr_decay=None, verbose=False)
+    curves, validation = run.curves(), run.validation
+    assert len(curves["val_ppl"]) == 3 and run.loop.history["eval_epoch"] == [1, 2, 3]
+    assert curves["val_iteration"] == [per_epoch, 2 * per_epoch, 3 * per_epoch]
+    assert validation.best_value == min(curves["val_ppl"]) < curves["val_ppl"][2]
+    assert validation.best_at in (1, 2) and run.kept_best
+    assert curves["lr_per_epoch"] == [2.0, 2.0, 2.0]  # lr_decay=None keeps the rate
+    # the model ends with the best epoch's parameters, not the spoilt last ones
+    assert eval_perplexity(model, corpus) == pytest.approx(validation.best_value, rel=1e-6)
+    assert np.abs(model.params["affine.W"]).max() > 0
 
 
-def _fit(model, checkpoint=None, stop_after=None, resume=None):
+def test_an_epoch_that_does_not_improve_divides_the_learning_rate(capsys):
+    corpus = repetitive_corpus()
+    optimizer = SGD(lr=1e-30)  # too small to move anything: no epoch after the first is better
+    run = train_rnnlm(MODELS["lstm"](), optimizer, corpus, corpus, epochs=3, batch_size=5,
+                      time_size=8, max_grad=5.0, eval_interval=10, lr_decay=4.0)
+    curves = run.curves()
+    assert curves["val_ppl"][0] == curves["val_ppl"][1] == curves["val_ppl"][2]
+    assert curves["lr_per_epoch"] == pytest.approx([1e-30, 1e-30, 1e-30 / 4])
+    assert optimizer.lr == pytest.approx(1e-30 / 16) and run.validation.best_at == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"\| epoch 1 \|  iter 1 / 29 \| time \d+\[s\] \| perplexity [\d.]+",
+                        lines[0])
+    validated = [line for line in lines if line.startswith("epoch ")]
+    ppl = f"{curves['val_ppl'][0]:.2f}"
+    assert validated == [f"epoch 1: validation perplexity {ppl} (best so far)",
+                         f"epoch 2: validation perplexity {ppl} (no better: learning rate "
+                         "/ 4 = 2.5e-31)",
+                         f"epoch 3: validation perplexity {ppl} (no better: learning rate "
+                         "/ 4 = 6.25e-32)"]
+
+
+def _fit(model, checkpoint=None, stop_after=None, resume=None, time_size=6):
     """Train ``model`` on a fixed small setting; Ctrl-C after ``stop_after`` iterations."""
     corpus = repetitive_corpus(200)
-    trainer = RnnlmTrainer(model, SGD(lr=1.0), checkpoint=checkpoint, checkpoint_every=7,
-                           config={"test": 1}, verbose=False)
     if stop_after is not None:
         forward, steps = model.forward, []
 
@@ -257,36 +302,60 @@ def _fit(model, checkpoint=None, stop_after=None, resume=None):
             return loss
 
         model.forward = forward_then_ctrl_c
-    if resume is not None:
-        trainer.resume(resume)
-    trainer.fit(corpus[:-1], corpus[1:], 3, 4, 6, 1.0, eval_interval=5,
-                val_corpus=corpus[:800])
-    return trainer
+    return train_rnnlm(model, SGD(lr=1.0), corpus, corpus[:800], epochs=3, batch_size=4,
+                       time_size=time_size, max_grad=1.0, eval_interval=5,
+                       checkpoint=checkpoint, checkpoint_every=7, resume=resume,
+                       settings={"test": 1}, verbose=False)
 
 
 def test_ctrl_c_keeps_the_run_and_a_resumed_run_ends_exactly_as_one_never_stopped(tmp_path):
     reference = _fit(MODELS["better"]())
     path = tmp_path / "run.npz"
     stopped = _fit(MODELS["better"](), checkpoint=path, stop_after=100)
-    assert stopped.interrupted and stopped.iteration == 100 and path.exists()
-    assert stopped.current_epoch < 3
-    resumed = _fit(MODELS["better"](), checkpoint=path, resume=path)
-    assert not resumed.interrupted and resumed.iteration == reference.iteration
-    for key, value in reference.model.params.items():
-        np.testing.assert_array_equal(resumed.model.params[key], value, err_msg=key)
-    assert resumed.ppl_list == reference.ppl_list
-    assert resumed.val_ppl_list == reference.val_ppl_list
-    assert resumed.best_epoch == reference.best_epoch
+    assert stopped.loop.interrupted and stopped.loop.iteration == 100 and path.exists()
+    assert stopped.loop.epoch < 3 and read_checkpoint(path).iteration == 100
+    model, steps = MODELS["better"](), []
+    forward = model.forward
+
+    def counted_forward(xs, ts, train_flg=True):
+        steps.append(train_flg)
+        return forward(xs, ts, train_flg)
+
+    model.forward = counted_forward
+    resumed = _fit(model, checkpoint=path, resume=path)
+    assert not resumed.loop.interrupted and resumed.loop.iteration == reference.loop.iteration
+    assert steps.count(True) == reference.loop.iteration - 100  # only the rest was trained
+    for key, value in reference.loop.model.params.items():
+        np.testing.assert_array_equal(model.params[key], value, err_msg=key)
+    assert resumed.curves() == reference.curves()
+    assert resumed.validation.best_at == reference.validation.best_at
 
 
 def test_resuming_with_other_settings_is_refused(tmp_path):
     path = tmp_path / "run.npz"
     _fit(MODELS["lstm"](), checkpoint=path, stop_after=10)
-    trainer = RnnlmTrainer(MODELS["lstm"](), SGD(lr=1.0), config={"test": 1}, verbose=False)
-    trainer.resume(path)
-    corpus = repetitive_corpus(200)
-    with pytest.raises(ValueError, match="other settings"):
-        trainer.fit(corpus[:-1], corpus[1:], 3, 5, 6, 1.0, val_corpus=corpus[:800])
+    model = MODELS["lstm"]()
+    before = {key: p.copy() for key, p in model.params.items()}
+    with pytest.raises(CheckpointError, match=r"other settings \(fit.time_size: 6 in the "
+                                              r"file, 5 now\)"):
+        _fit(model, resume=path, time_size=5)
+    for key, p in model.params.items():
+        np.testing.assert_array_equal(p, before[key])
+    with pytest.raises(CheckpointError, match="there is no checkpoint file"):
+        _fit(model, resume=tmp_path / "missing.npz")
+
+
+def test_fit_again_continues_the_curves(capsys):
+    corpus = repetitive_corpus()
+    trainer = RnnlmTrainer(MODELS["lstm"](), SGD(lr=1.0))
+    trainer.fit(corpus[:-1], corpus[1:], 1, 5, 8, eval_interval=10)
+    first = list(trainer.ppl_list)
+    trainer.fit(corpus[:-1], corpus[1:], 2, 5, 8, eval_interval=10)
+    assert trainer.current_epoch == 3 and trainer.iteration == 3 * 29
+    assert trainer.ppl_list[:3] == first and len(trainer.ppl_list) == 9
+    assert trainer.ppl_iterations == [1, 11, 21, 30, 40, 50, 59, 69, 79]
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 9 and lines[-1].startswith("| epoch 3 |  iter 21 / 29 |")
 
 
 def test_a_diverging_run_stops_before_its_update():
@@ -349,8 +418,10 @@ def test_an_id_outside_the_vocabulary_is_found_before_the_first_update():
     for key, p in model.params.items():
         np.testing.assert_array_equal(p, before[key])
     with pytest.raises(ValueError, match="val_corpus: id -1"):
-        trainer.fit(repetitive_corpus()[:-1], repetitive_corpus()[1:], 1, 5, 8,
-                    val_corpus=np.r_[repetitive_corpus(), -1])
+        train_rnnlm(model, SGD(lr=1.0), repetitive_corpus(), np.r_[repetitive_corpus(), -1],
+                    epochs=1, batch_size=5, time_size=8, verbose=False)
+    for key, p in model.params.items():
+        np.testing.assert_array_equal(p, before[key])
 
 
 def test_plot_without_a_display_writes_the_png(tmp_path, monkeypatch, capsys):
@@ -364,3 +435,54 @@ def test_plot_without_a_display_writes_the_png(tmp_path, monkeypatch, capsys):
     written = trainer.plot(ylim=(0, 20))
     assert written is not None and (tmp_path / written).read_bytes()[:4] == b"\x89PNG"
     assert "figure written to" in capsys.readouterr().out
+
+
+#: ``python -m ch_rnnlm`` on a tiny setting: small models, the first 3000 words of each split.
+TINY = ["--max-words", "3000", "--size", "8", "--better-size", "8", "--batch-size", "5",
+        "--time-size", "10", "--eval-interval", "10", "--lr", "5", "--sample-size", "12",
+        "--model", "better", "--epochs", "3", "--checkpoint-every", "5"]
+
+
+def ch_rnnlm(args):
+    """``python -m ch_rnnlm ARGS`` in a subprocess, headless, one BLAS thread."""
+    env = {**headless_env(), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    return subprocess.Popen([sys.executable, "-m", "ch_rnnlm", *args], env=env, text=True,
+                            cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+@pytest.mark.slow
+def test_ch_rnnlm_killed_with_sigkill_and_resumed_ends_as_an_uninterrupted_run(tmp_path):
+    """SIGKILL leaves the last checkpoint whole; --resume then finishes the run bit for
+    bit: the same parameters, curves, best epoch, test perplexity and text."""
+    def report(name, *extra):
+        process = ch_rnnlm([*TINY, "--out", str(tmp_path / "out"), "--json",
+                            str(tmp_path / f"{name}.json"), *extra])
+        out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err
+        report = json.loads((tmp_path / f"{name}.json").read_text())["models"]["BetterRnnlm"]
+        return report, out
+
+    whole, _ = report("whole", "--checkpoint", str(tmp_path / "whole.npz"))
+    path = tmp_path / "killed.npz"
+    killed = ch_rnnlm([*TINY, "--out", str(tmp_path / "out"), "--checkpoint", str(path)])
+    deadline = time.time() + 300
+    while not path.exists() and time.time() < deadline:  # the first checkpoint: mid-run
+        time.sleep(0.02)
+    killed.send_signal(signal.SIGKILL)
+    killed.communicate(timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    stopped_at = read_checkpoint(path).iteration
+    if stopped_at == whole["iterations"]:
+        pytest.skip("the run ended before SIGKILL")
+    resumed, out = report("resumed", "--resume", str(path), "--checkpoint", str(path))
+    # only the rest was trained: the book's lines of the iterations after the checkpoint
+    lines = [line for line in out.splitlines() if line.startswith("| epoch")]
+    assert len(lines) == sum(i > stopped_at for i in whole["ppl_iteration"])
+    timing = {"seconds", "iterations_per_second"}
+    assert {k: v for k, v in resumed.items() if k not in timing} == {
+        k: v for k, v in whole.items() if k not in timing}
+    a, b = read_checkpoint(tmp_path / "whole.npz"), read_checkpoint(path)
+    assert a.iteration == b.iteration == whole["iterations"] > stopped_at
+    for key, value in a.state["model"]["params"].items():
+        np.testing.assert_array_equal(b.state["model"]["params"][key], value, err_msg=key)
