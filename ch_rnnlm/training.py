@@ -22,7 +22,6 @@ from batch to batch), as the book's ``RnnlmTrainer`` trains, with these hooks in
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ import numpy as np
 
 from common.batches import SequentialWindows
 from common.memory import keep_freed_memory
-from common.nets.perplexity import check_corpus, eval_perplexity
+from common.nets.perplexity import check_corpus, eval_perplexity, perplexity
 from common.training.checkpoint import SaveCheckpoints, read_checkpoint
 from common.training.hooks import Evaluate, write_into
 from common.training.loop import Hook, Loop
@@ -55,7 +54,7 @@ class RnnlmRun:
         """The curves under the chapter report's names: ``ppl`` (training perplexity) at
         ``ppl_iteration``, ``val_ppl`` at ``val_iteration``, ``lr_per_epoch``."""
         history, per_epoch = self.loop.history, len(self.loop.batches)
-        return {"ppl": [math.exp(loss) for loss in history.get("mean_loss", [])],
+        return {"ppl": [perplexity(loss) for loss in history.get("mean_loss", [])],
                 "ppl_iteration": history.get("mean_loss_iteration", []),
                 "val_ppl": history.get("val_ppl", []),
                 "val_iteration": [epoch * per_epoch for epoch in history.get("eval_epoch", [])],

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -24,11 +25,12 @@ from common.checks import check_gradients, gradient_check
 from common.checks.gradients import frozen_randomness
 from common.layers.tied import TiedEmbedding
 from common.nets.better_rnnlm import BetterRnnlm
-from common.nets.perplexity import eval_perplexity
+from common.nets.perplexity import eval_perplexity, perplexity
 from common.nets.rnnlm import Rnnlm
 from common.nets.simple_rnnlm import SimpleRnnlm
 from common.optim import SGD
 from common.training.checkpoint import CheckpointError, read_checkpoint
+from common.training.model_trainer import book_line
 from common.training.rnnlm_trainer import RnnlmTrainer
 
 V = 7
@@ -209,6 +211,20 @@ def test_eval_perplexity_of_models_that_know_the_answer():
     for param in uniform.params.values():
         param[...] = 0  # every score 0: each of the V words equally likely
     assert eval_perplexity(uniform, ids(1000, vocab=V)) == pytest.approx(V, rel=1e-5)
+
+
+def test_a_huge_loss_is_an_infinite_perplexity_not_an_overflow(capsys):
+    assert perplexity(math.log(7.0)) == pytest.approx(7.0)
+    assert perplexity(800.0) == math.inf and math.isnan(perplexity(math.nan))
+    stub = _HalfSure()
+    stub.forward = lambda xs, ts: 750.0  # a diverged model: its loss past exp's range
+    assert eval_perplexity(stub, np.arange(2000) % 5) == math.inf
+    # the book's progress line and the trainer's curve say inf too
+    line = book_line("perplexity", 10, time.perf_counter())
+    assert line(SimpleNamespace(epoch=0, iteration=3), 750.0).endswith("| perplexity inf")
+    trainer = RnnlmTrainer(Rnnlm(V, 4, 5, seed=0), SGD(lr=0.1))
+    trainer.loop.record(mean_loss=750.0)
+    assert trainer.ppl_list == [math.inf]
 
 
 def test_a_corpus_shorter_than_a_batch_is_a_clear_error():

@@ -1,5 +1,6 @@
 """A corpus as one stream of word ids: its check, and a language model's perplexity on it
-(the second book's ``eval_perplexity``); ``mean_loss``, a model's loss on fixed windows.
+(the second book's ``eval_perplexity``, ``perplexity`` of a loss); ``mean_loss``, a model's
+loss on fixed windows.
 
     model.reset_state()
     print(eval_perplexity(model, corpus_test))
@@ -46,6 +47,12 @@ def check_corpus(corpus: Any, batch_size: int, time_size: int, who: str, extra: 
     return corpus
 
 
+def perplexity(loss: float) -> float:
+    """exp(``loss``), the perplexity of a mean cross-entropy per word: inf (not an
+    OverflowError) for a loss past what a float's exp can hold, NaN for NaN."""
+    return math.inf if loss > 709.0 else math.exp(loss)
+
+
 def _forward_for_evaluation(model: Any, xs: np.ndarray, ts: np.ndarray) -> float:
     """The loss with dropout off, ``forward(xs, ts, train_flg=False)``, for the library's
     models; ``forward(xs, ts)``, as the book's function calls it, for the book's own."""
@@ -83,7 +90,7 @@ def eval_perplexity(model: Any, corpus: np.ndarray, batch_size: int = 10,
     if verbose:
         print()
     model.reset_state()
-    return math.exp(total_loss / max_iters)
+    return perplexity(total_loss / max_iters)
 
 
 def mean_loss(model: Any, x: np.ndarray, t: np.ndarray, batch_size: int = 50) -> float:

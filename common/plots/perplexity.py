@@ -4,9 +4,8 @@ all the models on one plot.
     plot_perplexities({"Rnnlm": {"ppl": [...], "ppl_iteration": [...], "val_ppl": [...],
                                  "val_iteration": [...], "test_ppl": 266.5}}, show=True)
 
-``ch_rnnlm`` and the language-model notebook draw it from what ``RnnlmTrainer`` records
-(``ppl_list``, ``ppl_iterations``, ``val_ppl_list``; ``val_epochs`` times the iterations
-of an epoch).
+``ch_rnnlm`` draws it from the curves its runs record (``ch_rnnlm.training``:
+``RnnlmRun.curves()``), the language-model notebook from its loops' ``history``.
 """
 
 from __future__ import annotations

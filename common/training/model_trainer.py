@@ -18,6 +18,7 @@ import numpy as np
 
 from common.batches import GlobalRandom, ShuffledBatches
 from common.nets.list_model import ListView
+from common.nets.perplexity import perplexity
 from common.optim.clipping import clip_grads
 from common.training.loop import Hook, Loop, fit
 from common.validation import real_number, whole_number
@@ -81,7 +82,7 @@ def book_line(quantity: str, per_epoch: int, start: float) -> Any:
     (``quantity``: 'loss' or 'perplexity'; perplexity is exp of the mean loss)."""
 
     def line(loop: Loop, mean: float) -> str:
-        value = float(np.exp(mean)) if quantity == "perplexity" else mean
+        value = perplexity(mean) if quantity == "perplexity" else mean
         return (f"| epoch {loop.epoch + 1} |  iter {(loop.iteration - 1) % per_epoch + 1} / "
                 f"{per_epoch} | time {time.perf_counter() - start:.0f}[s] | {quantity} "
                 f"{value:.2f}")

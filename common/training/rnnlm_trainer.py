@@ -11,7 +11,6 @@ and checkpoints are hooks that a program adds to the loop itself (``ch_rnnlm.tra
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
@@ -19,7 +18,7 @@ import numpy as np
 
 from common.batches import SequentialWindows
 from common.memory import keep_freed_memory
-from common.nets.perplexity import check_corpus
+from common.nets.perplexity import check_corpus, perplexity
 from common.training.loop import Hook, Loop
 from common.training.model_trainer import ClipGrads, MeanLoss, book_line, named_model
 from common.validation import whole_number
@@ -90,7 +89,7 @@ class RnnlmTrainer:
     @property
     def ppl_list(self) -> list[float]:
         """The perplexity of every ``eval_interval`` iterations: exp(mean loss)."""
-        return [math.exp(loss) for loss in self.loop.history.get("mean_loss", [])]
+        return [perplexity(loss) for loss in self.loop.history.get("mean_loss", [])]
 
     @property
     def ppl_iterations(self) -> list[int]:
