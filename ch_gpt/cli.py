@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {err}", file=sys.stderr)
             return 1
         history = loop.history
-        if history.get("eval_iteration", [None])[-1] != loop.iteration:
+        if history["eval_iteration"][-1:] != [loop.iteration]:
             evaluation.evaluate(loop, loop.iteration)  # interrupted or diverged in between
         losses = {name: history[f"{name}_loss"][-1] for name in eval_sets}
         status = INTERRUPTED if loop.interrupted else 1 if loop.diverged else 0

@@ -48,6 +48,19 @@ def test_steps_clip_evaluate_and_learn():
     assert len(history["grad_norm"]) == 30 and max(history["grad_norm"]) > 0.5
 
 
+def test_a_run_stopped_before_its_first_evaluation_has_its_curves_empty():
+    class StopAtThree(Hook):  # as Ctrl-C would, before the first evaluation (step 10)
+        def after_step(self, loop):
+            if loop.iteration == 3:
+                loop.stop("stopped by the test")
+
+    _, loop = make()
+    loop.hooks.append(StopAtThree())
+    loop.run()
+    assert loop.iteration == 3
+    assert loop.history["val_loss"] == [] and loop.history["eval_iteration"] == []
+
+
 def test_evaluate_divides_the_learning_rate_after_an_evaluation_without_a_better_value():
     """``decay``: the second book's plateau rule (an epoch whose validation brings nothing
     better divides the learning rate by 4), as a hook of the loop."""
