@@ -31,21 +31,21 @@ def run_epoch(progress, batches, epoch=0):
 def test_log_lines_report_batches_rate_and_eta():
     stream = io.StringIO()
     progress = EpochProgress(10, batch_size=100, stream=stream, delay=0.0, log_interval=0.0)
-    run_epoch(progress, 2, epoch=2)
+    run_epoch(progress, 3, epoch=2)  # timed from the end of the first step: two lines
     lines = stream.getvalue().splitlines()
     assert len(lines) == 2 and "\r" not in stream.getvalue()
-    assert lines[0].startswith("epoch 3: 1/10 batches") and "samples/s" in lines[0]
-    assert lines[1].startswith("epoch 3: 2/10 batches") and "epoch ETA" in lines[1]
+    assert lines[0].startswith("epoch 3: 2/10 batches") and "samples/s" in lines[0]
+    assert lines[1].startswith("epoch 3: 3/10 batches") and "epoch ETA" in lines[1]
 
 
 def test_terminal_line_is_rewritten_in_place_and_erased_at_the_end():
     stream = FakeTerminal()
     progress = EpochProgress(10, stream=stream, delay=0.0, tty_interval=0.0)
-    run_epoch(progress, 2)
+    run_epoch(progress, 3)
     text = stream.getvalue()
     assert "\n" not in text
     assert text.count("\r") == 3 and text.endswith("\r\x1b[K")
-    assert "2/10 batches" in text
+    assert "3/10 batches" in text
 
 
 def test_short_epochs_print_nothing():
@@ -70,7 +70,8 @@ def test_trainer_reports_progress_within_a_long_epoch(capsys):
     progress.interval = 0.0
     trainer.train()
     lines = [line for line in capsys.readouterr().out.splitlines() if "batches" in line]
-    assert len(lines) == 20 and lines[-1].startswith("epoch 1: 20/20 batches")
+    # timed from the end of the first step: a line after each of the other 19
+    assert len(lines) == 19 and lines[-1].startswith("epoch 1: 20/20 batches")
 
 
 def test_trainer_keeps_the_final_parameters():

@@ -206,19 +206,21 @@ class EpochProgress(Hook):
         self.batches_done, self.started, self.next_report, self.shown = 0, 0.0, 0.0, False
 
     def start(self, loop: Loop) -> None:
-        self.batches_done, self.started = 0, time.perf_counter()
-        self.next_report, self.shown = self.started + self.delay, False
+        self.batches_done = 0
 
     def after_step(self, loop: Loop) -> None:
-        self.batches_done += 1
         now = time.perf_counter()
+        self.batches_done += 1
+        if self.batches_done == 1:  # the epoch's clock starts when its first step is done
+            self.started, self.next_report, self.shown = now, now + self.delay, False
+            return
         if now < self.next_report:
             return
-        done, elapsed = self.batches_done, now - self.started
-        eta = elapsed / done * (self.total_batches - done)
-        rate = min(done * self.batch_size, self.samples) / elapsed
+        done, elapsed = self.batches_done, max(now - self.started, 1e-9)
+        samples = min(done * self.batch_size, self.samples) - self.batch_size
+        eta = elapsed / (done - 1) * (self.total_batches - done)
         line = (f"epoch {loop.epoch + 1}: {done}/{self.total_batches} batches  "
-                f"{rate:.0f} samples/s  epoch ETA {format_seconds(eta)}")
+                f"{samples / elapsed:.0f} samples/s  epoch ETA {format_seconds(eta)}")
         # \x1b[K erases what a longer line left
         self.stream.write("\r" + line + "\x1b[K" if self.in_place else line + "\n")
         self.stream.flush()
@@ -226,7 +228,7 @@ class EpochProgress(Hook):
 
     def after_epoch(self, loop: Loop) -> None:
         self.end(loop)
-        self.start(loop)  # the next epoch begins
+        self.batches_done = 0  # the next epoch begins
 
     def end(self, loop: Loop) -> None:
         if self.in_place and self.shown:
